@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .services import ensure_sections
+from .models import (
+    ApplicationRow,
+    ApplicationSection,
+    Membership,
+    Organisation,
+    OtherMattersSection,
+    OverviewSection,
+    ProactiveSection,
+    ProblemsSection,
+    Report,
+    ReviewLitigationSection,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    inlines = [MembershipInline]
+
+
+class _OneSection(admin.StackedInline):
+    extra = 0
+    max_num = 1
+    can_delete = False
+    exclude = ["revision"]
+
+
+class OverviewInline(_OneSection):
+    model = OverviewSection
+
+
+class ProactiveInline(_OneSection):
+    model = ProactiveSection
+    exclude = ["revision", "fees_10k_yuan_places"]
+
+
+class ReviewLitigationInline(_OneSection):
+    model = ReviewLitigationSection
+
+
+class ProblemsInline(_OneSection):
+    model = ProblemsSection
+
+
+class OtherMattersInline(_OneSection):
+    model = OtherMattersSection
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "year", "status", "origin", "updated_at"]
+    list_filter = ["year", "status", "origin", "organisation__kind"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [OverviewInline, ProactiveInline, ReviewLitigationInline, ProblemsInline, OtherMattersInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        ensure_sections(form.instance)
+
+
+class ApplicationRowInline(admin.TabularInline):
+    model = ApplicationRow
+    extra = 0
+    can_delete = False
+    max_num = 0
+    readonly_fields = ["row"]
+
+
+@admin.register(ApplicationSection)
+class ApplicationSectionAdmin(admin.ModelAdmin):
+    """表三, one row record per entered row; its sums are derived and not shown here."""
+
+    list_display = ["report", "revision", "updated_at"]
+    search_fields = ["report__organisation__name"]
+    readonly_fields = ["report", "revision"]
+    inlines = [ApplicationRowInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,45 @@
+"""A report as JSON, in the layout of spec/examples/*.json, optionally with its prose."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .models import Report
+from .values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    values = report.values()
+    data: dict[str, Any] = {"org": report.organisation.name, "year": report.year}
+    data.update(values.to_json_dict())
+    data["prose"] = {name: values.prose[name] for name in PROSE_FIELDS}
+    data["processing_fee"] = {
+        "yuan": None if values.processing_fee_yuan is None else str(values.processing_fee_yuan),
+        "applications": values.processing_fee_count,
+    }
+    return data
+
+
+def read_report_json(text: str) -> tuple[dict[str, Any], ReportValues]:
+    """Parse and validate; raise ValuesError (a message for the user) on anything malformed."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValuesError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。") from None
+    values = ReportValues.from_json_dict(data)
+    prose = data.get("prose")
+    if prose is not None:
+        if not isinstance(prose, dict) or not all(isinstance(v, str) for v in prose.values()):
+            raise ValuesError("prose 应为由文字组成的对象。")
+        unknown = set(prose) - set(PROSE_FIELDS)
+        if unknown:
+            raise ValuesError(f"prose 中有不认识的项：{'、'.join(sorted(unknown))}。")
+        values.prose.update(prose)
+    fee = data.get("processing_fee")
+    if fee is not None:
+        if not isinstance(fee, dict):
+            raise ValuesError("processing_fee 的格式不对。")
+        values.processing_fee_yuan = parse_amount(fee.get("yuan"), "processing_fee.yuan", places=2)
+        values.processing_fee_count = parse_count(fee.get("applications"), "processing_fee.applications")
+    return data, values

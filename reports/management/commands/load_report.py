@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.core.management import BaseCommand, CommandError
+from django.db import transaction
+
+from reports.exchange import read_report_json
+from reports.models import Report
+from reports.services import create_report, save_values
+from reports.values import ValuesError
+
+from ._common import find_organisation
+
+
+class Command(BaseCommand):
+    help = "从 JSON 文件（spec/examples 的格式）读入一份年度报告的数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="JSON 文件")
+        parser.add_argument("--org", required=True, help="机关全称或简称")
+        parser.add_argument("--year", type=int, help="报告年度（默认取文件中的 year）")
+        parser.add_argument("--replace", action="store_true", help="覆盖该机关该年度已有草稿的数据")
+
+    def handle(self, *args, file, org, year, replace, **options):
+        path = Path(file)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CommandError(f"找不到文件 {path}。") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} 不是 UTF-8 编码的文本文件。") from None
+        try:
+            data, values = read_report_json(text)
+        except ValuesError as exc:
+            raise CommandError(f"{path}：{exc}") from None
+        organisation = find_organisation(org)
+        year = year or data.get("year")
+        if not isinstance(year, int) or not 2008 <= year <= 2100:
+            raise CommandError("请用 --year 指定报告年度（文件中没有有效的 year）。")
+
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
+            if report is None:
+                report = create_report(organisation, year, format_version=values.format_version,
+                                       origin=Report.Origin.IMPORTED)
+            elif not replace:
+                raise CommandError(f"{report.title}已存在。如要用文件中的数据覆盖，请加 --replace。")
+            elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+                raise CommandError(f"{report.title}的状态是“{report.get_status_display()}”，已锁定，不能覆盖。")
+            save_values(report, values, prose="prose" in data)
+        blanks = len(values.blank_cells())
+        self.stdout.write(self.style.SUCCESS(
+            f"已读入 {report.title}" + (f"（{blanks} 个单元格为空）" if blanks else "")
+        ))

@@ -1,0 +1,349 @@
+"""Organisations, roles, reports and one model per section of the report.
+
+表三 is stored as one record per entered row (24 rows × 6 integer columns). Compared with one wide
+model (168 columns) or a cell table (one record per cell) or a JSON field, row records keep real
+column types and database CHECK constraints, fit a model formset, and make the cross-year question
+"this year's 上年结转 against last year's 结转下年度" a plain query. 总计 cells are never stored:
+`ReportValues` derives them, so a saved report cannot be internally inconsistent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .catalogue import CURRENT_FORMAT, FORMATS, MAX_COUNT, get_format, report_title
+from .values import ReportValues
+
+
+def count_field(verbose_name: str) -> models.PositiveIntegerField:
+    """A count cell: blank (NULL) until filled in, never negative, never absurd."""
+    return models.PositiveIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_COUNT)],
+    )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        STATE_COUNCIL_DEPT = "state_council_dept", "国务院部门"
+        PROVINCE_GOV = "province_gov", "省级人民政府"
+        PROVINCE_DEPT = "province_dept", "省级人民政府部门"
+        CITY_GOV = "city_gov", "设区的市级人民政府"
+        CITY_DEPT = "city_dept", "设区的市级人民政府部门"
+        COUNTY_GOV = "county_gov", "县级人民政府"
+        COUNTY_DEPT = "county_dept", "县级人民政府部门"
+        TOWNSHIP_GOV = "township_gov", "乡镇人民政府"
+        SUBDISTRICT = "subdistrict", "街道办事处"
+        OTHER = "other", "其他机关"
+
+    # 《立法法》: only 国务院部门 and the people's governments of provinces and 设区的市 make 规章.
+    RULEMAKING_KINDS = frozenset({Kind.STATE_COUNCIL_DEPT, Kind.PROVINCE_GOV, Kind.CITY_GOV})
+    # 条例第五十条第四项: 各级人民政府 report 工作考核、社会评议和责任追究结果.
+    GOVERNMENT_KINDS = frozenset({Kind.PROVINCE_GOV, Kind.CITY_GOV, Kind.COUNTY_GOV, Kind.TOWNSHIP_GOV})
+
+    name = models.CharField("机关全称", max_length=100, unique=True, help_text="如报告标题所印：西村乡人民政府")
+    short_name = models.CharField("简称", max_length=50, blank=True, help_text="如：西村乡")
+    kind = models.CharField("机关类型", max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    deadline_month_day = models.CharField(
+        "年报截止日期（月-日）",
+        max_length=5,
+        default="01-31",
+        help_text="次年的截止日期，如 01-31；县级汇总报告一般为 02-20。",
+    )
+
+    class Meta:
+        verbose_name = "机关"
+        verbose_name_plural = "机关"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def has_rulemaking_power(self) -> bool:
+        return self.kind in self.RULEMAKING_KINDS
+
+    @property
+    def is_government(self) -> bool:
+        return self.kind in self.GOVERNMENT_KINDS
+
+    def deadline(self, year: int) -> datetime.date:
+        """The date by which the report for `year` is due (in year + 1)."""
+        month, day = (int(p) for p in self.deadline_month_day.split("-"))
+        return datetime.date(year + 1, month, day)
+
+    def ancestors(self) -> list["Organisation"]:
+        out, node = [], self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+class Membership(models.Model):
+    """A person's role in one organisation; a person may hold several, in several organisations."""
+
+    class Role(models.TextChoices):
+        DRAFTER = "drafter", "填报人"
+        APPROVER = "approver", "审核人"
+        SUPERVISOR = "supervisor", "主管部门（政务公开办）"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="memberships")
+    organisation = models.ForeignKey(Organisation, verbose_name="机关", on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交待审核"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已审核通过"
+        PUBLISHED = "published", "已公开发布"
+
+    class Origin(models.TextChoices):
+        ENTERED = "entered", "在本系统中填报"
+        IMPORTED = "imported", "从已有文档导入"
+
+    organisation = models.ForeignKey(Organisation, verbose_name="机关", on_delete=models.PROTECT,
+                                     related_name="reports")
+    year = models.PositiveSmallIntegerField(
+        "报告年度", validators=[MinValueValidator(2008), MaxValueValidator(2100)]
+    )
+    format_version = models.CharField(
+        "报告格式", max_length=8, default=CURRENT_FORMAT,
+        choices=[(k, f.name) for k, f in FORMATS.items()],
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField("来源", max_length=16, choices=Origin.choices, default=Origin.ENTERED)
+    preface = models.TextField("前言", blank=True, help_text="印在“一、总体情况”之前的引言段落。")
+    signature_name = models.CharField(
+        "落款机关", max_length=100, blank=True, help_text="留空则使用机关全称。"
+    )
+    signature_date = models.DateField("落款日期", null=True, blank=True)
+    # What an imported document printed in its 总计 cells where that differs from the sums.
+    printed_totals = models.JSONField("原文档印出的合计", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "年度报告"
+        verbose_name_plural = "年度报告"
+        ordering = ["-year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="report_one_per_org_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return report_title(self.organisation.name, self.year)
+
+    @property
+    def format(self):
+        return get_format(self.format_version)
+
+    @property
+    def signed_by(self) -> str:
+        return self.signature_name or self.organisation.name
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.organisation.deadline(self.year)
+
+    def values(self) -> ReportValues:
+        """The report's values as plain data (see reports.values)."""
+        from .services import read_values
+
+        return read_values(self)
+
+
+class SectionModel(models.Model):
+    """One section of a report. `revision` counts saves, so a stale editor can be told apart."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField("修订次数", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OverviewSection(SectionModel):
+    """一、总体情况: five prose parts."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="overview")
+    proactive = models.TextField("（一）主动公开", blank=True)
+    on_request = models.TextField("（二）依申请公开", blank=True)
+    management = models.TextField("（三）政府信息管理", blank=True)
+    platform = models.TextField("（四）政府信息公开平台建设", blank=True)
+    oversight = models.TextField("（五）监督保障", blank=True)
+
+    class Meta:
+        verbose_name = "一、总体情况"
+        verbose_name_plural = verbose_name
+
+
+class ProactiveSection(SectionModel):
+    """二、主动公开政府信息情况: 表二."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="proactive")
+    regulations_issued = count_field("规章 本年制发件数")
+    regulations_repealed = count_field("规章 本年废止件数")
+    regulations_in_force = count_field("规章 现行有效件数")
+    normative_issued = count_field("行政规范性文件 本年制发件数")
+    normative_repealed = count_field("行政规范性文件 本年废止件数")
+    normative_in_force = count_field("行政规范性文件 现行有效件数")
+    licensing = count_field("行政许可 本年处理决定数量")
+    penalty = count_field("行政处罚 本年处理决定数量")
+    enforcement = count_field("行政强制 本年处理决定数量")
+    fees_10k_yuan = models.DecimalField(
+        "行政事业性收费 本年收费金额（单位：万元）",
+        max_digits=16,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    # How many decimals were entered, so 96171.6 prints as 96171.6 and 0 as 0.
+    fees_10k_yuan_places = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(6)])
+
+    class Meta:
+        verbose_name = "二、主动公开政府信息情况"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.CheckConstraint(condition=Q(fees_10k_yuan__gte=0), name="proactive_fees_not_negative"),
+            models.CheckConstraint(condition=Q(fees_10k_yuan_places__lte=6), name="proactive_fee_places_max_6"),
+        ]
+
+
+class ApplicationSection(SectionModel):
+    """三、收到和处理政府信息公开申请情况: 表三, whose cells are ApplicationRow records."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="applications")
+
+    class Meta:
+        verbose_name = "三、收到和处理政府信息公开申请情况"
+        verbose_name_plural = verbose_name
+
+
+T3_ROW_CHOICES = [(r.code, r.full_label) for r in get_format().table3.entered_rows]
+
+
+class ApplicationRow(models.Model):
+    """One entered row of 表三; the 总计 column and the （七）总计 row are derived, never stored."""
+
+    section = models.ForeignKey(ApplicationSection, on_delete=models.CASCADE, related_name="rows")
+    row = models.CharField("行", max_length=20, choices=T3_ROW_CHOICES)
+    natural = count_field("自然人")
+    commercial = count_field("商业企业")
+    research = count_field("科研机构")
+    social = count_field("社会公益组织")
+    legal = count_field("法律服务机构")
+    other_org = count_field("其他")
+
+    class Meta:
+        verbose_name = "表三的行"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["section", "row"], name="application_row_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_row_display()
+
+
+class ReviewLitigationSection(SectionModel):
+    """四、政府信息公开行政复议、行政诉讼情况: 表四, 12 entered cells; the three 总计 are derived."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="review_litigation")
+    review_maintained = count_field("行政复议 结果维持")
+    review_corrected = count_field("行政复议 结果纠正")
+    review_other = count_field("行政复议 其他结果")
+    review_pending = count_field("行政复议 尚未审结")
+    litigation_direct_maintained = count_field("未经复议直接起诉 结果维持")
+    litigation_direct_corrected = count_field("未经复议直接起诉 结果纠正")
+    litigation_direct_other = count_field("未经复议直接起诉 其他结果")
+    litigation_direct_pending = count_field("未经复议直接起诉 尚未审结")
+    litigation_after_review_maintained = count_field("复议后起诉 结果维持")
+    litigation_after_review_corrected = count_field("复议后起诉 结果纠正")
+    litigation_after_review_other = count_field("复议后起诉 其他结果")
+    litigation_after_review_pending = count_field("复议后起诉 尚未审结")
+
+    class Meta:
+        verbose_name = "四、政府信息公开行政复议、行政诉讼情况"
+        verbose_name_plural = verbose_name
+
+
+class ProblemsSection(SectionModel):
+    """五、存在的主要问题及改进情况."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="problems")
+    text = models.TextField("存在的主要问题及改进情况", blank=True)
+
+    class Meta:
+        verbose_name = "五、存在的主要问题及改进情况"
+        verbose_name_plural = verbose_name
+
+
+class OtherMattersSection(SectionModel):
+    """六、其他需要报告的事项, with the 信息处理费 facts (in 元, unlike 表二's 万元)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="other_matters")
+    text = models.TextField("其他需要报告的事项", blank=True)
+    processing_fee_yuan = models.DecimalField(
+        "收取信息处理费金额（元）", max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    processing_fee_count = count_field("收取信息处理费的申请件数")
+
+    class Meta:
+        verbose_name = "六、其他需要报告的事项"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.CheckConstraint(condition=Q(processing_fee_yuan__gte=0), name="other_matters_fee_not_negative"),
+        ]
+
+
+SECTION_MODELS = {
+    "overview": OverviewSection,
+    "proactive": ProactiveSection,
+    "applications": ApplicationSection,
+    "review_litigation": ReviewLitigationSection,
+    "problems": ProblemsSection,
+    "other_matters": OtherMattersSection,
+}

@@ -1,0 +1,255 @@
+"""A report's values as plain data: what rules, renderers, importers and the JSON format share.
+
+`ReportValues` holds only what people enter (blank is None, never 0); every 总计 is derived here,
+once. It knows nothing of the database: `reports.models.Report.values()` builds one, and
+`reports.services.save_values()` stores one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+
+from .catalogue import MAX_COUNT, Format, get_format
+
+Count = int | None
+
+PROSE_FIELDS = (
+    "preface",
+    "overview_proactive",
+    "overview_on_request",
+    "overview_management",
+    "overview_platform",
+    "overview_oversight",
+    "problems",
+    "other_matters",
+)
+
+
+def sum_or_none(values: Iterable[Count]) -> Count:
+    """The sum of the filled-in values; None when every one is blank."""
+    filled = [v for v in values if v is not None]
+    return sum(filled) if filled else None
+
+
+class ValuesError(ValueError):
+    """A file or payload that does not hold a report's values; the message is for the user."""
+
+
+@dataclass
+class ReportValues:
+    format_version: str = "2021"
+    table2: dict[str, Count] = field(default_factory=dict)
+    fees_10k_yuan: Decimal | None = None
+    table3: dict[str, dict[str, Count]] = field(default_factory=dict)
+    table4: dict[str, dict[str, Count]] = field(default_factory=dict)
+    prose: dict[str, str] = field(default_factory=dict)
+    processing_fee_yuan: Decimal | None = None
+    processing_fee_count: Count = None
+    # What an imported document printed in its 总计 cells, keyed like "table3.total.natural";
+    # kept beside the derived sums so a difference can be shown, never used as a value.
+    printed_totals: dict[str, Count] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        fmt = self.format
+        for key in fmt.table2.count_fields:
+            self.table2.setdefault(key, None)
+        for row in fmt.table3.entered_rows:
+            cells = self.table3.setdefault(row.code, {})
+            for col in fmt.table3.entered_columns:
+                cells.setdefault(col.code, None)
+        for group in fmt.table4.groups:
+            cells = self.table4.setdefault(group.code, {})
+            for col in fmt.table4.entered_columns:
+                cells.setdefault(col.code, None)
+        for name in PROSE_FIELDS:
+            self.prose.setdefault(name, "")
+
+    @property
+    def format(self) -> Format:
+        return get_format(self.format_version)
+
+    # ---- derived cells: the only place the format's sums are computed
+
+    def t3(self, row: str, column: str) -> Count:
+        """A 表三 cell, entered or derived (the 总计 column and the （七）总计 row)."""
+        t3 = self.format.table3
+        if row == "total":
+            return sum_or_none(self.t3(r.code, column) for r in t3.result_rows)
+        if column == "total":
+            return sum_or_none(self.table3[row][c.code] for c in t3.entered_columns)
+        return self.table3[row][column]
+
+    def t3_row(self, row: str) -> list[Count]:
+        return [self.t3(row, c.code) for c in self.format.table3.columns]
+
+    def t3_group(self, group_label: str, column: str) -> Count:
+        """A derived subtotal of （三）…（六）, for messages and summaries; never stored or printed."""
+        return sum_or_none(self.t3(r.code, column) for r in self.format.table3.groups[group_label])
+
+    def t4(self, group: str, column: str) -> Count:
+        if column == "total":
+            return sum_or_none(self.table4[group][c.code] for c in self.format.table4.entered_columns)
+        return self.table4[group][column]
+
+    def litigation_total(self) -> Count:
+        return sum_or_none([self.t4("litigation_direct", "total"), self.t4("litigation_after_review", "total")])
+
+    def blank_cells(self) -> list[str]:
+        """Keys of every entered numeric cell still blank, in reading order."""
+        fmt = self.format
+        out = [k for k in fmt.table2.count_fields if self.table2[k] is None]
+        if self.fees_10k_yuan is None:
+            out.append(fmt.table2.fee_field)
+        out += [
+            f"table3.{r.code}.{c.code}"
+            for r in fmt.table3.entered_rows
+            for c in fmt.table3.entered_columns
+            if self.table3[r.code][c.code] is None
+        ]
+        out += [
+            f"table4.{g.code}.{c.code}"
+            for g in fmt.table4.groups
+            for c in fmt.table4.entered_columns
+            if self.table4[g.code][c.code] is None
+        ]
+        return out
+
+    # ---- the exchange format of spec/examples/*.json
+
+    def to_json_dict(self) -> dict[str, Any]:
+        fmt = self.format
+        t2 = self.table2
+        return {
+            "format": self.format_version,
+            "columns": [c.code for c in fmt.table3.columns],
+            "table2": {
+                "regulations": {
+                    "issued": t2["regulations_issued"],
+                    "repealed": t2["regulations_repealed"],
+                    "in_force": t2["regulations_in_force"],
+                },
+                "normative_documents": {
+                    "issued": t2["normative_issued"],
+                    "repealed": t2["normative_repealed"],
+                    "in_force": t2["normative_in_force"],
+                },
+                "licensing": t2["licensing"],
+                "penalty": t2["penalty"],
+                "enforcement": t2["enforcement"],
+                "fees_10k_yuan": None if self.fees_10k_yuan is None else str(self.fees_10k_yuan),
+            },
+            "table3": {r.code: self.t3_row(r.code) for r in fmt.table3.rows},
+            "table4": {
+                g.code: {c.code: self.t4(g.code, c.code) for c in fmt.table4.columns} for g in fmt.table4.groups
+            },
+        }
+
+    @classmethod
+    def from_json_dict(cls, data: Any) -> "ReportValues":
+        """Read the example layout; raise ValuesError naming the first bad place."""
+        if not isinstance(data, dict):
+            raise ValuesError("文件内容不是一个 JSON 对象。")
+        version = str(data.get("format", "2021"))
+        try:
+            fmt = get_format(version)
+        except KeyError:
+            raise ValuesError(f"不支持的报告格式“{version}”，目前支持：2021。") from None
+        values = cls(format_version=version)
+        t2 = _get(data, "table2", dict)
+        pairs = {
+            "regulations_issued": ("regulations", "issued"),
+            "regulations_repealed": ("regulations", "repealed"),
+            "regulations_in_force": ("regulations", "in_force"),
+            "normative_issued": ("normative_documents", "issued"),
+            "normative_repealed": ("normative_documents", "repealed"),
+            "normative_in_force": ("normative_documents", "in_force"),
+        }
+        for key in fmt.table2.count_fields:
+            where = pairs.get(key, (key,))
+            node: Any = t2
+            for part in where[:-1]:
+                node = _get(node, part, dict, path=f"table2.{part}")
+            values.table2[key] = parse_count(_get(node, where[-1], path="table2." + ".".join(where)),
+                                             "table2." + ".".join(where))
+        values.fees_10k_yuan = parse_amount(_get(t2, "fees_10k_yuan", path="table2.fees_10k_yuan"),
+                                            "table2.fees_10k_yuan")
+
+        t3 = _get(data, "table3", dict)
+        columns = [c.code for c in fmt.table3.columns]
+        given = data.get("columns", columns)
+        if given != columns:
+            raise ValuesError(f"columns 应为 {columns}，文件中为 {given}。")
+        for row in fmt.table3.rows:
+            cells = _get(t3, row.code, list, path=f"table3.{row.code}")
+            if len(cells) != len(columns):
+                raise ValuesError(f"table3.{row.code} 应有 {len(columns)} 个数，文件中有 {len(cells)} 个。")
+            for col, raw in zip(fmt.table3.columns, cells):
+                value = parse_count(raw, f"table3.{row.code}.{col.code}")
+                if row.derived or col.derived:
+                    values.printed_totals[f"table3.{row.code}.{col.code}"] = value
+                else:
+                    values.table3[row.code][col.code] = value
+        t4 = _get(data, "table4", dict)
+        for group in fmt.table4.groups:
+            cells4 = _get(t4, group.code, dict, path=f"table4.{group.code}")
+            for col in fmt.table4.columns:
+                path = f"table4.{group.code}.{col.code}"
+                value = parse_count(_get(cells4, col.code, path=path), path)
+                if col.derived:
+                    values.printed_totals[path] = value
+                else:
+                    values.table4[group.code][col.code] = value
+        values.printed_totals = {k: v for k, v in values.printed_totals.items() if v != values.derived(k)}
+        return values
+
+    def derived(self, key: str) -> Count:
+        """The derived value of a total cell named like "table3.total.natural"."""
+        table, group, column = key.split(".")
+        return self.t3(group, column) if table == "table3" else self.t4(group, column)
+
+
+_MISSING = object()
+
+
+def _get(node: dict, key: str, kind: type | None = None, *, path: str | None = None) -> Any:
+    path = path or key
+    value = node.get(key, _MISSING)
+    if value is _MISSING:
+        raise ValuesError(f"缺少 {path}。")
+    if kind is not None and not isinstance(value, kind):
+        raise ValuesError(f"{path} 的格式不对。")
+    return value
+
+
+def parse_count(raw: Any, where: str) -> Count:
+    """A JSON cell: a whole number 0…MAX_COUNT, or null for blank."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ValuesError(f"{where} 应为不小于 0 的整数或 null，文件中为 {raw!r}。")
+    if raw < 0:
+        raise ValuesError(f"{where} 为 {raw}，件数不能为负数。")
+    if raw > MAX_COUNT:
+        raise ValuesError(f"{where} 为 {raw}，超过了允许的最大值 {MAX_COUNT}。")
+    return raw
+
+
+def parse_amount(raw: Any, where: str, places: int = 6) -> Decimal | None:
+    """A money amount given as a decimal string or number; kept exactly as written."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise ValuesError(f"{where} 应写成字符串形式的数字（如 \"12.5\"），文件中为 {raw!r}。")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValuesError(f"{where} 为 {raw!r}，不是数字。") from None
+    if not value.is_finite() or value < 0:
+        raise ValuesError(f"{where} 为 {raw}，金额不能为负数。")
+    if -value.as_tuple().exponent > places:  # type: ignore[operator]
+        raise ValuesError(f"{where} 为 {raw}，最多保留 {places} 位小数。")
+    if value.adjusted() >= 10:
+        raise ValuesError(f"{where} 为 {raw}，数额过大，请检查单位。")
+    return value

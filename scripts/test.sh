@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on PostgreSQL when one answers on 127.0.0.1:5432.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SECRET_KEY="test-only-secret-key-$(date +%s)-not-for-production-use-0123456789"
+export DJANGO_DEBUG=0
+export DJANGO_STATIC_MANIFEST=0
+export DJANGO_SECURE_SSL_REDIRECT=0
+export DJANGO_SECURE_COOKIES=0
+unset DATABASE_URL
+
+echo "== gkportal tests on SQLite =="
+$PY -m pytest "$@"
+sqlite_rc=$?
+
+pg_rc=0
+if $PY - <<'PY' 2>/dev/null
+import psycopg, sys
+try:
+    psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PY
+then
+  echo "== gkportal tests on PostgreSQL (127.0.0.1:5432) =="
+  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" $PY -m pytest "$@"
+  pg_rc=$?
+else
+  echo "== PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped =="
+fi
+[ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

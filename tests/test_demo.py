@@ -1,0 +1,44 @@
+"""load_demo: a county, its organisations, a user for every role, and 西村乡's 2023 report."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from reports.management.commands.load_demo import DEMO_PASSWORD
+from reports.models import Membership, Organisation, Report
+
+from .conftest import EXAMPLES, example_json, needs_shared
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_creates_organisations_users_for_every_role_and_a_report():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    county = Organisation.objects.get(name="修武县人民政府")
+    assert county.children.count() >= 3
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
+    for username in ("admin", "county", "xicun_drafter", "xicun_approver"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        assert username in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+    report = Report.objects.get(organisation__name="西村乡人民政府", year=2023)
+    assert report.values().prose["other_matters"]
+
+
+def test_demo_can_be_loaded_twice():
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    assert Report.objects.filter(organisation__name="西村乡人民政府").count() == 1
+    assert Organisation.objects.filter(name="西村乡人民政府").count() == 1
+
+
+@needs_shared(EXAMPLES)
+def test_demo_report_carries_the_seed_numbers():
+    call_command("load_demo", stdout=StringIO())
+    values = Report.objects.get(organisation__name="西村乡人民政府").values().to_json_dict()
+    seed = example_json("xicun_2023_seed.json")
+    for key in ("table2", "table3", "table4"):
+        assert values[key] == seed[key]

@@ -1,0 +1,37 @@
+"""The pages that exist so far: the report list and a report, behind the permission helper."""
+
+import pytest
+
+from reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_only_what_the_user_may_see(client, report, drafter, outsider):
+    assert report.title not in client.get("/").content.decode()
+    client.force_login(drafter)
+    assert report.title in client.get("/").content.decode()
+    client.force_login(outsider)
+    assert report.title not in client.get("/").content.decode()
+
+
+def test_report_page_shows_the_tables_to_its_drafter_and_the_county(client, report, drafter, county_officer):
+    for user in (drafter, county_officer):
+        client.force_login(user)
+        page = client.get(f"/reports/{report.pk}/").content.decode()
+        assert "三、收到和处理政府信息公开申请情况" in page
+        assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
+        assert 'data-cell="table3.carry_forward.total">2<' in page
+
+
+def test_unpublished_report_is_hidden_from_outsiders_and_the_public(client, report, outsider):
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.PUBLISHED)
+    assert client.get(f"/reports/{report.pk}/").status_code == 200
+
+
+def test_login_page_speaks_chinese(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "登录" in page and "用户名" in page

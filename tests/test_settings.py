@@ -1,0 +1,53 @@
+"""The settings read the environment, fail clearly on bad values, and pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x9$Kp2!vQ7#mZ4&wR8*tY1^uL6@nB3%cF5(hJ0)dG-sA_eT+oI=pU~lM|kN;jH:gV",
+    "DJANGO_ALLOWED_HOSTS": "gk.example.gov.cn",
+    "DATABASE_URL": "postgres://gk:secret@db.internal:5432/gkportal",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_outside_debug_fails_with_a_clear_message():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_boolean_is_named():
+    result = manage("check", env=PRODUCTION | {"DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_bad_database_url_is_named():
+    result = manage("check", env=PRODUCTION | {"DATABASE_URL": "nosuchdb://x"})
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_sqlite_is_the_default_database():
+    result = manage("shell", "-c", "from django.db import connection; print(connection.vendor)",
+                    env={"DJANGO_DEBUG": "1"})
+    assert result.stdout.strip().splitlines()[-1] == "sqlite", result.stderr
