@@ -3,11 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-export DJANGO_SECRET_KEY="test-only-secret-key-$(date +%s)-not-for-production-use-0123456789"
-export DJANGO_DEBUG=0
-export DJANGO_STATIC_MANIFEST=0
-export DJANGO_SECURE_SSL_REDIRECT=0
-export DJANGO_SECURE_COOKIES=0
+# The test environment's settings come from gkportal/pytest_plugin.py.
 unset DATABASE_URL
 
 echo "== gkportal tests on SQLite =="
