@@ -35,3 +35,22 @@ def test_unpublished_report_is_hidden_from_outsiders_and_the_public(client, repo
 def test_login_page_speaks_chinese(client):
     page = client.get("/accounts/login/").content.decode()
     assert "登录" in page and "用户名" in page
+
+
+def test_only_drafters_of_the_organisation_may_edit_a_draft(rf, report, drafter, approver, county_officer, outsider):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from reports.permissions import can_edit, get_report_for_editing
+
+    assert can_edit(drafter, report)
+    assert get_report_for_editing(drafter, report.pk) == report
+    for user in (approver, county_officer):
+        assert not can_edit(user, report)
+        with pytest.raises(PermissionDenied):
+            get_report_for_editing(user, report.pk)
+    with pytest.raises(Http404):
+        get_report_for_editing(outsider, report.pk)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
+    report.refresh_from_db()
+    assert not can_edit(drafter, report)

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from ..rendering import document_context
 from ..permissions import get_report_for_user, reports_for_user
+from ..rendering import document_context
 
 
 def index(request):
@@ -12,3 +12,8 @@ def index(request):
 def report_detail(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
     return render(request, "reports/detail.html", document_context(report))
+
+
+def report_document(request, report_id: int):
+    report = get_report_for_user(request.user, report_id)
+    return render(request, "reports/document.html", document_context(report))
