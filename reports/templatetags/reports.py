@@ -7,3 +7,9 @@ register = template.Library()
 def cell(value):
     """A table cell as printed: the number, or an empty cell when it was never filled in."""
     return "" if value is None else value
+
+
+@register.filter
+def minutes(delta) -> int:
+    """A timedelta as whole minutes, for messages such as 「请在 30 分钟后再试」."""
+    return int(delta.total_seconds() // 60) if delta else 0
