@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/gkportal
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps clean
+.PHONY: run test bench setup system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gkportal needs Python 3.11 or newer")'
@@ -31,6 +31,10 @@ run: setup
 test: setup
 	@bash scripts/test.sh
 
+
+# Every benchmark of bench/ plus the load test; figures in bench/results/ and docs/benchmarks.md.
+bench: setup
+	@bash scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis test-artifacts

@@ -54,3 +54,8 @@ def test_only_drafters_of_the_organisation_may_edit_a_draft(rf, report, drafter,
     Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
     report.refresh_from_db()
     assert not can_edit(drafter, report)
+
+
+def test_health_check_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"

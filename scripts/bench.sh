@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every benchmark in bench/ in turn, then the load test; each prints its own figures and
+# ratios against a baseline measured in the same run. Results are also written to bench/results/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=gkportal.settings
+export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789-abcdefghijkl}"
+export DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0
+export DJANGO_SECURE_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
+mkdir -p bench/results
+status=0
+start=$(date +%s)
+for script in bench/bench_*.py bench/load_test.py; do
+  [ -f "$script" ] || continue
+  name=$(basename "$script" .py)
+  echo "== $name =="
+  if ! $PY "$script" 2>&1 | tee "bench/results/$name.txt"; then
+    echo "!! $name failed"; status=1
+  fi
+  echo
+done
+echo "make bench took $(( $(date +%s) - start )) s on $(nproc) cores"
+exit $status
