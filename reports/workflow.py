@@ -157,7 +157,8 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
         action=action,
         from_status=from_status,
         to_status=locked.status,
-        comment=correction_note if is_correction else comment,
+        # For a correction the 更正说明 leads; a further remark, if any, follows it.
+        comment="\n".join(filter(None, [correction_note, comment])) if is_correction else comment,
         is_correction=is_correction,
     )
     if action == Action.PUBLISH:

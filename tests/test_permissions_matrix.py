@@ -68,7 +68,7 @@ REPORT_CASES = {
     "comment on a submitted report": ("POST", "comments/", S.SUBMITTED, {"section": "problems", "text": "意见"},
                                       "login 403 ok ok 404 404 404 404 404 ok"),
     "comment on a published report": ("POST", "comments/", S.PUBLISHED, {"section": "problems", "text": "意见"},
-                                      "login 403 state state 403 403 403 403 403 state"),
+                                      "login 403 400 400 403 403 403 403 403 400"),  # the text is shown again
     "resolve a comment": ("POST", "comments/{comment}/resolve/", S.RETURNED, {},
                           "login ok 403 403 404 404 404 404 404 403"),
 }
@@ -176,7 +176,8 @@ MANAGE_CASES = {
                         "login 403 403 302 403 403 400 403 403 302"),
     "a person of 西村乡": ("GET", "/manage/users/{target}/", None,
                         "login 403 403 200 403 403 404 403 403 200"),
-    "grant a role in 西村乡": ("POST", "/manage/users/{target}/roles/", {"organisation": "{own}", "role": Role.APPROVER},
+    "grant a role in 西村乡": ("POST", "/manage/users/{target}/roles/",
+                           {"organisation": "{own}", "role": Role.APPROVER},
                            "login 403 403 302 403 403 404 403 403 302"),
     "revoke a role in 西村乡": ("POST", "/manage/users/{target}/roles/{membership}/revoke/", {},
                             "login 403 403 302 403 403 404 403 403 302"),

@@ -138,7 +138,7 @@ def test_a_supervisor_of_a_sibling_has_no_power_over_the_report(ready, sibling):
 
 
 def test_returning_and_reopening_need_a_reason(ready, people):
-    drafter, approver, officer = people
+    drafter, approver, _officer = people
     submit(ready, by=drafter)
     refused("comment_required", return_report, ready, by=approver, comment="   ")
     approve(ready, by=approver)
@@ -156,7 +156,7 @@ def test_the_county_office_returns_an_approved_report_with_reasons(ready, people
 
 
 def test_approval_locks_the_report_and_reopening_unlocks_it(ready, people):
-    drafter, approver, officer = people
+    drafter, approver, _officer = people
     submit(ready, by=drafter)
     assert not can_edit(drafter, ready)
     approve(ready, by=approver)
@@ -245,7 +245,7 @@ def test_the_publication_signal_is_sent_inside_the_transaction(ready, people):
 
 
 def test_every_save_and_every_transition_keeps_a_version(ready, people):
-    drafter, approver, _ = people
+    drafter, _approver, _ = people
     edit(ready, drafter, new__natural=3)  # a save keeps a version whether or not the tables balance
     edit(ready, drafter, section="problems", prose_problems="新的问题描述。")
     edit(ready, drafter, section="problems", prose_problems="新的问题描述。")  # nothing changed: no version
@@ -272,7 +272,7 @@ def test_a_version_holds_the_report_json_with_prose_and_fees(ready, people):
 
 
 def test_the_approver_hears_of_a_submission_by_email_and_in_the_app(ready, people, django_capture_on_commit_callbacks):
-    drafter, approver, officer = people
+    drafter, approver, _officer = people
     with django_capture_on_commit_callbacks(execute=True):
         submit(ready, by=drafter, comment="请审核")
     assert [m.to for m in mail.outbox] == [["approver@xc.gov.cn"]]
@@ -284,7 +284,7 @@ def test_the_approver_hears_of_a_submission_by_email_and_in_the_app(ready, peopl
 
 def test_the_drafter_hears_of_a_return_and_drafter_and_county_of_an_approval(ready, people,
                                                                              django_capture_on_commit_callbacks):
-    drafter, approver, officer = people
+    drafter, approver, _officer = people
     submit(ready, by=drafter)
     with django_capture_on_commit_callbacks(execute=True):
         return_report(ready, by=approver, comment="表三请核对")
@@ -301,14 +301,14 @@ def test_the_drafter_hears_of_a_return_and_drafter_and_county_of_an_approval(rea
 
 def test_nobody_is_notified_of_their_own_action_nor_by_email_without_an_address(ready, people,
                                                                                  django_capture_on_commit_callbacks):
-    drafter, approver, officer = people
-    both = make_user("both", ready.organisation, Role.DRAFTER)  # a drafter who is also the approver
     from reports.models import Membership
 
+    both = make_user("both", ready.organisation, Role.DRAFTER)  # a drafter who is also an approver
     Membership.objects.create(user=both, organisation=ready.organisation, role=Role.APPROVER)
+    make_user("no_mail", ready.organisation, Role.APPROVER)
     with django_capture_on_commit_callbacks(execute=True):
         submit(ready, by=both)
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"approver"}
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"approver", "no_mail"}
     assert [m.to for m in mail.outbox] == [["approver@xc.gov.cn"]]
 
 
@@ -333,7 +333,7 @@ class BrokenBackend:
 
 
 def test_the_approver_comments_per_section_and_the_drafter_resolves(ready, people):
-    drafter, approver, officer = people
+    drafter, approver, _officer = people
     submit(ready, by=drafter)
     comment = workflow.add_comment(ready, by=approver, section="applications", text="（七）总计请再核对")
     refused("forbidden", workflow.add_comment, ready, by=drafter, section="applications", text="x")

@@ -46,7 +46,9 @@ def test_a_too_short_new_password_is_refused_in_chinese(client, drafter):
 def test_a_password_is_changed(client, drafter):
     client.force_login(drafter)
     response = client.post("/accounts/password_change/", {
-        "old_password": "correct-horse-battery", "new_password1": "Xicun-2026-spring", "new_password2": "Xicun-2026-spring"},
+        "old_password": "correct-horse-battery",
+        "new_password1": "Xicun-2026-spring",
+        "new_password2": "Xicun-2026-spring"},
         follow=True)
     assert "密码已修改。" in response.content.decode()
     drafter.refresh_from_db()

@@ -64,7 +64,8 @@ def test_the_public_sees_a_published_report_without_any_workflow(client, ready, 
     publish(ready, by=county_officer)
     html = page(client, f"/reports/{ready.pk}/")
     assert ">已公开发布<" in html
-    assert "内部意见不公开" not in html and "操作记录" not in html and "<form method=\"post\" action=\"/reports" not in html
+    assert "内部意见不公开" not in html and "操作记录" not in html
+    assert '<form method="post" action="/reports' not in html
 
 
 def test_submitting_through_the_page_redirects_to_the_report_with_a_message(client, ready, drafter):
@@ -182,13 +183,24 @@ def test_comments_are_made_and_resolved_through_the_page(client, ready, drafter,
     assert comment.resolved_by == drafter
 
 
-def test_a_bad_comment_is_refused_with_a_message(client, ready, drafter, approver):
+def test_a_bad_comment_is_refused_at_the_field(client, ready, drafter, approver):
     submit(ready, by=drafter)
     client.force_login(approver)
-    response = client.post(f"/reports/{ready.pk}/comments/", {"section": "bogus", "text": ""}, follow=True)
-    assert response.status_code == 200
-    assert any("意见未能保存" in m for m in messages_of(response))
+    response = client.post(f"/reports/{ready.pk}/comments/", {"section": "bogus", "text": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in html and "请填写意见内容。" in html
     assert not ready.section_comments.exists()
+
+
+def test_a_comment_refused_because_the_state_changed_keeps_its_text(client, ready, drafter, approver):
+    submit(ready, by=drafter)
+    approve(ready, by=approver)  # meanwhile, in another tab
+    client.force_login(approver)
+    response = client.post(f"/reports/{ready.pk}/comments/", {"section": "problems", "text": "第五部分请具体些"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "这份报告当前为“已审核通过”，不能提出审核意见。" in html and "第五部分请具体些" in html
 
 
 def test_resolving_a_comment_of_another_report_is_not_found(client, ready, sibling, drafter, approver):

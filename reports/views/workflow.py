@@ -72,27 +72,28 @@ def transition(request, report_id: int, action: str):
 @login_required
 @require_POST
 def comment_add(request, report_id: int):
-    report, roles = get_report_for_action(request.user, report_id, "comment")
+    report, _ = get_report_for_action(request.user, report_id, "comment")
     form = SectionCommentForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, "意见未能保存：" + "".join(errors))
-        return redirect("report_detail", report.pk)
-    try:
-        add_comment(report, by=request.user, **form.cleaned_data)
-    except WorkflowError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "意见已记录，填报人会在该部分旁看到。")
-    return redirect(reverse("report_detail", args=[report.pk]) + f"#comments-{form.cleaned_data['section']}")
+    if form.is_valid():
+        try:
+            add_comment(report, by=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from None
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "意见已记录，填报人会在该部分旁看到。")
+            anchor = f"#comments-{form.cleaned_data['section']}"
+            return redirect(reverse("report_detail", args=[report.pk]) + anchor)
+    # Refused: show the comment again, so that what was typed is not lost.
+    context = {"report": report, "form": form, "button": "提出意见", "action": "comment", "findings": []}
+    return render(request, "reports/transition.html", context, status=400)
 
 
 @login_required
 @require_POST
 def comment_resolve(request, report_id: int, comment_id: int):
-    report, roles = get_report_for_action(request.user, report_id, "resolve_comment")
+    report, _ = get_report_for_action(request.user, report_id, "resolve_comment")
     try:
         comment = report.section_comments.get(pk=comment_id)
     except SectionComment.DoesNotExist:
@@ -107,7 +108,7 @@ def comment_resolve(request, report_id: int, comment_id: int):
 
 @login_required
 def versions(request, report_id: int):
-    report, roles = get_report_for_action(request.user, report_id, "view_history")
+    report, _ = get_report_for_action(request.user, report_id, "view_history")
     all_versions = list(report.versions.select_related("created_by", "event").order_by("-number"))
     old, new = default_pair(report)
     chosen = "old" in request.GET or "new" in request.GET
