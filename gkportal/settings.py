@@ -94,7 +94,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "gkportal.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gkportal.auth.CharacterClassesValidator"},
@@ -180,6 +180,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # gkportal's own settings.
+# The address people open gkportal at, for the links in notification emails (e.g. https://gk.example.gov.cn).
+GKPORTAL_BASE_URL = env_str("GKPORTAL_BASE_URL") or ""
 # T3-OTHER-HIGH: warn when （六）其他处理 exceeds this share of （七）总计.
 GKPORTAL_OTHER_HANDLING_WARN_SHARE = env_float("GKPORTAL_OTHER_HANDLING_WARN_SHARE", 0.2)
 

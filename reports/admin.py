@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from .services import ensure_sections
 from .models import (
+    AccessEvent,
     ApplicationRow,
     ApplicationSection,
     Membership,
@@ -13,6 +14,7 @@ from .models import (
     ProactiveSection,
     ProblemsSection,
     Report,
+    ReportEvent,
     ReviewLitigationSection,
 )
 
@@ -75,7 +77,8 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ["year", "status", "origin", "organisation__kind"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["organisation"]
-    readonly_fields = ["created_at", "updated_at"]
+    # The state changes only through reports.workflow, which audits it.
+    readonly_fields = ["status", "created_at", "updated_at"]
     inlines = [OverviewInline, ProactiveInline, ReviewLitigationInline, ProblemsInline, OtherMattersInline]
 
     def save_related(self, request, form, formsets, change):
@@ -102,3 +105,30 @@ class ApplicationSectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Audit rows are written by the application only: the admin may read them, never change them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(_ReadOnly):
+    list_display = ["at", "report", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["report__organisation__name", "actor__username", "comment"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(_ReadOnly):
+    list_display = ["at", "actor", "action", "detail"]
+    list_filter = ["action"]
+    search_fields = ["detail", "actor__username"]

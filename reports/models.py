@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .catalogue import CURRENT_FORMAT, FORMATS, MAX_COUNT, get_format, report_title
 from .values import ReportValues
@@ -347,3 +348,157 @@ SECTION_MODELS = {
     "problems": ProblemsSection,
     "other_matters": OtherMattersSection,
 }
+
+
+# ---------------------------------------------------------------- who did what: workflow, versions, access
+
+
+class ReportEvent(models.Model):
+    """An audit row for one transition: who moved the report, when, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交审核"
+        RETURN = "return", "退回修改"
+        APPROVE = "approve", "审核通过"
+        PUBLISH = "publish", "公开发布"
+        REOPEN = "reopen", "重新打开"
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="events")
+    # PROTECT: an audit trail must keep its actors; deactivate a person instead of deleting them.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("时间", default=timezone.now)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=16, choices=Report.Status.choices)
+    to_status = models.CharField("新状态", max_length=16, choices=Report.Status.choices)
+    comment = models.TextField("意见、理由或更正说明", blank=True)
+    is_correction = models.BooleanField("更正后重新发布", default=False)
+
+    class Meta:
+        verbose_name = "报告操作记录"
+        verbose_name_plural = verbose_name
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["report", "at"], name="reportevent_report_at")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_action_display()} · {self.actor}"
+
+    @property
+    def label(self) -> str:
+        return "发布更正" if self.is_correction else self.get_action_display()
+
+
+SECTION_CHOICES = [(s.code, s.heading) for s in get_format().sections]
+
+
+class SectionComment(models.Model):
+    """A reviewer's comment on one section; the drafter marks it resolved."""
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE,
+                               related_name="section_comments")
+    section = models.CharField("部分", max_length=20, choices=SECTION_CHOICES)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
+                               related_name="+")
+    text = models.TextField("意见")
+    created_at = models.DateTimeField("提出时间", default=timezone.now)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "分部分审核意见"
+        verbose_name_plural = verbose_name
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_section_display()}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class ReportVersion(models.Model):
+    """The report's values as they were after one save or one transition (the JSON of reports.exchange)."""
+
+    class Kind(models.TextChoices):
+        SAVE = "save", "保存"
+        SUBMIT = "submit", "提交审核"
+        RETURN = "return", "退回修改"
+        APPROVE = "approve", "审核通过"
+        PUBLISH = "publish", "公开发布"
+        REOPEN = "reopen", "重新打开"
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    kind = models.CharField("来由", max_length=16, choices=Kind.choices)
+    section = models.CharField("保存的部分", max_length=20, choices=SECTION_CHOICES, blank=True)
+    data = models.JSONField("内容")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    event = models.ForeignKey(ReportEvent, verbose_name="操作记录", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="versions")
+
+    class Meta:
+        verbose_name = "报告版本"
+        verbose_name_plural = verbose_name
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · 第{self.number}版"
+
+
+class Notification(models.Model):
+    """One line of a person's in-app list: something happened to a report they work on."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                                  related_name="notifications")
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(ReportEvent, verbose_name="操作记录", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_recipient_read")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AccessEvent(models.Model):
+    """An audit row for the county office's management of organisations, people and roles."""
+
+    class Action(models.TextChoices):
+        ORG_CREATED = "org_created", "新建机关"
+        ORG_CHANGED = "org_changed", "修改机关"
+        USER_CREATED = "user_created", "新建用户"
+        USER_CHANGED = "user_changed", "修改用户"
+        PASSWORD_SET = "password_set", "重设密码"
+        ROLE_GRANTED = "role_granted", "授予角色"
+        ROLE_REVOKED = "role_revoked", "撤销角色"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("时间", default=timezone.now)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    organisation = models.ForeignKey(Organisation, verbose_name="机关", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    # A sentence written at the time, so the row still reads right after names change.
+    detail = models.CharField("说明", max_length=300)
+
+    class Meta:
+        verbose_name = "机关和用户管理记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.detail

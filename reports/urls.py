@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home
+from .views import home, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -8,4 +8,26 @@ urlpatterns = [
     path("reports/<int:report_id>/", home.report_detail, name="report_detail"),
     # The report as the official document, in the browser — the rendering part grows it.
     path("reports/<int:report_id>/document/", home.report_document, name="report_document"),
+    # Workflow: transitions (GET shows the form, POST acts), section comments, versions, the inbox.
+    path("reports/<int:report_id>/submit/", workflow.transition, {"action": "submit"}, name="report_submit"),
+    path("reports/<int:report_id>/return/", workflow.transition, {"action": "return"}, name="report_return"),
+    path("reports/<int:report_id>/approve/", workflow.transition, {"action": "approve"}, name="report_approve"),
+    path("reports/<int:report_id>/publish/", workflow.transition, {"action": "publish"}, name="report_publish"),
+    path("reports/<int:report_id>/reopen/", workflow.transition, {"action": "reopen"}, name="report_reopen"),
+    path("reports/<int:report_id>/comments/", workflow.comment_add, name="report_comment_add"),
+    path("reports/<int:report_id>/comments/<int:comment_id>/resolve/", workflow.comment_resolve,
+         name="report_comment_resolve"),
+    path("reports/<int:report_id>/versions/", workflow.versions, name="report_versions"),
+    path("inbox/", workflow.inbox, name="inbox"),
+    path("inbox/read/", workflow.notifications_read, name="notifications_read"),
+    # The county office's management of its subtree.
+    path("manage/", manage.home, name="manage_home"),
+    path("manage/organisations/new/", manage.organisation_new, name="manage_org_new"),
+    path("manage/organisations/<int:organisation_id>/", manage.organisation_edit, name="manage_org_edit"),
+    path("manage/users/new/", manage.user_new, name="manage_user_new"),
+    path("manage/users/<int:user_id>/", manage.user_detail, name="manage_user"),
+    path("manage/users/<int:user_id>/password/", manage.user_password, name="manage_user_password"),
+    path("manage/users/<int:user_id>/roles/", manage.user_grant, name="manage_user_grant"),
+    path("manage/users/<int:user_id>/roles/<int:membership_id>/revoke/", manage.user_revoke,
+         name="manage_user_revoke"),
 ]

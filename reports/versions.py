@@ -1,0 +1,146 @@
+"""What changed between two versions of a report: cell by cell under the format's names, and in the prose."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from diff_match_patch import diff_match_patch
+
+from .exchange import read_report_json
+from .models import OtherMattersSection, Report, ReportVersion
+from .values import PROSE_FIELDS, ReportValues
+
+
+@dataclass(frozen=True)
+class CellChange:
+    section: str  # the section's heading
+    key: str  # table3.new.natural, table2.licensing, …
+    name: str  # the cell as a reader names it, from the catalogue
+    old: Any
+    new: Any
+    derived: bool  # a 总计: it changed because the cells it sums did
+
+
+@dataclass(frozen=True)
+class ProseChange:
+    key: str
+    name: str
+    segments: tuple[tuple[str, str], ...]  # (equal | delete | insert | skip, text)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old: ReportVersion
+    new: ReportVersion
+    cells: tuple[CellChange, ...]
+    prose: tuple[ProseChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.cells and not self.prose
+
+
+def values_of(version: ReportVersion) -> ReportValues:
+    """A stored version's values (it holds the JSON of reports.exchange)."""
+    return read_report_json(json.dumps(version.data))[1]
+
+
+def _cells(values: ReportValues) -> list[tuple[str, str, str, Any, bool]]:
+    """Every cell of the report in reading order: (section code, key, name, value, derived)."""
+    fmt = values.format
+    out: list[tuple[str, str, str, Any, bool]] = []
+    for cell in fmt.table2.cells:
+        value = values.fees_10k_yuan if cell.key == fmt.table2.fee_field else values.table2[cell.key]
+        out.append(("proactive", f"table2.{cell.key}", cell.name, value, False))
+    t3 = fmt.table3
+    for row in t3.rows:
+        for col in t3.columns:
+            out.append(("applications", f"table3.{row.code}.{col.code}", t3.cell_name(row.code, col.code),
+                        values.t3(row.code, col.code), row.derived or col.derived))
+    t4 = fmt.table4
+    for group in t4.groups:
+        for col in t4.columns:
+            out.append(("review_litigation", f"table4.{group.code}.{col.code}", t4.cell_name(group.code, col.code),
+                        values.t4(group.code, col.code), col.derived))
+    for name, value in (("processing_fee_yuan", values.processing_fee_yuan),
+                        ("processing_fee_count", values.processing_fee_count)):
+        label = OtherMattersSection._meta.get_field(name).verbose_name
+        out.append(("other_matters", f"other_matters.{name}", str(label), value, False))
+    return out
+
+
+def prose_names(values: ReportValues) -> dict[str, str]:
+    """The heading a reader knows each prose field by."""
+    fmt = values.format
+    sections = {s.code: s.heading for s in fmt.sections}
+    names = {"preface": str(Report._meta.get_field("preface").verbose_name)}
+    for part in fmt.overview_parts:
+        names[f"overview_{part.code}"] = f"{sections['overview']}{part.heading}"
+    names["problems"] = sections["problems"]
+    names["other_matters"] = sections["other_matters"]
+    return names
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a == b  # 0 and 0.00 are the same amount
+    return a == b and type(a) is type(b)
+
+
+# Unchanged text longer than this is shortened to its ends, so that the changes stand out.
+CONTEXT_CHARS = 30
+
+
+def prose_segments(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """The changes from `old` to `new`, character by character, grouped into readable phrases."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 2.0
+    diffs = dmp.diff_main(old, new)
+    dmp.diff_cleanupSemantic(diffs)
+    ops = {-1: "delete", 0: "equal", 1: "insert"}
+    out: list[tuple[str, str]] = []
+    for i, (op, text) in enumerate(diffs):
+        if op == 0 and len(text) > 2 * CONTEXT_CHARS + 10:
+            first, last = i == 0, i == len(diffs) - 1
+            if not first:
+                out.append(("equal", text[:CONTEXT_CHARS]))
+            out.append(("skip", "……"))
+            if not last:
+                out.append(("equal", text[-CONTEXT_CHARS:]))
+        else:
+            out.append((ops[op], text))
+    return tuple(out)
+
+
+def diff_versions(old: ReportVersion, new: ReportVersion) -> VersionDiff:
+    """Every cell whose value differs, and every prose field whose text differs, between two versions."""
+    a, b = values_of(old), values_of(new)
+    headings = {s.code: s.heading for s in b.format.sections}
+    cells = tuple(
+        CellChange(headings[section], key, name, before, after, derived)
+        for (section, key, name, before, derived), (_, _, _, after, _) in zip(_cells(a), _cells(b))
+        if not _same(before, after)
+    )
+    names = prose_names(b)
+    prose = tuple(
+        ProseChange(key, names[key], prose_segments(a.prose[key], b.prose[key]))
+        for key in PROSE_FIELDS
+        if a.prose[key] != b.prose[key]
+    )
+    return VersionDiff(old, new, cells, prose)
+
+
+def default_pair(report: Report) -> tuple[ReportVersion | None, ReportVersion | None]:
+    """The latest version, and the one to compare it with: the last approval or return, else the first."""
+    latest = report.versions.order_by("-number").first()
+    if latest is None:
+        return None, None
+    anchor = (
+        report.versions.filter(kind__in=[ReportVersion.Kind.APPROVE, ReportVersion.Kind.RETURN])
+        .order_by("-number")
+        .first()
+    )
+    return anchor or report.versions.order_by("number").first(), latest
