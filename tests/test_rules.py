@@ -333,6 +333,12 @@ def test_n_s5_wants_specific_problems_not_copied_from_last_year():
     values.prose["problems"] = "无。"
     [short] = only(values, "N-S5")
     assert short.severity == "warning" and short.message.startswith("“五、存在的主要问题及改进情况”只有 2 字，过于简略")
+    values.prose["problems"] = (
+        "一是部分村级公开内容更新不够及时，群众查阅不便。二是依申请公开办理人员经验不足，答复文书不够规范。"
+        "三是政策解读形式单一，解读材料与政策文件同步发布的比例不高。"
+    )
+    [measures] = only(values, "N-S5")
+    assert measures.message == "“五、存在的主要问题及改进情况”只写了问题，没有看到改进措施：请为每个问题写明改进举措。"
     values.prose["problems"] = prev.prose["problems"].replace("二是", "第二，")
     [repeat] = [f for f in only(values, "N-S5", dataclasses.replace(TOWNSHIP, previous=prev)) if f.code == "repeat"]
     assert repeat.message.startswith("“五、存在的主要问题及改进情况”有 95.0% 的文字与上年（2022年）报告相同（不少于 50.0%）")

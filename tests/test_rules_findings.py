@@ -238,3 +238,17 @@ def test_check_reports_json_lines(report, drafter):
 def test_check_reports_names_an_unknown_organisation(db):
     with pytest.raises(CommandError, match="没有名为“不存在乡”的机关"):
         call_command("check_reports", "--org", "不存在乡", stdout=StringIO())
+
+
+def test_the_page_tells_when_an_acknowledged_warning_changed_since(client, report, drafter, approver):
+    from reports.services import save_values
+
+    warning = warned_report(report)
+    acknowledge(report, warning.key, by=drafter, explanation="确无问题")
+    values = report.values()
+    values.prose["problems"] = "暂无问题。"
+    save_values(report, values)
+    assert blocking_findings(report) == []  # still the same warning (rule and cell): still acknowledged
+    client.force_login(approver)
+    page = client.get(f"/reports/{report.pk}/findings/").content.decode()
+    assert "确认之后数据有变化。确认时的提示为：“五、存在的主要问题及改进情况”只有 2 字" in page

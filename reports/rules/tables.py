@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import narrative
 from ..values import ReportValues
-from . import Context, Finding, Severity, show, organisation_kinds, percent, rule
+from . import Context, Finding, Severity, organisation_kinds, percent, rule, show
 
 
 # ================================================================ B. 表二

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from .. import narrative
 from ..narrative import Statement
 from ..values import PROSE_FIELDS, ReportValues
-from . import OVERVIEW_FIELDS, PROSE_SECTIONS, Context, Finding, show, organisation_kinds, percent, rule
+from . import OVERVIEW_FIELDS, PROSE_SECTIONS, Context, Finding, organisation_kinds, percent, rule, show
 
 
 # ================================================================ E. narrative

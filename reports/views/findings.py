@@ -46,13 +46,16 @@ def _findings_context(request, report: Report, failed: tuple[str, str, str] | No
     editable = can_edit(request.user, report)
     items = []
     for i, f in enumerate(findings, start=1):
+        ack = acks.get(f.key) if f.severity == "warning" else None
         items.append({
             "n": i,
             "finding": f,
             "info": RULE_INFO.get(f.rule),
             "url": finding_url(report, f),
             "target": "定位到段落" if f.cells and f.cells[0].startswith("prose.") else "定位到单元格",
-            "ack": acks.get(f.key) if f.severity == "warning" else None,
+            "ack": ack,
+            # The same warning with other numbers than when it was acknowledged: the approver should know.
+            "ack_changed": ack is not None and ack.message != f.message,
             "error": failed[1] if failed and failed[0] == f.key else "",
             "explanation": failed[2] if failed and failed[0] == f.key else "",
             "can_acknowledge": editable and f.severity == "warning",
