@@ -63,6 +63,14 @@ def test_s_cells_counts_a_derived_total_that_prints_blank():
     assert "（总计由这几格合计，因此也为空），共 5 格" in finding.message
 
 
+def test_s_cells_names_a_table_not_yet_filled_in_once():
+    findings = only(ReportValues(), "S-CELLS")
+    assert [(f.section, len(f.cells), f.code) for f in findings] == [
+        ("proactive", 10, "table"), ("applications", 144, "table"), ("review_litigation", 12, "table"),
+    ]
+    assert findings[1].message.startswith("“三、收到和处理政府信息公开申请情况”的表格还没有填写（144 格全部为空）。")
+
+
 def test_s_int_refuses_negative_and_fractional_counts():
     values = complete_values()
     assert only(values, "S-INT") == []

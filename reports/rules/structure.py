@@ -15,27 +15,22 @@ from . import PROSE_SECTIONS, Context, Finding, organisation_kinds, rule
 # ================================================================ A. structure and completeness
 
 
-@rule
-def s_cells(values: ReportValues, context: Context) -> list[Finding]:
-    """S-CELLS: every numeric cell holds a number; one finding per table row with blanks."""
+_FILL = "没有发生的请填 0，不要留空或填“/”“—”“无”。"
+
+
+def _blank_rows(values: ReportValues) -> dict[str, tuple[int, list[tuple[tuple[str, ...], str]]]]:
+    """Per table: (its number of entered cells, [(blank cells of a row, what to say)])."""
     fmt = values.format
-    fix = "没有发生的请填 0，不要留空或填“/”“—”“无”。"
-    out = []
-    t2 = fmt.table2
+    t2, t3, t4 = fmt.table2, fmt.table3, fmt.table4
+    rows2 = []
     for block in t2.blocks:
         for label, fields in block.rows:
-            blank = [
-                (key, col)
-                for key, col in zip(fields, block.header[1:])
-                if (values.fees_10k_yuan if key == t2.fee_field else values.table2[key]) is None
-            ]
+            blank = [(key, col) for key, col in zip(fields, block.header[1:])
+                     if (values.fees_10k_yuan if key == t2.fee_field else values.table2[key]) is None]
             if blank:
-                names = "、".join(col for _, col in blank)
-                out.append(Finding(
-                    "S-CELLS", "error", f"表二 {block.item}「{label}」的{names}为空。{fix}",
-                    tuple(f"table2.{key}" for key, _ in blank), section="proactive",
-                ))
-    t3 = fmt.table3
+                rows2.append((tuple(f"table2.{key}" for key, _ in blank),
+                              f"表二 {block.item}「{label}」的{'、'.join(col for _, col in blank)}为空。"))
+    rows3 = []
     for row in t3.entered_rows:
         blank = [c for c in t3.entered_columns if values.table3[row.code][c.code] is None]
         if blank:
@@ -44,9 +39,8 @@ def s_cells(values: ReportValues, context: Context) -> list[Finding]:
             if values.t3(row.code, "total") is None:
                 cells.append(f"table3.{row.code}.total")
                 message += "（总计由这几格合计，因此也为空）"
-            out.append(Finding("S-CELLS", "error", f"{message}，共 {len(cells)} 格。{fix}", tuple(cells),
-                               section="applications"))
-    t4 = fmt.table4
+            rows3.append((tuple(cells), f"{message}，共 {len(cells)} 格。"))
+    rows4 = []
     for group in t4.groups:
         blank = [c for c in t4.entered_columns if values.table4[group.code][c.code] is None]
         if blank:
@@ -56,8 +50,27 @@ def s_cells(values: ReportValues, context: Context) -> list[Finding]:
             if values.t4(group.code, "total") is None:
                 cells.append(f"table4.{group.code}.total")
                 message += "（总计由这几格合计，因此也为空）"
-            out.append(Finding("S-CELLS", "error", f"{message}，共 {len(cells)} 格。{fix}", tuple(cells),
-                               section="review_litigation"))
+            rows4.append((tuple(cells), f"{message}，共 {len(cells)} 格。"))
+    return {
+        "proactive": (len(t2.count_fields) + 1, rows2),
+        "applications": (len(t3.entered_rows) * len(t3.entered_columns), rows3),
+        "review_litigation": (len(t4.groups) * len(t4.entered_columns), rows4),
+    }
+
+
+@rule
+def s_cells(values: ReportValues, context: Context) -> list[Finding]:
+    """S-CELLS: every numeric cell holds a number; one finding per row with blanks, or one for a blank table."""
+    out = []
+    for section, (entered, rows) in _blank_rows(values).items():
+        cells = [c for row_cells, _ in rows for c in row_cells]
+        blank_entered = [c for c in cells if not c.endswith(".total")]
+        if len(blank_entered) == entered:
+            table = values.format.section(section).heading
+            out.append(Finding("S-CELLS", "error", f"“{table}”的表格还没有填写（{entered} 格全部为空）。{_FILL}",
+                               tuple(blank_entered), section=section, code="table"))
+            continue
+        out += [Finding("S-CELLS", "error", message + _FILL, row_cells, section=section) for row_cells, message in rows]
     return out
 
 

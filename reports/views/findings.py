@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..findings import (
     EXPLANATION_MAX_CHARS,
@@ -84,14 +84,14 @@ def _findings_context(request, report: Report, failed: tuple[str, str, str] | No
 
 
 @login_required
-@require_GET
+@require_safe
 def report_findings(request, report_id: int):
     report = _get_report_for_findings(request.user, report_id)
     return render(request, "reports/findings.html", _findings_context(request, report))
 
 
 @login_required
-@require_GET
+@require_safe
 def report_findings_json(request, report_id: int):
     report = _get_report_for_findings(request.user, report_id)
     findings = findings_for_report(report)
