@@ -502,3 +502,27 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return self.detail
+class Acknowledgement(models.Model):
+    """A drafter's acknowledgement of one warning of the rules, with the explanation the approver reads."""
+
+    report = models.ForeignKey(Report, verbose_name="年度报告", on_delete=models.CASCADE,
+                               related_name="acknowledgements")
+    # Finding.key: rule + cells (+ code); the warning it acknowledges, for as long as that warning stands.
+    key = models.CharField("提示标识", max_length=500)
+    rule = models.CharField("规则", max_length=20)
+    message = models.TextField("提示内容", help_text="确认时看到的提示原文。")
+    explanation = models.TextField("说明", blank=True, max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField("确认时间")
+
+    class Meta:
+        verbose_name = "提示确认"
+        verbose_name_plural = verbose_name
+        ordering = ["report", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="acknowledgement_one_per_finding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.rule}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, manage, workflow
+from .views import findings, home, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -30,4 +30,10 @@ urlpatterns = [
     path("manage/users/<int:user_id>/roles/", manage.user_grant, name="manage_user_grant"),
     path("manage/users/<int:user_id>/roles/<int:membership_id>/revoke/", manage.user_revoke,
          name="manage_user_revoke"),
+    # The rules' findings: page, JSON, acknowledging a warning.
+    path("reports/<int:report_id>/findings/", findings.report_findings, name="report_findings"),
+    path("reports/<int:report_id>/findings.json", findings.report_findings_json, name="report_findings_json"),
+    path("reports/<int:report_id>/findings/acknowledge/", findings.acknowledge_finding, name="acknowledge_finding"),
+    # Stand-in for the section editor's route (replaced at merge), so findings can link to their cells.
+    path("reports/<int:report_id>/edit/<str:section>/", findings.section_edit_stand_in, name="section_edit"),
 ]

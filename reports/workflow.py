@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from . import rules
 from .exchange import report_to_json
+from .findings import blocking_findings
 from .models import Membership, Notification, Report, ReportEvent, ReportVersion, SectionComment
 from .permissions import ACTION_STATES, can, roles_for, users_with_role
 from .signals import report_published, section_saved
@@ -61,21 +62,8 @@ class WorkflowError(Exception):
 
 
 def submission_blockers(report: Report) -> list[rules.Finding]:
-    """What blocks submission: every error, and every warning not yet acknowledged."""
-    # Acknowledgements are not stored anywhere yet, so every warning blocks; the rules part's
-    # findings.blocking_findings(report) replaces this body when it lands.
-    return rules.gate(rules.check(report.values(), _rules_context(report)), acknowledged=set())
-
-
-def _rules_context(report: Report) -> rules.Context:
-    previous = Report.objects.filter(organisation=report.organisation, year=report.year - 1).first()
-    return rules.Context(
-        org_kind=report.organisation.kind,
-        org_name=report.organisation.name,
-        year=report.year,
-        previous=previous.values() if previous else None,
-        previous_approved_here=bool(previous and previous.status in (Status.APPROVED, Status.PUBLISHED)),
-    )
+    """What blocks submission: every error, and every warning its drafters have not acknowledged."""
+    return blocking_findings(report)
 
 
 # ---------------------------------------------------------------- the transitions

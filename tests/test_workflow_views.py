@@ -43,7 +43,8 @@ def test_the_panel_lists_the_findings_that_block_submission_and_disables_the_but
     edit(ready, drafter, new__natural=99)
     client.force_login(drafter)
     html = page(client, f"/reports/{ready.pk}/")
-    assert "以下 2 个问题处理后才能提交审核" in html and 'data-rule="T3-BAL"' in html
+    # two T3-BAL errors, and the N-NUMS warning: the prose still says 新收 4件
+    assert "以下 3 个问题处理后才能提交审核" in html and 'data-rule="T3-BAL"' in html
     assert "三、收到和处理政府信息公开申请情况</span> — 第（七）项总计（自然人）" in html
     assert 'disabled aria-describedby="submission-blockers">提交审核' in html
 
@@ -82,7 +83,8 @@ def test_a_blocked_submission_shows_the_findings_with_400(client, ready, drafter
     response = client.post(f"/reports/{ready.pk}/submit/", {"comment": "请审核"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "还有 2 个问题需要先处理，暂不能提交审核。" in html and 'data-rule="T3-BAL"' in html
+    # two T3-BAL errors, and the N-NUMS warning: the prose still says 新收 4件
+    assert "还有 3 个问题需要先处理，暂不能提交审核。" in html and 'data-rule="T3-BAL"' in html
     assert "请审核" in html  # what the user typed is kept
     assert Report.objects.get(pk=ready.pk).status == S.DRAFT
 

@@ -1,0 +1,94 @@
+"""The rules applied to a stored report: its context from the database, its findings, acknowledgements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Acknowledgement, Report
+from .permissions import can_edit
+from .rules import Context, Finding, check, gate
+from .values import ReportValues
+
+EXPLANATION_MAX_CHARS = 2000
+
+
+def report_context(report: Report) -> Context:
+    """The organisation, and last year's report of the same organisation (year − 1) if there is one."""
+    previous = Report.objects.filter(organisation_id=report.organisation_id, year=report.year - 1).first()
+    approved_here = bool(
+        previous is not None
+        and previous.status in (Report.Status.APPROVED, Report.Status.PUBLISHED)
+        and previous.origin == Report.Origin.ENTERED
+    )
+    return Context(
+        org_kind=report.organisation.kind,
+        org_name=report.organisation.name,
+        year=report.year,
+        previous=previous.values() if previous is not None else None,
+        previous_approved_here=approved_here,
+        other_handling_warn_share=settings.GKPORTAL_OTHER_HANDLING_WARN_SHARE,
+    )
+
+
+def findings_for_report(report: Report, values: ReportValues | None = None) -> list[Finding]:
+    """Every finding of the rules for the stored report (or for `values` about to be stored in it)."""
+    return check(values if values is not None else report.values(), report_context(report))
+
+
+def acknowledgements(report: Report) -> dict[str, Acknowledgement]:
+    """The report's acknowledgements by finding key."""
+    return {a.key: a for a in report.acknowledgements.select_related("by")}
+
+
+def blocking_findings(report: Report) -> list[Finding]:
+    """What stops submission now: every error, every warning its drafters have not acknowledged."""
+    return gate(findings_for_report(report), set(acknowledgements(report)))
+
+
+@transaction.atomic
+def acknowledge(report: Report, finding_key: str, *, by, explanation: str = "") -> Acknowledgement:
+    """A drafter acknowledges one current warning, optionally explaining it; again replaces the explanation."""
+    report = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+    if not can_edit(by, report):
+        raise PermissionDenied("只有本机关的填报人可以在草稿或已退回的报告中确认提示。")
+    explanation = explanation.strip()
+    if len(explanation) > EXPLANATION_MAX_CHARS:
+        raise ValidationError(f"说明最多 {EXPLANATION_MAX_CHARS} 字，现有 {len(explanation)} 字。", code="too_long")
+    finding = next((f for f in findings_for_report(report) if f.key == finding_key), None)
+    if finding is None:
+        raise ValidationError("这条提示已经不存在了（可能数据已修改），请刷新页面后再看。", code="unknown")
+    if finding.severity != "warning":
+        raise ValidationError("错误不能确认，只能改正；只有“提示”可以确认。", code="not_warning")
+    ack, _ = Acknowledgement.objects.update_or_create(
+        report=report,
+        key=finding_key,
+        defaults={"rule": finding.rule, "message": finding.message, "explanation": explanation, "by": by,
+                  "at": timezone.now()},
+    )
+    return ack
+
+
+def cell_anchor(key: str) -> str:
+    """The HTML id of a cell's or paragraph's input in the editor: table3.new.natural → cell-table3-new-natural."""
+    return "cell-" + key.replace(".", "-")
+
+
+def finding_url(report: Report, finding: Finding) -> str:
+    """Where to fix a finding: its section in the editor, at its first cell or paragraph."""
+    url = reverse("section_edit", args=(report.pk, finding.section or report.format.sections[0].code))
+    return f"{url}#{cell_anchor(finding.cells[0])}" if finding.cells else url
+
+
+__all__ = [
+    "acknowledge",
+    "acknowledgements",
+    "blocking_findings",
+    "cell_anchor",
+    "finding_url",
+    "findings_for_report",
+    "report_context",
+]

@@ -1,0 +1,300 @@
+"""Reading a report's prose: the numbers it states, how much it repeats last year, the standard sentences.
+
+Pure text functions for the narrative rules of reports.rules (N-NUMS, T4-NARR, T2-NARR, N-UNITS,
+N-S5, N-SIMILAR); no database, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from .catalogue import Format, get_format
+from .values import ReportValues
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+_FULLWIDTH = re.compile("[０-９．]")
+
+
+@lru_cache(maxsize=2048)
+def normalize(text: str) -> str:
+    """Full-width digits to ASCII, every space removed, 3,119 to 3119: "申请 4 条" reads as "申请4条"."""
+    # Cached: several rules read the same paragraphs. translate() only when needed: it is the slow part.
+    if _FULLWIDTH.search(text):
+        text = text.translate(_FULLWIDTH_DIGITS)
+    return _THOUSANDS.sub("", _SPACES.sub("", text))
+
+
+def non_blank_len(text: str) -> int:
+    """Characters that are not white space: how the format's 一千字 is counted."""
+    return len(_SPACES.sub("", text))
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut at 。；！？ and line ends, each piece normalized."""
+    return [s for s in (normalize(p) for p in re.split(r"[。；;！？!?\n]", text)) if s]
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def parse_number(text: str) -> int | None:
+    """4, 74, 四, 十四, 一百零五, 二〇二三 → an int; None when it is not a whole number."""
+    if text.isdigit():
+        return int(text)
+    if not all(ch in _CN_DIGITS or ch in _CN_UNITS for ch in text):
+        return None
+    if not any(ch in _CN_UNITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+# A stated count: Arabic or Chinese digits, not after 近/约/超过 (estimates are not compared); its unit.
+_NUM = r"(?<![近约逾超过])(\d+|[零〇一二两三四五六七八九十百千]{1,6})"
+_UNIT = r"(?:件|条|个|份)"
+_CASES = r"(?:件|起|宗|个|例)"
+# Text between a keyword and its number: no clause break, no digit.
+_GAP = r"[^，,。；;！？!?\d]{0,16}?"
+_SHORT_GAP = r"[^，,。；;！？!?、\d]{0,6}?"
+_AMOUNT = r"(\d+(?:\.\d+)?)"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A number the prose states about one quantity of the tables."""
+
+    kind: str  # new, received, carried_over, closed, carry_forward, granted…, review, normative_in_force, …
+    value: int | Decimal | None  # None for phrases without a number (均予以公开, 未发生行政复议 → 0 is set)
+    snippet: str  # the words that state it, as written (spaces removed)
+    column: str = ""  # an applicant column (natural…) for breakdowns like 涉及自然人72件
+    sentence: str = ""  # the whole sentence, for phrases whose scope its other words decide
+
+
+def _label_word(label: str) -> str:
+    """（三）不予公开 → 不予公开; （二）部分公开（区分处理的，…） → 部分公开."""
+    return re.sub(r"（[^）]*）", "", label)
+
+
+def result_words(fmt: Format) -> dict[str, str]:
+    """The quantity code of each result group or row, by the word a report writes: 予以公开 → granted, …"""
+    t3 = fmt.table3
+    words = {_label_word(t3.row("granted").label): "granted", _label_word(t3.row("partial").label): "partial"}
+    for group, rows in t3.groups.items():
+        words[_label_word(group)] = rows[0].code.rsplit("_", 1)[0]
+    return words
+
+
+def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str]]]:
+    """(kind, pattern) in priority order; a later pattern never re-reads words an earlier one matched."""
+    results = result_words(fmt)
+    granted, partial = (w for w, k in results.items() if k in ("granted", "partial"))
+    out = [
+        ("granted+partial", rf"{granted}(?:和|及|与|、|以及){partial}{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("new", rf"新收(?:到)?{_GAP}申请{_GAP}{_NUM}{_UNIT}"),
+        ("received", rf"(?<!新)(?:收到|受理|接收){_GAP}申请{_GAP}{_NUM}{_UNIT}"),
+        ("carried_over", rf"上一?年度?结转{_GAP}{_NUM}{_UNIT}"),
+        ("carry_forward", rf"结转(?:至|到)?下一?年度?{_GAP}{_NUM}{_UNIT}"),
+        ("carry_forward", rf"{_NUM}{_UNIT}[^，,。；;\d]{{0,6}}?结转(?:至|到)?下一?年"),
+        ("closed", rf"(?:办结|已答复|予以答复|办理完毕){_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("all_granted", r"(?:均|全部|都)予以公开"),
+    ]
+    out += [(kind, rf"{word}{_SHORT_GAP}{_NUM}{_UNIT}") for word, kind in results.items()]
+    out += [
+        # 复议后起诉 and 复议机关 are 行政诉讼 words, not 行政复议 counts.
+        ("review", rf"(?:行政)?复议(?!后|机关|决定){_SHORT_GAP}{_NUM}{_CASES}"),
+        ("litigation", rf"(?:行政)?诉讼{_SHORT_GAP}{_NUM}{_CASES}"),
+        ("none_of", r"(?:未发生|没有|未收到|未出现|未产生|未有|无)[^，,。；;\d]{0,20}?(?:行政复议|行政诉讼)"
+                    r"(?:[、和及与或](?:行政复议|行政诉讼))?"),
+        ("all_maintained", r"(?:均|全部|都)(?:获|被|予以|予)?维持"),
+        ("all_closed", r"(?:均|全部|都)已?(?:审结|结案)"),
+        ("regulations_issued", rf"(?:制发|印发|出台|制定)(?:的)?规章{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("regulations_repealed", rf"(?:废止|废除)(?:的)?规章{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("regulations_in_force", rf"现行有效(?:的)?规章{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_issued", rf"(?:制发|印发|出台|制定)(?:的)?(?:行政)?规范性文件{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_repealed", rf"(?:废止|废除)(?:的)?(?:行政)?规范性文件{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_issued", rf"(?:行政)?规范性文件(?:本年)?(?:制发|印发){_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_repealed", rf"(?:行政)?规范性文件(?:本年)?废止{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("normative_in_force", rf"(?:行政)?规范性文件现行有效{_SHORT_GAP}{_NUM}{_UNIT}"),
+        ("processing_fee_10k", rf"信息处理费{_GAP}{_AMOUNT}万元"),
+        ("processing_fee_yuan", rf"信息处理费{_GAP}{_AMOUNT}元"),
+        ("processing_fee_yuan", rf"收取(?:了)?{_AMOUNT}元(?:的)?(?:政府信息公开)?信息处理费"),
+        ("admin_fees", rf"行政事业性收费{_GAP}{_AMOUNT}(万元|元)"),
+    ]
+    return [(kind, re.compile(p)) for kind, p in out]
+
+
+_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+_COLUMN_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _column_patterns(fmt: Format) -> list[tuple[str, re.Pattern[str]]]:
+    """涉及自然人72件、商业企业3件: the applicant columns with a name of their own (not 其他, 总计)."""
+    if fmt.version not in _COLUMN_PATTERNS:
+        _COLUMN_PATTERNS[fmt.version] = [
+            (c.code, re.compile(rf"{c.label}{_SHORT_GAP}{_NUM}{_UNIT}"))
+            for c in fmt.table3.entered_columns
+            if c.code != "other_org"
+        ]
+    return _COLUMN_PATTERNS[fmt.version]
+
+
+def _value(kind: str, match: re.Match[str]) -> int | Decimal | None:
+    if kind in ("all_granted", "all_maintained", "all_closed"):
+        return None
+    if kind == "none_of":
+        return 0
+    raw = match.group(1)
+    if kind.startswith("processing_fee") or kind == "admin_fees":
+        try:
+            return Decimal(raw)
+        except InvalidOperation:
+            return None
+    return parse_number(raw)
+
+
+def stated_numbers(text: str, fmt: Format) -> tuple[Statement, ...]:
+    """Every number the text states about the tables, sentence by sentence, in reading order."""
+    return _stated_numbers(text, fmt.version)
+
+
+@lru_cache(maxsize=512)
+def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
+    # Cached: four rules read the same statements, and the live check re-reads unchanged prose.
+    fmt = get_format(version)
+    if fmt.version not in _PATTERNS:
+        _PATTERNS[fmt.version] = _patterns(fmt)
+    out: list[Statement] = []
+    for sentence in sentences(text):
+        taken: list[tuple[int, int]] = []
+        found: list[tuple[int, Statement]] = []
+        for kind, pattern in _PATTERNS[fmt.version]:
+            for m in pattern.finditer(sentence):
+                if any(m.start() < end and start < m.end() for start, end in taken):
+                    continue
+                value = _value(kind, m)
+                if value is None and kind not in ("all_granted", "all_maintained", "all_closed"):
+                    continue
+                taken.append((m.start(), m.end()))
+                if kind == "none_of":
+                    for word, code in (("行政复议", "review"), ("行政诉讼", "litigation")):
+                        if word in m.group(0):
+                            found.append((m.start(), Statement(code, 0, m.group(0), sentence=sentence)))
+                    continue
+                if kind == "admin_fees":
+                    kind = "admin_fees_10k" if m.group(2) == "万元" else "admin_fees_yuan"
+                found.append((m.start(), Statement(kind, value, m.group(0), sentence=sentence)))
+        for start, st in list(found):
+            if st.kind in ("new", "received"):
+                # A breakdown by applicant follows the count it breaks down, in the same sentence.
+                rest = sentence[start + len(st.snippet):]
+                for code, pattern in _column_patterns(fmt):
+                    m = pattern.search(rest)
+                    if m and (n := parse_number(m.group(1))) is not None:
+                        found.append((start + 1, Statement(st.kind, n, m.group(0), code, sentence)))
+        out += [st for _, st in sorted(found, key=lambda p: p[0])]
+    return tuple(out)
+
+
+def scope_of(snippet_sentence: str) -> tuple[str, ...]:
+    """The 表四 groups a phrase like 均获维持 speaks of, from the words of its sentence."""
+    review, litigation = "复议" in snippet_sentence, "诉讼" in snippet_sentence
+    if review and not litigation:
+        return ("review",)
+    if litigation and not review:
+        return ("litigation_direct", "litigation_after_review")
+    return ("review", "litigation_direct", "litigation_after_review")
+
+
+# ---------------------------------------------------------------- repetition (N-S5, N-SIMILAR)
+
+# Eight characters in a row, the length of a short phrase: long enough that two reports on the same
+# subject do not share it by chance (除“政府信息公开工作”这类套语), short enough to catch copied sentences.
+REPEAT_RUN = 8
+_NOT_TEXT = re.compile(r"[\s\u3000\u00a0，,。．.；;：:、！？!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]")
+
+
+def _for_comparison(text: str) -> str:
+    """Without spaces and punctuation, every number as '#': a year or a count updated is still a copy."""
+    return re.sub(r"\d+", "#", _NOT_TEXT.sub("", normalize(text)))
+
+
+def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
+    """The share of `current` inside runs of `run` characters that also occur in `previous` (查重-style).
+
+    Unlike an edit ratio, moving a copied paragraph does not hide it, and two different texts on the same
+    subject do not look alike just because they share common characters.
+    """
+    cur, prev = _for_comparison(current), _for_comparison(previous)
+    if len(cur) < run or len(prev) < run:
+        return 0.0
+    grams = {prev[i:i + run] for i in range(len(prev) - run + 1)}
+    covered = bytearray(len(cur))
+    for i in range(len(cur) - run + 1):
+        if cur[i:i + run] in grams:
+            covered[i:i + run] = b"\x01" * run
+    return sum(covered) / len(cur)
+
+
+# ---------------------------------------------------------------- the standard sentences
+
+
+def application_summary(values: ReportValues) -> str:
+    """§一（二）'s sentence generated from 表三, so the text can never disagree with the table."""
+    fmt = values.format
+    words = result_words(fmt)
+
+    def n(v: int | None) -> str:
+        return "—" if v is None else str(v)
+
+    parts = []
+    for word, kind in words.items():
+        if kind in ("granted", "partial"):
+            parts.append(f"{word}{n(values.t3(kind, 'total'))}件")
+        else:
+            label = next(g for g in fmt.table3.groups if _label_word(g) == word)
+            parts.append(f"{word}{n(values.t3_group(label, 'total'))}件")
+    return (
+        f"本年新收政府信息公开申请{n(values.t3('new', 'total'))}件，"
+        f"上年结转{n(values.t3('carried_over', 'total'))}件，"
+        f"办结{n(values.t3('total', 'total'))}件，其中{'、'.join(parts)}；"
+        f"结转下年度继续办理{n(values.t3('carry_forward', 'total'))}件。"
+    )
+
+
+def review_summary(values: ReportValues) -> str:
+    """§四's summary sentence generated from 表四."""
+    review, litigation = values.t4("review", "total"), values.litigation_total()
+    return (
+        f"本年度因政府信息公开被申请行政复议{'—' if review is None else review}件，"
+        f"被提起行政诉讼{'—' if litigation is None else litigation}件。"
+    )
+
+
+__all__ = [
+    "Statement",
+    "application_summary",
+    "non_blank_len",
+    "normalize",
+    "parse_number",
+    "repeated_share",
+    "result_words",
+    "review_summary",
+    "scope_of",
+    "sentences",
+    "stated_numbers",
+]
