@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "政府信息公开工作年度报告"
+
+    def ready(self) -> None:
+        from . import carryover  # noqa: F401  (connects its section_saved receiver)

@@ -17,7 +17,7 @@ from ..catalogue import report_title
 from ..values import ReportValues
 from .cells import CellError, looks_numeric, read_amount, read_count
 from .labels import TYPOS, Match, describe_variant, labels_for, normalise
-from .result import Cell, ImportResult, Line, ReadError
+from .result import Cell, ImportResult, Line, ReadError, prose_name
 
 PROSE_TARGETS = {"problems": "problems", "other_matters": "other_matters"}
 TABLE_SECTIONS = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
@@ -529,6 +529,8 @@ class Interpreter:
                    + ("等" if len(self.unknown_labels) > 12 else ""), *[c.where for c in self.unknown_labels])
         if self.unread:
             r.note("unread", f"{len(self.unread)} 处内容不属于任何表格或可导入的章节，未导入", *self.unread)
+        order = {"error": 0, "warning": 1, "info": 2}
+        r.notes.sort(key=lambda n: order[n.severity])
         return r
 
     def _missing_tables(self) -> None:
@@ -564,10 +566,10 @@ class Interpreter:
         for key in r.prose_found:
             for wrong, right in TYPOS:
                 if wrong in r.values.prose[key]:
-                    r.note("typo", f"{_prose_name(self.fmt, key)}中有疑似错字“{wrong}”（应为“{right}”），导入后请在文字中改正",
+                    r.note("typo", f"{prose_name(self.fmt, key)}中有疑似错字“{wrong}”（应为“{right}”），导入后请在文字中改正",
                            *self.prose_where.get(key, [])[:1], severity="warning")
         if r.prose_found:
-            r.note("prose", f"读到文字部分：{'、'.join(_prose_name(self.fmt, k) for k in r.prose_found)}。")
+            r.note("prose", f"读到文字部分：{'、'.join(prose_name(self.fmt, k) for k in r.prose_found)}。")
 
     def _title(self, before: list[str]) -> None:
         """The title lines (organisation, 「YYYY年政府信息公开工作年度报告」) and the 前言 after them."""
@@ -633,15 +635,6 @@ class Interpreter:
                 paragraphs[-1] = "\n".join(sub[: len(sub) - take])
             else:
                 paragraphs.pop()
-
-
-def _prose_name(fmt, key: str) -> str:
-    if key == "preface":
-        return "前言"
-    if key.startswith("overview_"):
-        code = key.removeprefix("overview_")
-        return next(p.heading for p in fmt.overview_parts if p.code == code)
-    return fmt.section(key).heading
 
 
 def _after_heading(text: str, heading: str) -> str | None:
