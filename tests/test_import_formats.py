@@ -6,6 +6,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reports.exchange import report_to_json
 from reports.importing import ReadError, read_document
@@ -187,3 +189,50 @@ def test_a_spreadsheet_with_text_in_a_count_cell_cannot_be_imported(report):
     [error] = result.errors
     assert "三、申请情况!D7" in error.message and "“两件”不是数字" in error.message
     assert "（一）予以公开（自然人）" in error.message
+
+
+def test_a_report_inside_a_pages_layout_table_is_still_found(client, report, drafter):
+    client.force_login(drafter)
+    page = client.get(f"/reports/{report.pk}/document/").content.decode()
+    body = page[page.index("<article"):page.index("</article>") + len("</article>")]
+    wrapped = (f"<html><body><table width=1000><tr><td>栏目导航</td><td>{body}</td></tr></table>"
+               "</body></html>")
+    result = read_document("old-site.html", wrapped.encode())
+    assert tables(result.values) == tables(report.values())
+    assert result.values.prose["problems"] == report.values().prose["problems"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(prefix=st.sampled_from([b"PK\x03\x04", b"%PDF-1.4\n", b"<html><table><tr><td>", b"\xd0\xcf\x11\xe0", b"{"]),
+       body=st.binary(max_size=400))
+def test_no_file_makes_a_reader_fail_with_anything_but_a_clear_message(prefix, body):
+    try:
+        result = read_document("fuzz.bin", prefix + body)
+    except ReadError as exc:
+        assert str(exc)
+    else:
+        assert result.values is not None
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=1, max_value=400), flip=st.integers(min_value=0, max_value=255))
+def test_damaged_word_and_excel_files_are_refused_clearly(report, cut, flip):
+    for data in (official_docx_cached(), report_workbook(report)):
+        damaged = bytearray(data[: len(data) * cut // 401])
+        if damaged:
+            damaged[len(damaged) // 2] ^= flip
+        try:
+            read_document("damaged.docx", bytes(damaged))
+        except ReadError as exc:
+            assert str(exc)
+
+
+_DOCX: list[bytes] = []
+
+
+def official_docx_cached() -> bytes:
+    if not _DOCX:
+        _DOCX.append(official_docx(complete_values()))
+    return _DOCX[0]

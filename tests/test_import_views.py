@@ -256,3 +256,11 @@ def test_the_report_page_offers_import_download_and_next_year(client, report, dr
     client.force_login(approver)
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert "下载 Excel" in page and "导入文档" not in page and "2024 年度报告" not in page
+
+
+def test_the_preview_warns_when_the_document_is_another_organisations_or_years(client, report, drafter):
+    client.force_login(drafter)
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  _report_json("郇封镇人民政府", 2022, 1)).content.decode()
+    assert "文档标题中的机关是“郇封镇人民政府”" in page
+    assert "文档是 2022 年度的报告" in page

@@ -17,7 +17,8 @@ from .result import Cell, ImportResult, Line, ReadError
 
 SKIP = {"script", "style", "nav", "header", "footer", "form", "button", "noscript", "head", "template", "select",
         "textarea", "caption", "iframe", "svg", "object", "aside"}
-BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "section", "article", "main", "ul",
+# A table holding other tables is a page's layout, not a report table: it is walked like a <div>.
+BLOCK = {"table", "tbody", "thead", "tfoot", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "section", "article", "main", "ul",
          "ol", "dl", "dt", "dd", "pre", "address", "center", "body", "figure", "figcaption", "tr", "td", "th"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
@@ -68,7 +69,7 @@ class _Walker:
                 self.buffer.append(el.tail)
             return
         tag = tag.lower()
-        if tag == "table":
+        if tag == "table" and not el.xpath(".//table"):
             self.flush()
             self.table(el)
         elif tag == "br":

@@ -98,6 +98,9 @@ def report_import(request, report_id: int):
     doc = _preview(result, previous_context(report), request.user)
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
+    org = report.organisation
+    doc["org_mismatch"] = bool(result.org_name) and normalise(result.org_name) not in (
+        normalise(org.name), normalise(org.short_name or org.name))
     return render(request, "reports/import_preview.html", ctx | {"doc": doc}, status=200 if result.ok else 400)
 
 
