@@ -7,3 +7,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import workflow  # noqa: F401  (connects the version-keeping receiver to section_saved)
+        from . import carryover  # noqa: F401  (connects its section_saved receiver)

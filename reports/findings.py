@@ -35,8 +35,14 @@ def report_context(report: Report) -> Context:
 
 
 def findings_for_report(report: Report, values: ReportValues | None = None) -> list[Finding]:
-    """Every finding of the rules for the stored report (or for `values` about to be stored in it)."""
-    return check(values if values is not None else report.values(), report_context(report))
+    """Every finding of the rules for the stored report (or for `values` about to be stored in it).
+
+    Besides the rules over the values, one stored fact counts: prose copied from last year and not yet
+    edited or confirmed (reports.carryover marks it).
+    """
+    from .carryover import carryover_findings
+
+    return check(values if values is not None else report.values(), report_context(report)) + carryover_findings(report)
 
 
 def acknowledgements(report: Report) -> dict[str, Acknowledgement]:

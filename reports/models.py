@@ -526,3 +526,24 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.rule}"
+class CarriedText(models.Model):
+    """A prose part copied from last year's report, not yet edited or confirmed by the clerk.
+
+    One row per part while the mark stands: editing the text (its digest changes) or confirming it
+    deletes the row. Stored apart from the sections so a mark can't be lost by a section's save.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="carried_texts")
+    part = models.CharField("部分", max_length=32)  # a name of reports.values.PROSE_FIELDS
+    source = models.ForeignKey(Report, verbose_name="沿用自", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    digest = models.CharField("沿用时文字的 SHA-256", max_length=64)
+    created_at = models.DateTimeField("沿用时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "沿用上年的文字（待核对）"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["report", "part"], name="carried_text_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.part}"

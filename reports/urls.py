@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import findings, home, manage, workflow
+from .views import findings, home, importing, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -36,4 +36,14 @@ urlpatterns = [
     path("reports/<int:report_id>/findings/acknowledge/", findings.acknowledge_finding, name="acknowledge_finding"),
     # Stand-in for the section editor's route (replaced at merge), so findings can link to their cells.
     path("reports/<int:report_id>/edit/<str:section>/", findings.section_edit_stand_in, name="section_edit"),
+    # Importing documents, Excel/JSON downloads, next year from last year (reports/views/importing.py).
+    path("reports/<int:report_id>/import/", importing.report_import, name="report_import"),
+    path("reports/<int:report_id>/import/confirm/", importing.report_import_confirm, name="report_import_confirm"),
+    path("reports/<int:report_id>/export.xlsx", importing.report_export_xlsx, name="report_export_xlsx"),
+    path("reports/<int:report_id>/export.json", importing.report_export_json, name="report_export_json"),
+    path("reports/<int:report_id>/next-year/", importing.start_next_year, name="report_next_year"),
+    path("reports/<int:report_id>/carried/confirm/", importing.confirm_carried, name="report_confirm_carried"),
+    path("import/", importing.bulk_import, name="bulk_import"),
+    path("import/confirm/", importing.bulk_import_confirm, name="bulk_import_confirm"),
+    path("export/reports.xlsx", importing.analysts_export, name="analysts_export"),
 ]

@@ -1,0 +1,101 @@
+"""Importing existing reports: readers for text, HTML, Word, PDF, Excel and JSON files, and the exporters.
+
+`read_document(filename, data)` sniffs the file type, reads it, and returns an `ImportResult`: the
+ReportValues read, where each came from, the document's printed totals, and notes for the preview.
+It raises `ReadError` (a Chinese message) when the file cannot be read as a report at all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .result import Cell, ImportResult, Line, Note, ReadError
+
+# An annual report is a few hundred KB even as a PDF with pictures; a county's zip of them a few MB.
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "GKPORTAL_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def too_large_message(size: int) -> str:
+    limit = max_upload_bytes()
+    return (f"文件太大（{size / 1024 / 1024:.1f} MB），超过了 {limit / 1024 / 1024:.0f} MB 的上限。"
+            "年度报告的文件一般不超过几 MB：如果其中有大量图片，请另存为不带图片的文件，或只导出文字后再导入。")
+
+
+def sniff(filename: str, data: bytes) -> str:
+    """The kind of file by its content (the name only breaks ties): text, html, docx, xlsx, pdf, json, zip."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    name = filename.lower()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        import zipfile
+        from io import BytesIO
+
+        try:
+            names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            names = set()
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if name.endswith(".docx"):
+            return "docx"
+        if name.endswith(".xlsx"):
+            return "xlsx"
+        return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in data[:200000].lower() or (
+        name.endswith((".htm", ".html")) and lowered.startswith(b"<")
+    ):
+        return "html"
+    if head.startswith((b"{", b"[")) and (name.endswith(".json") or not name.endswith(".txt")):
+        return "json"
+    return "text"
+
+
+def read_document(filename: str, data: bytes) -> ImportResult:
+    """Read one document of any supported kind. Raises ReadError with a message for the clerk."""
+    if not data or not data.strip():
+        raise ReadError("文件是空的。")
+    if len(data) > max_upload_bytes():
+        raise ReadError(too_large_message(len(data)))
+    kind = sniff(filename, data)
+    if kind == "ole":
+        raise ReadError("这是旧版的 .doc 或 .xls 文件，系统无法读取。请在 Word 或 Excel 中“另存为” .docx 或 .xlsx 后再导入。")
+    if kind == "zip":
+        raise ReadError("这是一个压缩包，不是单个报告文件。请在“批量导入”中上传压缩包。")
+    try:
+        if kind == "pdf":
+            from .pdf import read_pdf
+            return read_pdf(filename, data)
+        if kind == "docx":
+            from .docx import read_docx
+            return read_docx(filename, data)
+        if kind == "xlsx":
+            from .xlsx import read_xlsx
+            return read_xlsx(filename, data)
+        if kind == "html":
+            from .html import read_html
+            return read_html(filename, data)
+        if kind == "json":
+            from .jsonfile import read_json
+            return read_json(filename, data)
+        from .interpret import interpret
+        from .text import decode, text_lines
+        return interpret(text_lines(decode(data)), kind="text", filename=filename)
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError("文件结构过于复杂（嵌套过深），无法读取。") from None
+
+
+__all__ = ["ACCEPT", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes", "read_document",
+           "sniff", "too_large_message"]

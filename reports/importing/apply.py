@@ -1,0 +1,172 @@
+"""Saving what a preview showed: into an existing report (its drafters) or as a new report (county office).
+
+Between the preview and the confirmation, the values travel in a signed token (django.core.signing):
+nothing is stored until the clerk confirms, and what is saved is exactly what was shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from ..models import Membership, Organisation, Report
+from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
+from ..services import create_report, save_values
+from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count
+from .result import ImportResult
+
+SALT = "gkportal.importing.preview"
+MAX_AGE = 24 * 3600
+
+
+class ImportTargetError(Exception):
+    """The document can't go where it was asked to; the message is for the user."""
+
+
+def to_payload(result: ImportResult) -> dict[str, Any]:
+    v = result.values
+    return {
+        "format": v.format_version,
+        "table2": v.table2,
+        "fee": None if v.fees_10k_yuan is None else str(v.fees_10k_yuan),
+        "table3": v.table3,
+        "table4": v.table4,
+        "printed": v.printed_totals,
+        "prose": {k: v.prose[k] for k in result.prose_found},
+        "signature": [result.signature_name, result.signature_date.isoformat() if result.signature_date else None],
+        "file": result.filename,
+        "kind": result.kind,
+    }
+
+
+def sign(result: ImportResult, user) -> str:
+    return signing.dumps({"user": user.pk, "doc": to_payload(result)}, salt=SALT, compress=True)
+
+
+def unsign(token: str, user) -> dict[str, Any]:
+    """The payload of a token made for this user in the last day; ImportTargetError otherwise."""
+    try:
+        data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise ImportTargetError("预览已超过一天，请重新上传文件。") from None
+    except signing.BadSignature:
+        raise ImportTargetError("预览数据无效，请重新上传文件。") from None
+    if data.get("user") != user.pk:
+        raise ImportTargetError("预览数据无效，请重新上传文件。")
+    return data["doc"]
+
+
+def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], tuple[str, datetime.date | None]]:
+    """ReportValues, the prose fields the document had, and its 落款; every cell checked again."""
+    try:
+        values = ReportValues(format_version=str(doc["format"]))
+        fmt = values.format
+        for key in fmt.table2.count_fields:
+            values.table2[key] = parse_count(doc["table2"][key], key)
+        values.fees_10k_yuan = parse_amount(doc["fee"], "fee")
+        for row in fmt.table3.entered_rows:
+            for col in fmt.table3.entered_columns:
+                values.table3[row.code][col.code] = parse_count(doc["table3"][row.code][col.code], row.code)
+        for group in fmt.table4.groups:
+            for col in fmt.table4.entered_columns:
+                values.table4[group.code][col.code] = parse_count(doc["table4"][group.code][col.code], group.code)
+        values.printed_totals = {str(k): parse_count(v, str(k)) for k, v in doc["printed"].items()}
+        prose = {k: str(t) for k, t in doc["prose"].items() if k in PROSE_FIELDS}
+        values.prose.update(prose)
+        name, date = doc["signature"]
+        when = datetime.date.fromisoformat(date) if date else None
+    except (KeyError, TypeError, ValueError, ValuesError) as exc:
+        raise ImportTargetError("预览数据无效，请重新上传文件。") from exc
+    return values, list(prose), (name or "", when)
+
+
+def _merged(report: Report, values: ReportValues, prose_fields: list[str]) -> ReportValues:
+    """The document's numbers; its prose where it had prose, the report's own text elsewhere."""
+    current = report.values().prose
+    for name in PROSE_FIELDS:
+        if name not in prose_fields:
+            values.prose[name] = current.get(name, "")
+    return values
+
+
+def mark_imported(report: Report, signature: tuple[str, datetime.date | None]) -> None:
+    name, date = signature
+    report.origin = Report.Origin.IMPORTED
+    fields = ["origin", "updated_at"]
+    if name and name != report.organisation.name and not report.signature_name:
+        report.signature_name = name[:100]
+        fields.append("signature_name")
+    if date and not report.signature_date:
+        report.signature_date = date
+        fields.append("signature_date")
+    report.save(update_fields=fields)
+
+
+def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[str],
+                signature: tuple[str, datetime.date | None] = ("", None)) -> Report:
+    """Replace an editable report's values with a document's (drafters of its organisation only)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+        if not can_edit(by, report):
+            raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以导入到草稿或已退回的报告。")
+        if report.format_version != values.format_version:
+            raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
+        save_values(report, _merged(report, values, prose_fields), prose=True)
+        mark_imported(report, signature)
+    from ..carryover import refresh_marks
+
+    refresh_marks(report)
+    return report
+
+
+def import_targets(user) -> list[Organisation]:
+    """Organisations a user may import documents for: their own as drafter, and those they supervise."""
+    if not user.is_authenticated:
+        return []
+    ids = {m.organisation_id for m in Membership.objects.filter(user=user, role=Membership.Role.DRAFTER)}
+    supervised = [o for o in Organisation.objects.filter(pk__in=visible_organisation_ids(user))
+                  if Membership.Role.SUPERVISOR in roles_for(user, o)]
+    ids |= {o.pk for o in supervised}
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def create_from_import(organisation: Organisation, year: int, values: ReportValues, *, by,
+                       prose_fields: list[str], signature: tuple[str, datetime.date | None] = ("", None)) -> Report:
+    """A new report (or a replaced imported draft) for `year` from a document; county office or own drafters."""
+    roles = roles_for(by, organisation)
+    if not roles & {Membership.Role.SUPERVISOR, Membership.Role.DRAFTER}:
+        raise PermissionDenied(f"您不能为{organisation.name}导入报告。")
+    if not 2008 <= year <= 2100:
+        raise ImportTargetError(f"报告年度 {year} 不对。")
+    try:
+        with transaction.atomic():
+            report = (Report.objects.select_for_update().filter(organisation=organisation, year=year).first())
+            if report is None:
+                report = create_report(organisation, year, format_version=values.format_version,
+                                       origin=Report.Origin.IMPORTED)
+            elif report.origin != Report.Origin.IMPORTED or report.status not in EDITABLE_STATES:
+                raise ImportTargetError(
+                    f"{report.title}已经存在（{report.get_status_display()}），不能用导入覆盖。"
+                    "如需导入，请由本机关填报人在该报告的页面中导入。")
+            save_values(report, _merged(report, values, prose_fields), prose=True)
+            mark_imported(report, signature)
+    except IntegrityError:
+        raise ImportTargetError(f"{organisation.name}的 {year} 年度报告刚刚被创建，请刷新后重试。") from None
+    return report
+
+
+def overwritten(report: Report, values: ReportValues) -> int:
+    """How many filled-in cells of the report an import would change."""
+    from .result import iter_cells
+
+    current = dict((k, v) for k, v, _d in iter_cells(report.values(), derived=False))
+    new = dict((k, v) for k, v, _d in iter_cells(values, derived=False))
+    return sum(1 for k, v in current.items() if v is not None and new.get(k) != v)
+
+
+__all__ = ["ImportTargetError", "create_from_import", "import_into", "import_targets", "overwritten", "sign",
+           "unsign", "values_from_payload"]

@@ -1,0 +1,586 @@
+"""From a document's lines (paragraphs and table rows, whatever the file type) to ReportValues.
+
+Every reader turns its file into `Line`s; this module recognises the six headings, the §一 sub-headings,
+the 表二/表三/表四 labels (through `labels.Labels`, i.e. the catalogue), reads the numbers, falls back on
+the table's row order where labels were lost, and writes down everything it had to assume.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..values import ReportValues
+from .cells import CellError, looks_numeric, read_amount, read_count
+from .labels import Match, describe_variant, labels_for, normalise
+from .prose import ProseMixin, after_heading
+from .result import Cell, ImportResult, Line, ReadError
+
+PROSE_TARGETS = {"problems": "problems", "other_matters": "other_matters"}
+TABLE_SECTIONS = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
+
+
+@dataclass
+class T3Entry:
+    line: Line
+    anchor: str | None  # row code the labels name
+    how: str  # "label": the row's own label; "group"/"results": only a spanning label; "none": no label
+    values: list[Cell | None]
+    label_cells: list[tuple[Cell, Match]] = field(default_factory=list)
+    extras: list[Cell] = field(default_factory=list)
+    alt: list[Cell | None] | None = None  # the other alignment when a line has one number too many
+    row: str | None = None  # the row it was finally given
+
+
+def _is_value(cell: Cell) -> bool:
+    return cell.value is not None and not isinstance(cell.value, str) or looks_numeric(cell.text)
+
+
+def _blank(cell: Cell | None) -> bool:
+    return cell is None or (not cell.text.strip() and cell.value is None and not cell.formula)
+
+
+class Interpreter(ProseMixin):
+    def __init__(self, kind: str, filename: str, *, paragraph_sep: str = "\n", version: str = "2021"):
+        self.labels = labels_for(version)
+        self.fmt = self.labels.fmt
+        self.result = ImportResult(kind, filename, ReportValues(format_version=version))
+        self.sep = paragraph_sep
+        self.section: str | None = None
+        self.part: str | None = None
+        self.prose: dict[str, list[str]] = defaultdict(list)
+        self.prose_where: dict[str, list[str]] = defaultdict(list)
+        self.mode: str | None = None
+        self.t2_block: int | None = None
+        self.t2_order: dict[int, list[int]] = {}  # block → column order its header printed
+        self.t2_seen = False
+        self.t3: list[T3Entry] = []
+        self.t3_positions: dict[str, int] = {}
+        self.t4_positions: list[int] = []
+        self.t4_line: Line | None = None
+        self.t4_header_row = 0
+        self.variants: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.one_off: list[tuple[str, str, str]] = []  # (kind, message, where)
+        self.markers: list[str] = []
+        self.unread: list[str] = []
+        self.printed: dict[str, int | None] = {}
+        self.unknown_labels: list[Cell] = []
+        self.header_x: dict[str, list[int]] = {}  # t3/t4 → columns of the widest header line of a PDF
+
+    # ------------------------------------------------------------------ driving
+
+    def feed(self, lines: list[Line]) -> ImportResult:
+        for line in lines:
+            if line.nonblank():
+                self._line(line)
+        return self.finish()
+
+    def _line(self, line: Line) -> None:
+        cells = line.nonblank()
+        if len(cells) == 1 and not _is_value(cells[0]):
+            text = cells[0].text.strip()
+            m = self.labels.match(text, ("section",), fuzzy=len(normalise(text)) <= 30)
+            if m:
+                self._heading(cells[0], m)
+                return
+            if not line.table:
+                self._paragraph(cells[0])
+                return
+        if line.table:
+            self._table_line(line)
+        else:
+            self._paragraph(Cell(" ".join(c.text for c in cells), line.where))
+
+    def _heading(self, cell: Cell, m: Match) -> None:
+        self._label(cell, m)
+        self.section, self.part = m.code, None
+        self.mode = TABLE_SECTIONS.get(m.code)
+
+    def _paragraph(self, cell: Cell) -> None:
+        text = cell.text.strip()
+        if self.section in (None, "overview"):
+            for part in self.fmt.overview_parts:
+                rest = after_heading(text, part.heading)
+                if rest is not None:
+                    if self.section is None:
+                        self.section = "overview"
+                    self._label(Cell(text[: len(text) - len(rest)].strip(), cell.where),
+                                self.labels.match(part.heading, ("part",)))
+                    self.part = part.code
+                    if rest.strip(" 。．.：:"):
+                        self._prose(f"overview_{part.code}", rest.lstrip(" 。．.：:"), cell.where)
+                    return
+            m = self.labels.match(text, ("part",), fuzzy=len(normalise(text)) <= 16)
+            if m and self.section == "overview":
+                self._label(cell, m)
+                self.part = m.code
+                return
+        if self.section is None:
+            self._prose("before", text, cell.where)
+        elif self.section == "overview":
+            self._prose(f"overview_{self.part}" if self.part else "overview_intro", text, cell.where)
+        elif self.section in PROSE_TARGETS:
+            self._prose(PROSE_TARGETS[self.section], text, cell.where)
+        else:
+            m = self.labels.match(text, ("t2_item",), fuzzy=False)
+            if m:
+                self._t2_header([(cell, m)])
+                return
+            self.unread.append(cell.where)
+
+    def _prose(self, target: str, text: str, where: str) -> None:
+        self.prose[target].append(text)
+        self.prose_where[target].append(where)
+
+    def _label(self, cell: Cell, m: Match | None) -> None:
+        """Remember how a printed label differs from the catalogue's, for the preview."""
+        if m is None:
+            return
+        raw = cell.text.strip()
+        if m.partial:
+            return
+        if m.fuzzy:
+            self.one_off.append(("typo", f"“{raw}”与官方标签不一致，按“{m.official}”读取（疑似错字）", cell.where))
+            return
+        for kind, desc in describe_variant(raw, m.official):
+            if kind in ("typo", "other"):
+                self.one_off.append(("typo" if kind == "typo" else "label_variant",
+                                     f"“{raw}”应为“{m.official}”：{desc}", cell.where))
+            else:
+                self.variants[(kind, desc)].append(cell.where)
+
+    # ------------------------------------------------------------------ tables
+
+    def _table_line(self, line: Line) -> None:
+        labels: list[tuple[Cell, Match | None]] = []
+        for c in line.nonblank():
+            if not _is_value(c):
+                labels.append((c, self._match_table_label(c)))
+        kinds = {m.kind for _, m in labels if m}
+        if kinds & {"t2_row"}:
+            self._t2_row(line, [(c, m) for c, m in labels if m])
+        elif kinds & {"t2_item", "t2_header"}:
+            self._t2_header([(c, m) for c, m in labels if m])
+        elif kinds & {"t3_row", "t3_group", "t3_results"}:
+            self._t3_row(line, labels)
+        elif "t3_header" in kinds and self.mode != "t4":
+            self.mode = "t3"
+            self._t3_header(line, labels)
+        elif "t4_header" in kinds:
+            self.mode = "t4"
+            self._t4_header(line, labels)
+        elif kinds & {"section"}:
+            self._heading(*next((c, m) for c, m in labels if m and m.kind == "section"))
+        elif any(_is_value(c) for c in line.nonblank()):
+            mode = self.mode or TABLE_SECTIONS.get(self.section or "")
+            if mode == "t3":
+                self._t3_row(line, labels)
+            elif mode == "t4":
+                self._t4_row(line)
+            else:
+                self.unread.append(line.where)
+        elif self.mode in ("t3", "t4"):
+            self._header_x(self.mode, line)  # a wrapped header line of a PDF: its columns still help
+        else:
+            self.unread.append(line.where)
+
+    def _match_table_label(self, cell: Cell) -> Match | None:
+        order = {
+            "t4": ("t4_header", "t3_header", "t3_row", "t3_group", "t3_results", "t2_row", "t2_item", "t2_header"),
+            "t2": ("t2_row", "t2_item", "t2_header", "t3_header", "t3_row", "t3_group", "t3_results", "t4_header"),
+        }.get(self.mode or "", ("t3_row", "t3_group", "t3_results", "t3_header", "t2_row", "t2_item", "t2_header",
+                                "t4_header"))
+        found = self.labels.match(cell.text.strip(), (*order, "section"), fuzzy=len(normalise(cell.text)) <= 40)
+        if found is None and self.mode == "t3":
+            found = self.labels.fragment(cell.text)
+        return found
+
+    # ---- 表二
+
+    def _t2_header(self, labels: list[tuple[Cell, Match]]) -> None:
+        self.mode = "t2"
+        for cell, m in labels:
+            self._label(cell, m)
+            if m.kind == "t2_item":
+                self.t2_block = int(m.code)
+        if self.t2_block is None:
+            return
+        block = self.fmt.table2.blocks[self.t2_block]
+        columns = [m.official for _, m in labels if m.kind == "t2_header" and m.official in block.header[1:]]
+        if len(columns) == len(block.header) - 1 and len(set(columns)) == len(columns):
+            self.t2_order[self.t2_block] = [block.header[1:].index(c) for c in columns]
+
+    def _t2_row(self, line: Line, labels: list[tuple[Cell, Match]]) -> None:
+        self.mode, self.t2_seen = "t2", True
+        cell, m = next((c, m) for c, m in labels if m.kind == "t2_row")
+        self._label(cell, m)
+        b, fields = next((i, f) for i, blk in enumerate(self.fmt.table2.blocks) for lbl, f in blk.rows
+                         if lbl == m.official)
+        self.t2_block = b
+        after = line.cells[line.cells.index(cell) + 1:]
+        while after and _blank(after[-1]):
+            after.pop()
+        order = self.t2_order.get(b, list(range(len(fields))))
+        values: list[Cell | None] = [after[i] if i < len(after) else None for i in range(len(fields))]
+        extra = [c for c in after[len(fields):] if c.text.strip()]
+        if extra:
+            self.one_off.append(("extra", f"“{m.official}”一行多出了 {len(extra)} 个数（{'、'.join(c.text for c in extra)}），"
+                                 "已忽略", line.where))
+        for position, source in zip(order, values):
+            self._set_t2(fields[position], source, line.where)
+
+    def _set_t2(self, key: str, cell: Cell | None, where: str) -> None:
+        fee = key == self.fmt.table2.fee_field
+        try:
+            value, how = read_amount(cell) if fee else read_count(cell)
+        except CellError as exc:
+            self._cell_error(key, cell, exc)
+            return
+        if fee:
+            self.result.values.fees_10k_yuan = value
+        else:
+            self.result.values.table2[key] = value
+        self._source(key, cell, where, how)
+
+    # ---- 表三
+
+    def _header_x(self, table: str, line: Line) -> None:
+        xs = [c.x for c in line.nonblank() if c.x is not None]
+        if len(xs) == len(line.nonblank()) and len(xs) > len(self.header_x.get(table, [])):
+            self.header_x[table] = xs
+
+    def _t3_header(self, line: Line, labels: list[tuple[Cell, Match | None]]) -> None:
+        self._header_x("t3", line)
+        for cell, m in labels:
+            if m is None:
+                continue
+            self._label(cell, m)
+            if m.kind == "t3_header" and m.code in {c.code for c in self.fmt.table3.columns} and line.grid:
+                self.t3_positions[m.code] = line.cells.index(cell)
+
+    def _t3_row(self, line: Line, labels: list[tuple[Cell, Match | None]]) -> None:
+        self.mode = "t3"
+        matched = [(c, m) for c, m in labels if m and m.kind in ("t3_row", "t3_group", "t3_results")]
+        unknown = [c for c, m in labels if m is None or m.kind not in ("t3_row", "t3_group", "t3_results")]
+        entry = T3Entry(line, None, "none", [], label_cells=matched)
+        rows = [m for _, m in matched if m.kind == "t3_row"]
+        groups = [m for _, m in matched if m.kind == "t3_group"]
+        if rows:
+            entry.anchor, entry.how = rows[-1].code, "label"
+        elif groups:
+            entry.anchor = self.fmt.table3.groups[groups[-1].code][0].code
+            entry.how = "group"
+        elif matched:
+            entry.anchor = self.fmt.table3.result_rows[0].code
+            entry.how = "results"
+        for cell, m in matched:
+            self._label(cell, m)
+        columns = [c.code for c in self.fmt.table3.columns]
+        if line.grid and len(self.t3_positions) == len(columns):
+            entry.values = [_at(line.cells, self.t3_positions[c]) for c in columns]
+            first = min(self.t3_positions.values())
+            entry.extras = [c for c in line.cells[:first] if c.text.strip() and _is_value(c)]
+        else:
+            entry.values, entry.extras, entry.alt, short = _trailing_values(line.cells, len(columns))
+            if short and self._align("t3", entry.values, len(columns)):
+                entry.values = self._align("t3", entry.values, len(columns))
+                short = 0
+                self.one_off.append(("missing", "这一行的数字比列少，已按第一个数在页面上的位置对应到列，"
+                                     "其余空缺的按空白处理，请核对原文", line.where))
+            if short:
+                self.one_off.append(("missing", f"这一行只读到 {len(columns) - short} 个数（表三每行 7 个），"
+                                     "缺的按空白处理", line.where))
+        for c in unknown:
+            if c not in entry.values and c not in entry.extras:
+                self.unknown_labels.append(c)
+        self.t3.append(entry)
+
+    def _resolve_t3(self) -> None:
+        t3 = self.fmt.table3
+        order = [r.code for r in t3.rows]
+        index = {code: i for i, code in enumerate(order)}
+        assigned: dict[str, T3Entry] = {}
+        segment: list[T3Entry] = []
+        previous = -1
+
+        def place(upto: int) -> None:
+            free = list(range(previous + 1, upto))
+            for entry, i in zip(segment, free):
+                entry.row = order[i]
+                assigned[order[i]] = entry
+            for entry in segment[len(free):]:
+                self.one_off.append(("extra", "表三中多出一行数字，无法对应到任何一行，已忽略", entry.line.where))
+
+        for entry in self.t3:
+            if entry.anchor is None:
+                segment.append(entry)
+                continue
+            i = index[entry.anchor]
+            if i <= previous or entry.anchor in assigned:
+                self.one_off.append(("extra", f"表三中“{t3.row(entry.anchor).full_label}”出现了两次，后一次已忽略",
+                                     entry.line.where))
+                continue
+            place(i)
+            entry.row = entry.anchor
+            assigned[entry.anchor] = entry
+            previous, segment = i, []
+        place(len(order))
+
+        self._t3_notes(assigned)
+        missing = [code for code in order if code not in assigned]
+        inferred = self._infer_missing(missing, assigned)
+        for code in missing:
+            row = t3.row(code)
+            if code in inferred:
+                continue
+            self.one_off.append(("missing", f"表三缺少“{row.full_label}”一行，这一行的单元格为空", ""))
+        for code, entry in assigned.items():
+            self._set_t3_row(code, entry)
+
+    def _t3_notes(self, assigned: dict[str, T3Entry]) -> None:
+        t3 = self.fmt.table3
+        lost: dict[str, list[str]] = defaultdict(list)
+        lines_by_group: dict[str, list[str]] = defaultdict(list)
+        for code, entry in assigned.items():
+            if entry.how == "label":
+                continue
+            row = t3.row(code)
+            lost[row.group or row.label].append(f"{row.label}（{entry.line.where}）")
+            lines_by_group[row.group or row.label].append(entry.line.where)
+        for group, names in lost.items():
+            self.result.note(
+                "lost_label",
+                f"表三“{group}”下有 {len(names)} 行的行标签丢失，已按表格行序认定为：{'；'.join(names)}。请核对原文。",
+                *lines_by_group[group], severity="warning",
+            )
+        stray = [(e, c) for e in assigned.values() for c in e.extras]
+        if stray:
+            self.result.note(
+                "stray",
+                "表三有 " + str(len({id(e) for e, _ in stray})) + " 行在行标签的位置多出了数字（复制时表格错位），已忽略："
+                + "；".join(f"{e.line.where}的“{c.text.strip()}”" for e, c in stray),
+                *sorted({e.line.where for e, _ in stray}, key=_line_number),
+            )
+
+    def _infer_missing(self, missing: list[str], assigned: dict[str, T3Entry]) -> set[str]:
+        """One missing result row follows from the printed （七）总计 minus the other rows (rules.md T3-SUM)."""
+        t3 = self.fmt.table3
+        results = {r.code for r in t3.result_rows}
+        if len(missing) != 1 or missing[0] not in results or "total" not in assigned:
+            return set()
+        code = missing[0]
+        total = assigned["total"]
+        values = []
+        for i, col in enumerate(t3.entered_columns):
+            try:
+                printed, _ = read_count(total.values[i])
+                others = [read_count(assigned[r].values[i])[0] for r in results if r != code]
+            except CellError:
+                return set()
+            if printed is None or any(o is None for o in others) or printed - sum(others) < 0:
+                return set()
+            values.append(printed - sum(others))
+        row = t3.row(code)
+        for col, value in zip(t3.entered_columns, values):
+            key = f"table3.{code}.{col.code}"
+            self.result.values.table3[code][col.code] = value
+            self.result.sources[key] = f"由（七）总计减去其余各行推算（{total.line.where}）"
+        self.result.note(
+            "inferred",
+            f"原文表三缺少“{row.full_label}”一行（这一组的行数比官方格式少一行）。按“（七）总计”减去其余各行推算为 "
+            f"{'、'.join(str(v) for v in values)}；请核对原文。",
+            total.line.where, severity="warning",
+        )
+        return {code}
+
+    def _set_t3_row(self, code: str, entry: T3Entry) -> None:
+        t3 = self.fmt.table3
+        values = entry.values
+        if entry.alt is not None and not _row_adds_up(values) and _row_adds_up(entry.alt):
+            values = entry.alt
+        for col, cell in zip(t3.columns, values):
+            key = f"table3.{code}.{col.code}"
+            if code == "total" or col.derived:
+                self._printed(key, cell, entry.line.where)
+                continue
+            try:
+                value, how = read_count(cell)
+            except CellError as exc:
+                self._cell_error(key, cell, exc)
+                continue
+            self.result.values.table3[code][col.code] = value
+            self._source(key, cell, entry.line.where, how)
+
+    # ---- 表四
+
+    def _t4_header(self, line: Line, labels: list[tuple[Cell, Match | None]]) -> None:
+        self._header_x("t4", line)
+        for cell, m in labels:
+            self._label(cell, m)
+
+    def _t4_row(self, line: Line) -> None:
+        if self.t4_line is not None:
+            self.one_off.append(("extra", "表四只有一行数字，这一行已忽略", line.where))
+            return
+        self.t4_line = line
+        t4 = self.fmt.table4
+        n = len(t4.groups) * len(t4.columns)
+        if line.grid:
+            cells = list(line.cells)
+            while cells and _blank(cells[-1]):
+                cells.pop()
+            first = next((i for i, c in enumerate(cells) if _is_value(c) or not c.text.strip()), 0)
+            values = cells[first:first + n]
+            values += [None] * (n - len(values))
+        else:
+            values, extras, _alt, short = _trailing_values(line.cells, n)
+            if extras:
+                self.one_off.append(("extra", f"表四这一行多出了 {len(extras)} 个数（表四共 {n} 格），已取后 {n} 个",
+                                     line.where))
+            if short and self._align("t4", values, n):
+                values = self._align("t4", values, n)
+                short = 0
+                self.one_off.append(("missing", f"表四只读到 {sum(v is not None for v in values)} 个数（应有 {n} 个），"
+                                     "已按第一个数在页面上的位置对应到列，空缺的按空白处理，请核对原文", line.where))
+            if short:
+                self.one_off.append(("missing", f"表四只读到 {n - short} 个数（应有 {n} 个），缺的按空白处理", line.where))
+        it = iter(values)
+        for group in t4.groups:
+            for col in t4.columns:
+                key = f"table4.{group.code}.{col.code}"
+                cell = next(it)
+                if col.derived:
+                    self._printed(key, cell, line.where)
+                    continue
+                try:
+                    value, how = read_count(cell)
+                except CellError as exc:
+                    self._cell_error(key, cell, exc)
+                    continue
+                self.result.values.table4[group.code][col.code] = value
+                self._source(key, cell, line.where, how)
+
+    def _align(self, table: str, values: list[Cell | None], n: int) -> list[Cell | None] | None:
+        """A PDF row with too few numbers: start at the header column under its first number (PDF only).
+
+        A text layer keeps no empty cells, and pypdf's columns drift along a line of wide characters, so
+        only the first number's position is trusted; the numbers after it are taken as consecutive.
+        """
+        xs = self.header_x.get(table, [])[-n:]
+        present = [c for c in values if c is not None and c.text.strip()]
+        if len(xs) < n or not present or present[0].x is None:
+            return None
+        start = min(range(n), key=lambda k: abs(xs[k] - present[0].x))
+        if start + len(present) > n:
+            return None
+        out: list[Cell | None] = [None] * n
+        out[start:start + len(present)] = present
+        return out
+
+    # ------------------------------------------------------------------ cells
+
+    def _source(self, key: str, cell: Cell | None, where: str, how: str) -> None:
+        self.result.sources[key] = cell.where if cell is not None else f"{where}（没有这一格）"
+        if how == "marker" and cell is not None:
+            self.markers.append(f"{cell.where}“{cell.text.strip()}”")
+
+    def _printed(self, key: str, cell: Cell | None, where: str) -> None:
+        if cell is not None and cell.formula:
+            return
+        try:
+            value, _how = read_count(cell)
+        except CellError as exc:
+            self._cell_error(key, cell, exc)
+            return
+        self.printed[key] = value
+        self.result.sources[f"printed:{key}"] = cell.where if cell is not None else where
+
+    def _cell_error(self, key: str, cell: Cell | None, exc: CellError) -> None:
+        from .result import cell_name
+
+        where = cell.where if cell is not None else ""
+        self.result.note("error", f"{where}（{cell_name(self.result.values, key)}）：{exc}。请改正后重新导入。", where,
+                         severity="error")
+
+    # ------------------------------------------------------------------ the end
+
+    def finish(self) -> ImportResult:
+        r = self.result
+        if not (self.t2_seen or self.t3 or self.t4_line):
+            raise ReadError("没有在文档中找到年度报告的表格（第二十条的表格、申请情况表、行政复议和行政诉讼表）。"
+                            "请确认这是一份政府信息公开工作年度报告，并且表格没有被转成图片。")
+        if self.t3:
+            self._resolve_t3()
+        values = r.values
+        values.printed_totals = {k: v for k, v in self.printed.items() if v != values.derived(k)}
+        self._missing_tables()
+        self._prose_fields()
+        for (kind, desc), where in self.variants.items():
+            r.note("label_variant", f"{len(where)} 处标签写法与官方格式不同：{desc}", *where)
+        for kind, message, where in self.one_off:
+            r.note(kind, message, where, severity="warning" if kind in ("typo", "missing", "extra") else "info")
+        if self.markers:
+            r.note("blank_marker", f"{len(self.markers)} 个单元格写的是“/”之类的符号，按空白读取（不是 0）："
+                   + "、".join(self.markers), severity="warning")
+        if self.unknown_labels:
+            r.note("unread", f"表三有 {len(self.unknown_labels)} 处不认识的行标签，已按表格行序处理："
+                   + "、".join(f"“{c.text.strip()}”" for c in self.unknown_labels[:12])
+                   + ("等" if len(self.unknown_labels) > 12 else ""), *[c.where for c in self.unknown_labels])
+        if self.unread:
+            r.note("unread", f"{len(self.unread)} 处内容不属于任何表格或可导入的章节，未导入", *self.unread)
+        order = {"error": 0, "warning": 1, "info": 2}
+        r.notes.sort(key=lambda n: order[n.severity])
+        return r
+
+    def _missing_tables(self) -> None:
+        r = self.result
+        if not self.t2_seen:
+            r.note("missing", "没有找到“二、主动公开政府信息情况”的表格，这些单元格为空", severity="warning")
+        if not self.t3:
+            r.note("missing", "没有找到“三、收到和处理政府信息公开申请情况”的表格，这些单元格为空", severity="warning")
+        if self.t4_line is None:
+            r.note("missing", "没有找到“四、政府信息公开行政复议、行政诉讼情况”的表格，这些单元格为空",
+                   severity="warning")
+
+
+def _at(cells: list[Cell], i: int) -> Cell | None:
+    return cells[i] if 0 <= i < len(cells) else None
+
+
+def _trailing_values(cells: list[Cell], expected: int) -> tuple[list[Cell | None], list[Cell], list | None, int]:
+    """The numbers at the end of a text line: (values, stray cells before them, other alignment, how many short)."""
+    cs = list(cells)
+    while cs and _blank(cs[-1]):
+        cs.pop()
+    i = len(cs)
+    while i > 0 and (_blank(cs[i - 1]) or _is_value(cs[i - 1])):
+        i -= 1
+    region = cs[i:]
+    if len(region) > expected:
+        head = region[:-expected]
+        extras = [c for c in head if c.text.strip()]
+        alt = region[:expected] if extras and all(not _blank(c) for c in region[:expected]) else None
+        return region[-expected:], extras, alt, 0
+    short = expected - len(region)
+    return list(region) + [None] * short, [], None, short
+
+
+def _row_adds_up(values: list[Cell | None]) -> bool:
+    try:
+        numbers = [read_count(c)[0] for c in values]
+    except CellError:
+        return False
+    if any(n is None for n in numbers):
+        return False
+    return sum(numbers[:-1]) == numbers[-1]
+
+
+def _line_number(where: str) -> int:
+    m = re.search(r"\d+", where)
+    return int(m.group()) if m else 0
+
+
+def interpret(lines: list[Line], *, kind: str, filename: str, paragraph_sep: str = "\n") -> ImportResult:
+    """Read a document's lines into an ImportResult (raises ReadError when it holds no report table)."""
+    return Interpreter(kind, filename, paragraph_sep=paragraph_sep).feed(lines)

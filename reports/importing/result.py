@@ -1,0 +1,152 @@
+"""What a reader hands to the interpreter (lines of cells) and what an import gives back (ImportResult)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..values import ReportValues
+
+Severity = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One piece of text as the document holds it, with the place it came from."""
+
+    text: str
+    where: str  # 第56行第3格 · 表格2 第5行第4列 · 表三!D7
+    value: Any = None  # the typed value a spreadsheet stored (int, float, …), when there is one
+    number_format: str = ""  # a spreadsheet cell's number format, to keep the decimals of an amount
+    formula: bool = False  # a spreadsheet formula: a computed 总计 is not a printed one
+    x: int | None = None  # where on its line a PDF's text layer put it (character column), to align blanks
+
+
+@dataclass
+class Line:
+    """A paragraph (one cell) or a table row (several cells)."""
+
+    cells: list[Cell]
+    where: str  # 第56行 · 表格2 第5行 · 表三 第7行
+    table: bool = False  # a table row: tab-separated text, or a row of an HTML/Word/Excel table
+    # The cells are the columns of a real grid (HTML, Word, Excel): positions can be trusted and an
+    # empty cell is an empty cell. In text copied out of Word or a PDF they can't.
+    grid: bool = False
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text.strip() for c in self.cells]
+
+    def nonblank(self) -> list[Cell]:
+        return [c for c in self.cells if c.text.strip()]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the preview tells the clerk: a variant label, a lost label, a blank cell, an error."""
+
+    kind: str  # label_variant, typo, lost_label, row_order, stray, extra, missing, inferred, blank_marker, unread, prose, error
+    message: str  # Chinese
+    where: tuple[str, ...] = ()
+    severity: Severity = "info"
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a report at all; the message is for the user, in Chinese."""
+
+
+@dataclass
+class ImportResult:
+    """A document read into ReportValues, with where each value came from and what the reader noticed."""
+
+    kind: str  # text, html, docx, pdf, xlsx, json
+    filename: str
+    values: ReportValues
+    sources: dict[str, str] = field(default_factory=dict)  # cell key → where in the document
+    notes: list[Note] = field(default_factory=list)
+    prose_found: list[str] = field(default_factory=list)  # prose fields the document had
+    title: str = ""
+    org_name: str = ""
+    year: int | None = None
+    signature_name: str = ""
+    signature_date: datetime.date | None = None
+
+    @property
+    def errors(self) -> list[Note]:
+        return [n for n in self.notes if n.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the document can be saved (no cell held something that is not a number)."""
+        return not self.errors
+
+    def note(self, kind: str, message: str, *where: str, severity: Severity = "info") -> None:
+        self.notes.append(Note(kind, message, tuple(w for w in where if w), severity))
+
+    def differences(self) -> list[dict[str, Any]]:
+        """Printed 总计 cells that differ from the sums, for the preview."""
+        out = []
+        for key, printed in self.values.printed_totals.items():
+            out.append({
+                "key": key,
+                "name": cell_name(self.values, key),
+                "printed": printed,
+                "derived": self.values.derived(key),
+                "where": self.sources.get(f"printed:{key}", ""),
+            })
+        return out
+
+    def cells(self) -> list[dict[str, Any]]:
+        """Every numeric cell in reading order: key, name, value, where it came from, derived or not."""
+        return [
+            {"key": key, "name": cell_name(self.values, key), "value": value, "where": self.sources.get(key, ""),
+             "derived": derived}
+            for key, value, derived in iter_cells(self.values)
+        ]
+
+    def blank_cells(self) -> list[dict[str, str]]:
+        return [{"key": k, "name": cell_name(self.values, k), "where": self.sources.get(k, "")}
+                for k in self.values.blank_cells()]
+
+
+def iter_cells(values: ReportValues, *, derived: bool = True):
+    """(key, value, is_derived) for every cell of the three tables, in the order the document prints them."""
+    fmt = values.format
+    for block in fmt.table2.blocks:
+        for _label, fields in block.rows:
+            for key in fields:
+                yield key, values.fees_10k_yuan if key == fmt.table2.fee_field else values.table2[key], False
+    t3 = fmt.table3
+    for row in t3.rows:
+        for col in t3.columns:
+            is_derived = row.derived or col.derived
+            if derived or not is_derived:
+                yield f"table3.{row.code}.{col.code}", values.t3(row.code, col.code), is_derived
+    t4 = fmt.table4
+    for group in t4.groups:
+        for col in t4.columns:
+            if derived or not col.derived:
+                yield f"table4.{group.code}.{col.code}", values.t4(group.code, col.code), col.derived
+
+
+def cell_name(values: ReportValues, key: str) -> str:
+    """The catalogue's readable name of a cell key."""
+    fmt = values.format
+    if key.startswith("table3."):
+        _, row, col = key.split(".")
+        return f"表三 {fmt.table3.cell_name(row, col)}"
+    if key.startswith("table4."):
+        _, group, col = key.split(".")
+        return f"表四 {fmt.table4.cell_name(group, col)}"
+    return f"表二 {fmt.table2.cell(key).name}"
+
+
+def prose_name(fmt, key: str) -> str:
+    """The heading a prose field prints under: 前言, （一）主动公开 …, 五、存在的主要问题及改进情况."""
+    if key == "preface":
+        return "前言"
+    if key.startswith("overview_"):
+        code = key.removeprefix("overview_")
+        return next(p.heading for p in fmt.overview_parts if p.code == code)
+    return fmt.section(key).heading

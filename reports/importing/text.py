@@ -1,0 +1,31 @@
+"""Plain text copied out of Word or a PDF: paragraphs, and tables whose cells are separated by tabs."""
+
+from __future__ import annotations
+
+from .result import Cell, Line, ReadError
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (what Chinese Windows saves as 'ANSI')."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("无法识别这个文本文件的编码：请另存为 UTF-8 编码的文本文件后重试。")
+
+
+def text_lines(text: str) -> list[Line]:
+    lines = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        raw = raw.replace("\u3000", " ") if "\t" in raw else raw
+        if "\t" in raw:
+            cells = [Cell(part, f"第{number}行第{i}格") for i, part in enumerate(raw.split("\t"), start=1)]
+            lines.append(Line(cells, f"第{number}行", table=True))
+        elif raw.strip():
+            lines.append(Line([Cell(raw.strip(), f"第{number}行")], f"第{number}行"))
+    return lines

@@ -1,0 +1,100 @@
+from pathlib import Path
+
+from django.core.management import BaseCommand, CommandError
+from django.db import transaction
+
+from reports.carryover import previous_context
+from reports.importing import ReadError, max_upload_bytes, read_document, too_large_message
+from reports.importing.apply import mark_imported
+from reports.importing.result import prose_name
+from reports.models import Report
+from reports.rules import Context, check
+from reports.services import create_report, save_values
+
+from ._common import find_organisation
+
+
+class Command(BaseCommand):
+    help = "导入一份已有的年度报告文档（.txt/.html/.docx/.pdf/.xlsx/.json），显示读到的内容和校验结果。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="报告文档")
+        parser.add_argument("--org", required=True, help="机关全称或简称")
+        parser.add_argument("--year", type=int, required=True, help="报告年度")
+        parser.add_argument("--dry-run", action="store_true", help="只显示读到的内容和校验结果，不保存")
+        parser.add_argument("--replace", action="store_true", help="覆盖该机关该年度已有草稿的数据")
+        parser.add_argument("--verbose-cells", action="store_true", help="逐个列出每个数及其在原文中的位置")
+
+    def handle(self, *args, file, org, year, dry_run, replace, verbose_cells, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path}。")
+        size = path.stat().st_size
+        if size > max_upload_bytes():
+            raise CommandError(too_large_message(size))
+        organisation = find_organisation(org)
+        try:
+            result = read_document(path.name, path.read_bytes())
+        except ReadError as exc:
+            raise CommandError(f"{path}：{exc}") from None
+        self._print(result, verbose_cells)
+        existing = Report.objects.filter(organisation=organisation, year=year).first()
+        context = previous_context(existing) if existing else Context(
+            org_kind=organisation.kind, org_name=organisation.name, year=year)
+        findings = check(result.values, context) if result.ok else []
+        self.stdout.write(f"校验结果：{len(findings)} 项" if findings else "校验结果：通过")
+        for f in findings:
+            self.stdout.write(f"  [{f.rule}] {f.message}")
+        if not result.ok:
+            raise CommandError(f"{path}：有 {len(result.errors)} 个单元格无法读取，未导入。")
+        if dry_run:
+            self.stdout.write("（--dry-run：没有保存任何内容）")
+            return
+        self._save(organisation, year, result, replace)
+
+    def _print(self, result, verbose_cells: bool) -> None:
+        out = self.stdout.write
+        out(f"文件：{result.filename}（{result.kind}）")
+        if result.title:
+            out(f"文档标题：{result.title}")
+        cells = result.cells()
+        entered = [c for c in cells if not c["derived"]]
+        filled = [c for c in entered if c["value"] is not None]
+        out(f"读到 {len(filled)} 个数，{len(entered) - len(filled)} 个单元格为空。")
+        if verbose_cells:
+            for c in cells:
+                value = "空" if c["value"] is None else c["value"]
+                out(f"  {c['name']} = {value}" + ("（合计）" if c["derived"] else f"  ← {c['where']}"))
+        else:
+            for c in entered:
+                if c["value"] is not None and c["value"] != 0:
+                    out(f"  {c['name']} = {c['value']}  ← {c['where']}")
+        for d in result.differences():
+            out(f"与原文合计不一致：{d['name']} 原文 {d['printed']}，各项相加 {d['derived']}（{d['where']}）")
+        for b in result.blank_cells():
+            out(f"空白：{b['name']}" + (f"（{b['where']}）" if b["where"] else ""))
+        if result.prose_found:
+            out("文字部分：" + "、".join(prose_name(result.values.format, k) for k in result.prose_found))
+        for n in result.notes:
+            label = {"error": "错误", "warning": "请核对", "info": "说明"}[n.severity]
+            where = f"（{'、'.join(n.where[:8])}{' 等' if len(n.where) > 8 else ''}）" if n.where else ""
+            out(f"[{label}] {n.message}{where}")
+
+    def _save(self, organisation, year, result, replace: bool) -> None:
+        values = result.values
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
+            if report is None:
+                report = create_report(organisation, year, format_version=values.format_version,
+                                       origin=Report.Origin.IMPORTED)
+            elif not replace:
+                raise CommandError(f"{report.title}已存在。如要用文档中的数据覆盖，请加 --replace。")
+            elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+                raise CommandError(f"{report.title}的状态是“{report.get_status_display()}”，已锁定，不能覆盖。")
+            current = report.values().prose
+            for name, text in current.items():
+                if name not in result.prose_found:
+                    values.prose[name] = text
+            save_values(report, values, prose=True)
+            mark_imported(report, (result.signature_name, result.signature_date))
+        self.stdout.write(self.style.SUCCESS(f"已导入 {report.title}"))

@@ -1,0 +1,242 @@
+"""Importing documents (upload → preview → confirm), downloads as Excel/JSON, next year from last year."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ..carryover import CarryoverError, confirm_part, previous_context, start_from_previous
+from ..exchange import report_to_json
+from ..importing import ACCEPT, ReadError, max_upload_bytes, read_document, too_large_message
+from ..importing.apply import (
+    ImportTargetError,
+    create_from_import,
+    import_into,
+    import_targets,
+    overwritten,
+    sign,
+    unsign,
+    values_from_payload,
+)
+from ..importing.bundle import read_uploads
+from ..importing.labels import normalise
+from ..importing.result import ImportResult, prose_name
+from ..importing.xlsx import analysts_workbook, report_workbook
+from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
+from ..rendering import table2_blocks, table3_lines, table4_cells
+from ..rules import Context, check
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
+    """The uploaded files' (name, bytes), or a message saying why they can't be taken."""
+    files = request.FILES.getlist("file")
+    if not files:
+        return [], "请选择要导入的文件。"
+    out = []
+    for f in files:
+        if f.size > max_upload_bytes():
+            return [], f"{f.name}：{too_large_message(f.size)}"
+        out.append((f.name, f.read()))
+    return out, ""
+
+
+def _preview(result: ImportResult, context: Context, user) -> dict:
+    """What the preview template shows of one document."""
+    values = result.values
+    fmt = values.format
+    return {
+        "result": result,
+        "fmt": fmt,
+        "sections": {s.code: s for s in fmt.sections},
+        "table2": table2_blocks(values),
+        "table3": table3_lines(values),
+        "table3_columns": fmt.table3.columns,
+        "table4": table4_cells(values),
+        "cells": result.cells(),
+        "differences": result.differences(),
+        "blanks": result.blank_cells(),
+        "findings": check(values, context) if result.ok else [],
+        "prose": [(prose_name(fmt, k), values.prose[k]) for k in result.prose_found],
+        "token": sign(result, user) if result.ok else "",
+    }
+
+
+# ------------------------------------------------------------------------------------ one report
+
+
+@login_required
+def report_import(request, report_id: int):
+    report = get_report_for_editing(request.user, report_id)
+    ctx = {"report": report, "accept": ACCEPT, "max_mb": max_upload_bytes() // (1024 * 1024)}
+    if request.method != "POST":
+        return render(request, "reports/import_upload.html", ctx)
+    files, error = _uploads(request)
+    if not error and len(files) != 1:
+        error = "一次只能导入一个文件。要导入多个机关的报告，请使用“批量导入”。"
+    if not error:
+        try:
+            result = read_document(*files[0])
+        except ReadError as exc:
+            error = f"{files[0][0]}：{exc}"
+    if error:
+        return render(request, "reports/import_upload.html", ctx | {"error": error}, status=400)
+    doc = _preview(result, previous_context(report), request.user)
+    doc["overwritten"] = overwritten(report, result.values)
+    doc["year_mismatch"] = result.year is not None and result.year != report.year
+    org = report.organisation
+    doc["org_mismatch"] = bool(result.org_name) and normalise(result.org_name) not in (
+        normalise(org.name), normalise(org.short_name or org.name))
+    return render(request, "reports/import_preview.html", ctx | {"doc": doc}, status=200 if result.ok else 400)
+
+
+@login_required
+@require_POST
+def report_import_confirm(request, report_id: int):
+    report = get_report_for_editing(request.user, report_id)
+    try:
+        values, prose, signature = values_from_payload(unsign(request.POST.get("token", ""), request.user))
+        import_into(report, values, by=request.user, prose_fields=prose, signature=signature)
+    except ImportTargetError as exc:
+        messages.error(request, str(exc))
+        return redirect("report_import", report_id=report.pk)
+    messages.success(request, "已导入。请逐项核对数字和文字，特别是预览中提示的地方。")
+    return redirect("report_detail", report_id=report.pk)
+
+
+# ------------------------------------------------------------------------------------ bulk
+
+
+def _guess_target(result: ImportResult | None, targets) -> int | None:
+    if result is None or not result.org_name:
+        return None
+    wanted = normalise(result.org_name)
+    for org in targets:
+        if wanted in (normalise(org.name), normalise(org.short_name or "")):
+            return org.pk
+    for org in targets:
+        if normalise(org.name).startswith(wanted) or wanted.startswith(normalise(org.short_name or org.name)):
+            return org.pk
+    return None
+
+
+@login_required
+def bulk_import(request):
+    targets = import_targets(request.user)
+    if not targets:
+        raise PermissionDenied("您没有可以导入报告的机关。")
+    ctx = {"accept": ACCEPT + ",.zip", "max_mb": max_upload_bytes() // (1024 * 1024), "targets": targets}
+    if request.method != "POST":
+        return render(request, "reports/import_bulk.html", ctx)
+    files, error = _uploads(request)
+    if error:
+        return render(request, "reports/import_bulk.html", ctx | {"error": error}, status=400)
+    default_year = request.POST.get("year", "").strip()
+    docs = []
+    for i, doc in enumerate(read_uploads(files)):
+        item = {"index": i, "name": doc.name, "error": doc.error}
+        if doc.result is not None:
+            context = Context(year=doc.result.year)
+            item |= _preview(doc.result, context, request.user)
+            item["target"] = _guess_target(doc.result, targets)
+            item["year"] = doc.result.year or (int(default_year) if default_year.isdigit() else "")
+        docs.append(item)
+    return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs})
+
+
+@login_required
+@require_POST
+def bulk_import_confirm(request):
+    targets = {o.pk: o for o in import_targets(request.user)}
+    if not targets:
+        raise PermissionDenied("您没有可以导入报告的机关。")
+    outcomes = []
+    for index in request.POST.getlist("selected"):
+        token = request.POST.get(f"token-{index}", "")
+        name = request.POST.get(f"name-{index}", "")
+        try:
+            org = targets.get(int(request.POST.get(f"org-{index}", "") or 0))
+            year = int(request.POST.get(f"year-{index}", "") or 0)
+            if org is None:
+                raise ImportTargetError("请选择这份报告所属的机关。")
+            values, prose, signature = values_from_payload(unsign(token, request.user))
+            report = create_from_import(org, year, values, by=request.user, prose_fields=prose, signature=signature)
+            outcomes.append({"name": name, "report": report})
+        except ValueError:
+            outcomes.append({"name": name, "error": "报告年度应为四位数字，如 2023。"})
+        except (ImportTargetError, PermissionDenied) as exc:
+            outcomes.append({"name": name, "error": str(exc)})
+    if not outcomes:
+        return HttpResponseBadRequest("没有选择要导入的文档。".encode())
+    status = 200 if all("report" in o for o in outcomes) else 400
+    return render(request, "reports/import_bulk_done.html", {"outcomes": outcomes}, status=status)
+
+
+# ------------------------------------------------------------------------------------ downloads
+
+
+def report_export_xlsx(request, report_id: int):
+    report = get_report_for_user(request.user, report_id)
+    return _download(report_workbook(report), f"{report.title}.xlsx", XLSX)
+
+
+def report_export_json(request, report_id: int):
+    report = get_report_for_user(request.user, report_id)
+    text = json.dumps(report_to_json(report), ensure_ascii=False, indent=1) + "\n"
+    return _download(text.encode("utf-8"), f"{report.title}.json", "application/json; charset=utf-8")
+
+
+@login_required
+def analysts_export(request):
+    reports = reports_for_user(request.user).select_related("organisation__parent").order_by(
+        "-year", "organisation__name")
+    year = request.GET.get("year", "")
+    if year:
+        if not year.isdigit():
+            return HttpResponseBadRequest("年度应为四位数字。".encode())
+        reports = reports.filter(year=int(year))
+    name = f"政府信息公开工作年度报告数据{year or ''}.xlsx"
+    return _download(analysts_workbook(reports), name, XLSX)
+
+
+# ------------------------------------------------------------------------------------ next year
+
+
+@login_required
+@require_POST
+def start_next_year(request, report_id: int):
+    previous = get_report_for_user(request.user, report_id)
+    try:
+        report = start_from_previous(previous.organisation, previous.year + 1, by=request.user)
+    except CarryoverError as exc:
+        messages.error(request, str(exc))
+        return redirect("report_detail", report_id=previous.pk)
+    messages.success(request, f"已新建{report.title}：上年结转已按{previous.year}年度的“结转下年度继续办理”填好，"
+                              "文字沿用了上一年度的内容，请逐项修改或确认。")
+    return redirect("report_detail", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def confirm_carried(request, report_id: int):
+    report = get_report_for_editing(request.user, report_id)
+    try:
+        confirm_part(report, request.POST.get("part", ""), by=request.user)
+    except CarryoverError as exc:
+        messages.error(request, str(exc))
+    return redirect("report_detail", report_id=report.pk)
+

@@ -1,0 +1,59 @@
+"""A clerk imports last year's Word-copied text, checks the preview, confirms; then starts next year."""
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import Report
+from reports.services import create_report
+
+from ..conftest import SEEDS, needs_shared
+from .conftest import login, screenshot
+
+SEED = SEEDS / "000_3cc3c4a50339be4b.txt"
+
+
+@needs_shared(SEED)
+@pytest.mark.django_db(transaction=True)
+def test_clerk_imports_the_seed_checks_the_preview_and_confirms(page, township, drafter):
+    report = create_report(township, 2023)
+    login(page, "drafter")
+    page.goto(f"/reports/{report.pk}/")
+    page.get_by_role("link", name="导入文档").click()
+    page.get_by_label("文件").set_input_files(str(SEED))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator(".import-notes")).to_contain_text("按表格行序认定为：1.属于国家秘密")
+    expect(page.locator(".import-notes")).to_contain_text("“本年度止件数”应为“本年废止件数”")
+    expect(page.locator(".import-blanks")).to_contain_text("行政复议结果维持")
+    screenshot(page, "import-preview-seed")
+    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") is None  # nothing saved yet
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("[role=status]").first).to_contain_text("已导入")
+    expect(page.locator("span.badge", has_text="从已有文档导入")).to_be_visible()
+    page.get_by_role("button", name="以本报告为基础开始 2024 年度报告").click()
+    expect(page.locator("#carried-texts")).to_contain_text("（二）依申请公开")
+    screenshot(page, "carryover-marks")
+    page.locator("#carried-texts li", has_text="前言").get_by_role("button", name="已核对，确认沿用").click()
+    expect(page.locator("#carried-texts")).not_to_contain_text("前言")
+    assert Report.objects.get(year=2024).values().t3("carried_over", "natural") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_county_officer_imports_two_reports_at_once(page, township, sibling, county_officer, tmp_path):
+    import json
+
+    from ..conftest import demo_values
+
+    for name, org in (("xicun.json", "西村乡人民政府"), ("huanfeng.json", "郇封镇人民政府")):
+        (tmp_path / name).write_text(json.dumps({"org": org, "year": 2022, **demo_values().to_json_dict()},
+                                                ensure_ascii=False), encoding="utf-8")
+    login(page, "officer")
+    page.get_by_role("link", name="批量导入已有报告").click()
+    page.get_by_label("文件或压缩包").set_input_files([str(tmp_path / "xicun.json"), str(tmp_path / "huanfeng.json")])
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("article.card")).to_have_count(2)
+    expect(page.get_by_label("所属机关").first).to_have_value(str(township.pk))
+    screenshot(page, "import-bulk-preview")
+    page.get_by_role("button", name="导入选中的文档").click()
+    expect(page.locator(".list-group-item", has_text="已导入")).to_have_count(2)
+    assert set(Report.objects.filter(year=2022).values_list("organisation__name", flat=True)) == {
+        "西村乡人民政府", "郇封镇人民政府"}

@@ -1,0 +1,110 @@
+"""Documents to import, built in the tests: a Word file in the official layout, a PDF of the document page."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reports.catalogue import Label
+from reports.values import ReportValues
+
+
+def _grid_labels(table, top: int, left: int, header: tuple[tuple[Label, ...], ...]) -> None:
+    """Write header labels with their spans into a python-docx table, merging cells as Word does."""
+    occupied: set[tuple[int, int]] = set()
+    for i, labels in enumerate(header):
+        row, col = top + i, left
+        for label in labels:
+            while (row, col) in occupied:
+                col += 1
+            _merged(table, row, col, label.rowspan, label.colspan, label.text)
+            occupied |= {(row + dr, col + dc) for dr in range(label.rowspan) for dc in range(label.colspan)}
+            col += label.colspan
+
+
+def _merged(table, row: int, col: int, rowspan: int, colspan: int, text: str) -> None:
+    cell = table.cell(row, col)
+    if rowspan > 1 or colspan > 1:
+        cell = cell.merge(table.cell(row + rowspan - 1, col + colspan - 1))
+    cell.text = text
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def official_docx(values: ReportValues, *, org: str = "西村乡人民政府", year: int = 2023,
+                  label_override: dict[str, str] | None = None) -> bytes:
+    """A .docx laid out like the official template: headings, prose, and the three tables with merged cells."""
+    import docx
+
+    fmt = values.format
+    override = label_override or {}
+    d = docx.Document()
+    d.add_paragraph(org)
+    d.add_paragraph(f"{year}年政府信息公开工作年度报告")
+    if values.prose["preface"]:
+        d.add_paragraph(values.prose["preface"])
+    sections = {s.code: s for s in fmt.sections}
+    d.add_paragraph(sections["overview"].heading)
+    for part in fmt.overview_parts:
+        d.add_paragraph(part.heading)
+        for para in values.prose[f"overview_{part.code}"].split("\n"):
+            d.add_paragraph(para)
+    d.add_paragraph(override.get(sections["proactive"].heading, sections["proactive"].heading))
+    for block in fmt.table2.blocks:
+        t = d.add_table(rows=2 + len(block.rows), cols=4)
+        _merged(t, 0, 0, 1, 4, block.item)
+        wide = len(block.header) == 2
+        for i, h in enumerate(block.header):
+            if wide and i == 1:
+                _merged(t, 1, 1, 1, 3, override.get(h, h))
+            else:
+                t.cell(1, i).text = override.get(h, h)
+        for r, (label, fields) in enumerate(block.rows, start=2):
+            t.cell(r, 0).text = override.get(label, label)
+            for i, key in enumerate(fields):
+                value = values.fees_10k_yuan if key == fmt.table2.fee_field else values.table2[key]
+                if wide:
+                    _merged(t, r, 1, 1, 3, _text(value))
+                else:
+                    t.cell(r, 1 + i).text = _text(value)
+    d.add_paragraph(sections["applications"].heading)
+    t3 = fmt.table3
+    t = d.add_table(rows=3 + len(t3.rows), cols=3 + len(t3.columns))
+    _merged(t, 0, 0, 3, 3, override.get(t3.corner, t3.corner))
+    _grid_labels(t, 0, 3, t3.header)
+    occupied: set[tuple[int, int]] = set()
+    for i, row in enumerate(t3.rows):
+        r, col = 3 + i, 0
+        for label in row.labels:
+            while (r, col) in occupied:
+                col += 1
+            _merged(t, r, col, label.rowspan, label.colspan, override.get(label.text, label.text))
+            occupied |= {(r + dr, col + dc) for dr in range(label.rowspan) for dc in range(label.colspan)}
+            col += label.colspan
+        for j, c in enumerate(t3.columns):
+            t.cell(r, 3 + j).text = _text(values.t3(row.code, c.code))
+    d.add_paragraph(sections["review_litigation"].heading)
+    t4 = fmt.table4
+    t = d.add_table(rows=4, cols=15)
+    _grid_labels(t, 0, 0, t4.header)
+    cells = [values.t4(g.code, c.code) for g in t4.groups for c in t4.columns]
+    for j, v in enumerate(cells):
+        t.cell(3, j).text = _text(v)
+    d.add_paragraph(sections["problems"].heading)
+    d.add_paragraph(values.prose["problems"])
+    d.add_paragraph(sections["other_matters"].heading)
+    d.add_paragraph(values.prose["other_matters"])
+    out = BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def pdf_of(html: str) -> bytes:
+    """A PDF of an HTML page by WeasyPrint, fetching nothing from the network."""
+    import weasyprint
+
+    def refuse(url, *args, **kwargs):
+        raise ValueError(f"no fetching in tests: {url}")
+
+    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf()
