@@ -445,3 +445,15 @@ def test_the_public_sees_a_published_report_without_the_drafting_details(client,
     page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
     assert report.title in page and reverse("report_document", args=[report.pk]) in page
     assert "data-state=" not in page and "检查结果" not in page and "截止日期" not in page
+
+
+def test_a_report_missing_sections_gets_them_when_opened(client, report, drafter):
+    from reports.models import ApplicationRow, ProblemsSection
+
+    ProblemsSection.objects.filter(report=report).delete()
+    ApplicationRow.objects.filter(section__report=report, row="denied_3").delete()
+    client.force_login(drafter)
+    assert client.get(reverse("report_detail", args=[report.pk])).status_code == 200
+    assert client.get(edit_url(report, "problems")).status_code == 200
+    fresh = Report.objects.get(pk=report.pk)
+    assert fresh.problems.text == "" and fresh.applications.rows.count() == 24

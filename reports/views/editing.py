@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +39,7 @@ from ..permissions import (
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
 from ..rules import Finding, check
+from ..services import ensure_sections
 from ..values import ReportValues
 
 STATES = {
@@ -91,6 +92,20 @@ def section_statuses(report: Report, values: ReportValues, findings: list[Findin
     return out
 
 
+def _complete(report: Report) -> Report:
+    """The report with all six sections (one made in the admin may lack some): never a 500 for that."""
+    try:
+        for code in SECTION_FORMS:
+            getattr(report, code)
+        complete = report.applications.rows.count() == len(report.format.table3.entered_rows)
+    except ObjectDoesNotExist:
+        complete = False
+    if not complete:
+        ensure_sections(report)
+        report = Report.objects.select_related("organisation").get(pk=report.pk)
+    return report
+
+
 def _form_class(section: str) -> type[SectionForm]:
     try:
         return SECTION_FORMS[section]
@@ -111,6 +126,7 @@ def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
     if not (request.user.is_superuser or report.organisation_id in visible_organisation_ids(request.user)):
         # Someone who sees the report only because it is published: the document, not the drafting.
         return render(request, "reports/report_home.html", {"report": report, "insider": False})
+    report = _complete(report)
     values = report.values()
     findings = check(values, rules_context(report))
     editable = can_edit(request.user, report)
@@ -287,7 +303,7 @@ def _posted_revision(request: HttpRequest) -> int | None:
 @login_required
 def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResponse:
     """A section's editor; a plain POST (without JavaScript) saves it, as the autosave does."""
-    report = get_report_for_editing(request.user, report_id)
+    report = _complete(get_report_for_editing(request.user, report_id))
     form_class = _form_class(section)
     if request.method != "POST":
         return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form_class(report)))
@@ -304,8 +320,9 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
             for key in form.keys
             if theirs[key] != form.data.get(key, "")
         ]
+        report = Report.objects.select_related("organisation").get(pk=report.pk)
         data = request.POST.copy()
-        data["revision"] = str(getattr(Report.objects.get(pk=report.pk), section).revision)
+        data["revision"] = str(getattr(report, section).revision)
         form = form_class(report, data)
         form.is_valid()
         return render(request, f"reports/edit_{section}.html",
@@ -322,7 +339,7 @@ def _json_editing(view):
         if not request.user.is_authenticated:
             return JsonResponse({"error": "登录已过期，请重新登录。您的修改已保存在本机浏览器中。"}, status=403)
         try:
-            report = get_report_for_editing(request.user, report_id)
+            report = _complete(get_report_for_editing(request.user, report_id))
             form_class = _form_class(section)
         except PermissionDenied as exc:
             return JsonResponse({"error": str(exc) or "您不能修改这份报告。"}, status=403)
