@@ -114,8 +114,8 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str]]]:
     ]
     out += [(kind, rf"{word}{_SHORT_GAP}{_NUM}{_UNIT}") for word, kind in results.items()]
     out += [
-        # 复议后起诉 and 复议机关 are 行政诉讼 words, not 行政复议 counts.
-        ("review", rf"(?:行政)?复议(?!后|机关|决定){_SHORT_GAP}{_NUM}{_CASES}"),
+        # 复议后起诉, 未经复议直接起诉 and 复议机关 are 行政诉讼 words, not 行政复议 counts.
+        ("review", rf"(?<!经)(?:行政)?复议(?!后|机关|决定|直接){_SHORT_GAP}{_NUM}{_CASES}"),
         ("litigation", rf"(?:行政)?诉讼{_SHORT_GAP}{_NUM}{_CASES}"),
         ("none_of", r"(?:未发生|没有|未收到|未出现|未产生|未有|无)[^，,。；;\d]{0,20}?(?:行政复议|行政诉讼)"
                     r"(?:[、和及与或](?:行政复议|行政诉讼))?"),
@@ -250,50 +250,13 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     return sum(covered) / len(cur)
 
 
-# ---------------------------------------------------------------- the standard sentences
-
-
-def application_summary(values: ReportValues) -> str:
-    """§一（二）'s sentence generated from 表三, so the text can never disagree with the table."""
-    fmt = values.format
-    words = result_words(fmt)
-
-    def n(v: int | None) -> str:
-        return "—" if v is None else str(v)
-
-    parts = []
-    for word, kind in words.items():
-        if kind in ("granted", "partial"):
-            parts.append(f"{word}{n(values.t3(kind, 'total'))}件")
-        else:
-            label = next(g for g in fmt.table3.groups if _label_word(g) == word)
-            parts.append(f"{word}{n(values.t3_group(label, 'total'))}件")
-    return (
-        f"本年新收政府信息公开申请{n(values.t3('new', 'total'))}件，"
-        f"上年结转{n(values.t3('carried_over', 'total'))}件，"
-        f"办结{n(values.t3('total', 'total'))}件，其中{'、'.join(parts)}；"
-        f"结转下年度继续办理{n(values.t3('carry_forward', 'total'))}件。"
-    )
-
-
-def review_summary(values: ReportValues) -> str:
-    """§四's summary sentence generated from 表四."""
-    review, litigation = values.t4("review", "total"), values.litigation_total()
-    return (
-        f"本年度因政府信息公开被申请行政复议{'—' if review is None else review}件，"
-        f"被提起行政诉讼{'—' if litigation is None else litigation}件。"
-    )
-
-
 __all__ = [
     "Statement",
-    "application_summary",
     "non_blank_len",
     "normalize",
     "parse_number",
     "repeated_share",
     "result_words",
-    "review_summary",
     "scope_of",
     "sentences",
     "stated_numbers",

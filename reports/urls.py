@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import findings, home, importing, manage, workflow
+from .views import editing, findings, home, importing, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
-    # The report's home page (sections, states, findings) — the drafting part grows it.
-    path("reports/<int:report_id>/", home.report_detail, name="report_detail"),
-    # The report as the official document, in the browser — the rendering part grows it.
+    # The report's home page (sections, states, findings) and the section editors.
+    path("reports/<int:report_id>/", editing.report_home, name="report_detail"),
+    path("reports/<int:report_id>/edit/<str:section>/", editing.section_edit, name="section_edit"),
+    path("reports/<int:report_id>/edit/<str:section>/check/", editing.section_check, name="section_check"),
+    path("reports/<int:report_id>/edit/<str:section>/save/", editing.section_save, name="section_save"),
+    # The report as the official document, in the browser.
     path("reports/<int:report_id>/document/", home.report_document, name="report_document"),
     # Workflow: transitions (GET shows the form, POST acts), section comments, versions, the inbox.
     path("reports/<int:report_id>/submit/", workflow.transition, {"action": "submit"}, name="report_submit"),
@@ -34,8 +37,6 @@ urlpatterns = [
     path("reports/<int:report_id>/findings/", findings.report_findings, name="report_findings"),
     path("reports/<int:report_id>/findings.json", findings.report_findings_json, name="report_findings_json"),
     path("reports/<int:report_id>/findings/acknowledge/", findings.acknowledge_finding, name="acknowledge_finding"),
-    # Stand-in for the section editor's route (replaced at merge), so findings can link to their cells.
-    path("reports/<int:report_id>/edit/<str:section>/", findings.section_edit_stand_in, name="section_edit"),
     # Importing documents, Excel/JSON downloads, next year from last year (reports/views/importing.py).
     path("reports/<int:report_id>/import/", importing.report_import, name="report_import"),
     path("reports/<int:report_id>/import/confirm/", importing.report_import_confirm, name="report_import_confirm"),

@@ -18,7 +18,7 @@ def test_home_lists_only_what_the_user_may_see(client, report, drafter, outsider
 def test_report_page_shows_the_tables_to_its_drafter_and_the_county(client, report, drafter, county_officer):
     for user in (drafter, county_officer):
         client.force_login(user)
-        page = client.get(f"/reports/{report.pk}/").content.decode()
+        page = client.get(f"/reports/{report.pk}/document/").content.decode()
         assert "三、收到和处理政府信息公开申请情况" in page
         assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
         assert 'data-cell="table3.carry_forward.total">2<' in page

@@ -195,10 +195,17 @@ def test_findings_are_internal(client, report, outsider, county_officer):
     assert client.get(f"/reports/{report.pk}/findings/").status_code == 200
 
 
-def test_the_stand_in_section_editor_leads_back_to_the_report(client, report, drafter):
+def test_a_findings_link_opens_the_editor_at_its_cell(client, report, drafter):
+    from reports.findings import finding_url
+    from reports.rules import Finding
+
+    finding = Finding("T3-BAL", "error", "x", ("table3.carry_forward.natural",), section="applications")
+    url = finding_url(report, finding)
+    path, anchor = url.split("#")
+    assert path == f"/reports/{report.pk}/edit/applications/" and anchor == "cell-table3-carry_forward-natural"
     client.force_login(drafter)
-    response = client.get(f"/reports/{report.pk}/edit/applications/")
-    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    response = client.get(path)
+    assert response.status_code == 200 and f'id="{anchor}"' in response.content.decode()
 
 
 # ---------------------------------------------------------------- check_reports

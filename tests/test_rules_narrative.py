@@ -53,3 +53,13 @@ def test_different_texts_on_the_same_subject_are_not_repetition():
     b = "明确党政办为政府信息公开工作机构，落实信息发布前保密审查和“三审”制度，及时更新公开目录。"
     assert narrative.repeated_share(a, b) < 0.2
     assert narrative.repeated_share("", b) == 0.0
+
+
+def test_litigation_kinds_are_not_read_as_review_counts():
+    from reports.catalogue import FORMAT_2021
+    from reports.narrative import stated_numbers
+
+    text = "未被申请行政复议，被提起行政诉讼4件，其中未经复议直接起诉3件、复议后起诉1件。"
+    kinds = {(s.kind, s.value) for s in stated_numbers(text, FORMAT_2021)}
+    assert ("litigation", 4) in kinds
+    assert not any(kind == "review" and value in (1, 3) for kind, value in kinds)

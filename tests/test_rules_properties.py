@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import narrative
+from reports.phrasing import on_request_sentence, review_litigation_sentence
 from reports.catalogue import MAX_COUNT, get_format
 from reports.demo.prose import PROSE
 from reports.models import Organisation
@@ -63,7 +64,7 @@ def valid_reports(draw) -> tuple[ReportValues, Context]:
         for col in T4.entered_columns:
             values.table4[group.code][col.code] = draw(st.integers(0, 30))
     values.prose.update(PROSE)
-    values.prose["overview_on_request"] = narrative.application_summary(values) + narrative.review_summary(values)
+    values.prose["overview_on_request"] = on_request_sentence(values).text + review_litigation_sentence(values).text
     context = Context(
         org_kind=kind,
         org_name="西村乡人民政府",
@@ -128,7 +129,7 @@ def test_a_change_to_one_printed_cell_of_an_imported_table_is_caught(report, whe
 @given(valid_reports(), st.integers(1, 5))
 def test_a_stated_count_off_by_any_amount_is_flagged(report, delta):
     values, context = report
-    sentence = narrative.application_summary(values)
+    sentence = on_request_sentence(values).text
     new = values.t3("new", "total")
     values.prose["overview_on_request"] = sentence.replace(f"申请{new}件", f"申请{new + delta}件", 1)
     [finding] = [f for f in check(values, context) if f.rule == "N-NUMS"]

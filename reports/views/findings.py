@@ -148,7 +148,3 @@ def acknowledge_finding(request, report_id: int):
     context = _findings_context(request, report, (key, error, request.POST.get("explanation", "")))
     return render(request, "reports/findings.html", context, status=status)
 
-
-def section_edit_stand_in(request, report_id: int, section: str):
-    """Stands in for the section editor (built elsewhere) so that links from findings resolve."""
-    return redirect("report_detail", report_id=report_id)

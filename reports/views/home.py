@@ -9,11 +9,6 @@ def index(request):
     return render(request, "reports/index.html", {"reports": reports})
 
 
-def report_detail(request, report_id: int):
-    report = get_report_for_user(request.user, report_id)
-    return render(request, "reports/detail.html", document_context(report))
-
-
 def report_document(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
     return render(request, "reports/document.html", document_context(report))

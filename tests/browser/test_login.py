@@ -9,6 +9,7 @@ def test_drafter_logs_in_and_opens_the_report(page, report, drafter):
     login(page, "drafter")
     page.get_by_role("link", name=report.title).click()
     expect(page.locator("h1")).to_contain_text("2023年政府信息公开工作年度报告")
+    page.get_by_role("link", name="预览全文（草稿）").click()
     expect(page.locator('td[data-cell="table3.new.total"]')).to_have_text("4")
 
 

@@ -1,0 +1,562 @@
+"""Forms of the six section editors: read what clerks really type, then check with reports.rules.
+
+Every input is named by its key (`table3.new.natural`, `table2.licensing`, `prose.problems`, …), the
+same key a `Finding` names in `cells`, so the server's answer lands on the right cell. A form's clean()
+parses each cell (refusing what is not a count, at that cell) and then runs `reports.rules.check` over
+the whole report with this section's cells in place; rule findings never make a form invalid, since a
+clerk must be able to save a half-done, unbalanced draft and come back to it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .catalogue import MAX_COUNT, Format
+from .findings import findings_for_report
+from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
+from .rules import Context, Finding, check
+from .services import fee_places
+from .signals import section_saved
+from .values import Count, ReportValues
+
+# What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
+_PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
+_MINUS = ("-", "−", "－", "﹣")
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+_DIGITS = re.compile(r"\d+")
+_DECIMAL = re.compile(r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?|\.\d+")
+_FRACTION = re.compile(r"\d*\.\d+|\d+\.|\d+/\d+")
+
+
+def normalise(raw: str) -> str:
+    """Full-width digits and commas to ASCII (１２，３４５ → 12,345), every space removed."""
+    text = unicodedata.normalize("NFKC", raw)
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def parse_count_text(raw: str) -> Count:
+    """A count as a clerk types it: '１２', '1,234', ' 3 ' → int; '' → None; anything else refused."""
+    text = normalise(raw or "")
+    if not text:
+        return None
+    if text in _PLACEHOLDERS:
+        raise ValidationError(
+            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": raw.strip()}
+        )
+    if text.startswith(_MINUS):
+        raise ValidationError("件数不能为负数。", code="negative")
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ValidationError("“%(raw)s”的千位分隔符位置不对，请直接填数字，如 1234。", code="separator",
+                                  params={"raw": raw.strip()})
+        text = text.replace(",", "")
+    if _DIGITS.fullmatch(text) and text.isascii():
+        value = int(text)
+        if value > MAX_COUNT:
+            raise ValidationError("%(value)s 太大了（最多 %(max)s），请检查是否多输了数字。", code="too_large",
+                                  params={"value": value, "max": MAX_COUNT})
+        return value
+    if _FRACTION.fullmatch(text):
+        raise ValidationError("件数应为整数，不能有小数或分数。", code="fraction")
+    raise ValidationError("请填写数字（整数）：“%(raw)s”不是数字。", code="not_a_number", params={"raw": raw.strip()})
+
+
+def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: str = "万元") -> Decimal | None:
+    """A money amount: full-width digits and thousands separators allowed, at most `places` decimals."""
+    text = normalise(raw or "")
+    if not text:
+        return None
+    if text in _PLACEHOLDERS:
+        raise ValidationError(
+            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": raw.strip()}
+        )
+    if text.startswith(_MINUS):
+        raise ValidationError("金额不能为负数。", code="negative")
+    if not (_DECIMAL.fullmatch(text) and text.isascii()):
+        raise ValidationError("请填写数字（单位：%(unit)s）：“%(raw)s”不是数字。", code="not_a_number",
+                              params={"raw": raw.strip(), "unit": unit})
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
+        raise ValidationError("请填写数字。", code="not_a_number") from None
+    if -int(value.as_tuple().exponent) > places:
+        raise ValidationError("最多保留 %(places)s 位小数。", code="places", params={"places": places})
+    if value.adjusted() >= integer_digits:
+        raise ValidationError("金额 %(value)s %(unit)s太大了，请检查单位和数字。", code="too_large",
+                              params={"value": value, "unit": unit})
+    return value
+
+
+class CountField(forms.Field):
+    """A count cell: blank (None) until filled in; the value is parsed as `parse_count_text` does."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Count:
+        return parse_count_text(value if isinstance(value, str) else "")
+
+
+class AmountField(forms.Field):
+    widget = forms.TextInput
+
+    def __init__(self, *, places: int, unit: str, **kwargs: Any) -> None:
+        self.places, self.unit = places, unit
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        return parse_amount_text(value if isinstance(value, str) else "", places=self.places, unit=self.unit)
+
+
+def nonblank_length(text: str) -> int:
+    """Characters that are not white space: how §一's 1 000-character guideline is counted."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def dom_id(key: str) -> str:
+    """The HTML id of a cell's input: cell-table3-new-natural."""
+    return "cell-" + key.replace(".", "-")
+
+
+def count_text(value: Count) -> str:
+    return "" if value is None else str(value)
+
+
+def amount_text(value: Decimal | None) -> str:
+    """An amount as stored, without the trailing zeros a fixed-decimals column adds (3940.00 → 3940)."""
+    if value is None:
+        return ""
+    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+
+
+def section_of_key(key: str) -> str:
+    """The section a cell key belongs to (table3.… → applications)."""
+    head, _, rest = key.partition(".")
+    if head == "table2":
+        return "proactive"
+    if head == "table3":
+        return "applications"
+    if head == "table4":
+        return "review_litigation"
+    if head == "processing_fee" or rest == "other_matters":
+        return "other_matters"
+    if rest == "problems":
+        return "problems"
+    return "overview"
+
+
+def finding_section(finding: Finding) -> str:
+    return finding.section or (section_of_key(finding.cells[0]) if finding.cells else "")
+
+
+class Conflict(Exception):
+    """Someone else saved the section after this editor loaded it; nothing was written."""
+
+
+class SectionForm(forms.Form):
+    """One section's cells, named by key; clean() parses them and checks the whole report."""
+
+    code: ClassVar[str]
+    revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, report: Report, data: Any = None, *, values: ReportValues | None = None,
+                 context: Context | None = None) -> None:
+        self.report = report
+        self.saved = values if values is not None else report.values()
+        self._context = context
+        super().__init__(data, initial={**self.texts(self.saved, report), "revision": self.stored_revision()})
+        for key, field in self.cell_fields(report.format, report):
+            self.fields[key] = field
+        self.values: ReportValues | None = None
+        self.findings: list[Finding] = []
+
+    # ---- what each section defines
+
+    @classmethod
+    def cell_fields(cls, fmt: Format, report: Report) -> list[tuple[str, forms.Field]]:
+        """(key, field) for every input of the section, in reading order."""
+        raise NotImplementedError
+
+    @classmethod
+    def texts(cls, values: ReportValues, report: Report) -> dict[str, str]:
+        """The stored values as the inputs show them."""
+        raise NotImplementedError
+
+    def apply(self, values: ReportValues, cells: dict[str, Any]) -> None:
+        """Put the cleaned cells into `values` (a copy of the saved report)."""
+        raise NotImplementedError
+
+    def model_updates(self, cells: dict[str, Any]) -> dict[str, Any]:
+        """The section model's fields to write, from the cleaned cells."""
+        raise NotImplementedError
+
+    def save_related(self, cells: dict[str, Any], now: datetime.datetime) -> None:
+        """Anything stored outside the section model (表三's rows, the report's own fields)."""
+        Report.objects.filter(pk=self.report.pk).update(updated_at=now)
+
+    # ---- shared
+
+    @property
+    def keys(self) -> list[str]:
+        return [k for k in self.fields if k != "revision"]
+
+    def stored_revision(self) -> int:
+        return getattr(self.report, self.code).revision
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A refused cell counts as blank for the rules: its message is at the cell already.
+        cells = {key: (None if key in self.errors else cleaned.get(key)) for key in self.keys}
+        values = copy.deepcopy(self.saved)
+        self.apply(values, cells)
+        self.values = values
+        if self._context is not None:
+            self.findings = check(values, self._context)
+        else:
+            self.findings = findings_for_report(self.report, values)
+        return cleaned
+
+    def cell_errors(self) -> dict[str, str]:
+        return {key: " ".join(self.errors[key]) for key in self.keys if key in self.errors}
+
+    def normalised(self) -> dict[str, str]:
+        """Cells whose typed text reads differently once parsed (１２ → 12), for the editor to tidy."""
+        if self.values is None:
+            return {}
+        shown = self.texts(self.values, self.report)
+        out = {}
+        for key in self.keys:
+            raw = self.data.get(key, "")
+            numeric = isinstance(self.fields[key], (CountField, AmountField))
+            if numeric and key not in self.errors and isinstance(raw, str) and raw != shown[key]:
+                out[key] = shown[key]
+        return out
+
+    def save(self, *, revision: int, by) -> int:
+        """Store the section if it is still at `revision`; the new revision. Raises Conflict otherwise.
+
+        The compare-and-set is one UPDATE … WHERE revision = n: of two simultaneous saves from the same
+        revision exactly one matches (PostgreSQL re-reads the row after the first commits), so neither
+        can overwrite the other unseen.
+        """
+        if not self.is_valid():
+            raise ValueError("save() needs a valid form")
+        cells = {key: self.cleaned_data.get(key) for key in self.keys}
+        model = SECTION_MODELS[self.code]
+        now = timezone.now()
+        with transaction.atomic():
+            updated = model.objects.filter(report=self.report, revision=revision).update(
+                revision=F("revision") + 1, updated_at=now, **self.model_updates(cells)
+            )
+            if not updated:
+                raise Conflict()
+            self.save_related(cells, now)
+            fresh = Report.objects.select_related("organisation").get(pk=self.report.pk)
+            section_saved.send(sender=Report, report=fresh, section=self.code, by=by)
+        return revision + 1
+
+
+class OverviewForm(SectionForm):
+    """一、总体情况: the five parts, with the 前言 before them and the 落款 after the report."""
+
+    code = "overview"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        fields: list[tuple[str, forms.Field]] = [
+            ("prose.preface", forms.CharField(label=Report._meta.get_field("preface").verbose_name,
+                                              required=False, strip=False, widget=forms.Textarea)),
+        ]
+        for part in fmt.overview_parts:
+            fields.append((f"prose.overview_{part.code}",
+                           forms.CharField(label=part.heading, required=False, strip=False, widget=forms.Textarea)))
+        fields += [
+            ("signature.name", forms.CharField(label=Report._meta.get_field("signature_name").verbose_name,
+                                               required=False, max_length=100)),
+            ("signature.date", forms.DateField(label=Report._meta.get_field("signature_date").verbose_name,
+                                               required=False,
+                                               input_formats=["%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y.%m.%d"],
+                                               error_messages={"invalid": "请填写日期，如 2024-01-20。"})),
+        ]
+        return fields
+
+    @classmethod
+    def texts(cls, values, report):
+        out = {"prose.preface": values.prose["preface"]}
+        for part in values.format.overview_parts:
+            out[f"prose.overview_{part.code}"] = values.prose[f"overview_{part.code}"]
+        out["signature.name"] = report.signature_name
+        out["signature.date"] = report.signature_date.isoformat() if report.signature_date else ""
+        return out
+
+    def apply(self, values, cells):
+        for key, value in cells.items():
+            if key.startswith("prose."):
+                values.prose[key.removeprefix("prose.")] = value or ""
+
+    def model_updates(self, cells):
+        return {part.code: cells[f"prose.overview_{part.code}"] or "" for part in self.report.format.overview_parts}
+
+    def save_related(self, cells, now):
+        Report.objects.filter(pk=self.report.pk).update(
+            preface=cells["prose.preface"] or "",
+            signature_name=cells["signature.name"] or "",
+            signature_date=cells["signature.date"],
+            updated_at=now,
+        )
+
+    def overview_chars(self) -> int:
+        values = self.values or self.saved
+        return sum(nonblank_length(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
+
+
+class ProactiveForm(SectionForm):
+    """二、主动公开政府信息情况: 表二's nine counts and the fee in 万元."""
+
+    code = "proactive"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        t2 = fmt.table2
+        out: list[tuple[str, forms.Field]] = []
+        for cell in t2.cells:
+            if cell.key == t2.fee_field:
+                field: forms.Field = AmountField(places=6, unit="万元", label=cell.name)
+            else:
+                field = CountField(label=cell.name)
+            out.append((f"table2.{cell.key}", field))
+        return out
+
+    @classmethod
+    def texts(cls, values, report):
+        t2 = values.format.table2
+        out = {f"table2.{k}": count_text(values.table2[k]) for k in t2.count_fields}
+        out[f"table2.{t2.fee_field}"] = "" if values.fees_10k_yuan is None else str(values.fees_10k_yuan)
+        return out
+
+    def apply(self, values, cells):
+        t2 = values.format.table2
+        for key in t2.count_fields:
+            values.table2[key] = cells[f"table2.{key}"]
+        values.fees_10k_yuan = cells[f"table2.{t2.fee_field}"]
+
+    def model_updates(self, cells):
+        t2 = self.report.format.table2
+        fee = cells[f"table2.{t2.fee_field}"]
+        out = {key: cells[f"table2.{key}"] for key in t2.count_fields}
+        out[t2.fee_field] = fee
+        out[f"{t2.fee_field}_places"] = fee_places(fee)
+        return out
+
+
+class ApplicationsForm(SectionForm):
+    """三、收到和处理政府信息公开申请情况: 表三's 24 entered rows × 6 entered columns."""
+
+    code = "applications"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        t3 = fmt.table3
+        return [
+            (f"table3.{r.code}.{c.code}", CountField(label=t3.cell_name(r.code, c.code)))
+            for r in t3.entered_rows
+            for c in t3.entered_columns
+        ]
+
+    @classmethod
+    def texts(cls, values, report):
+        t3 = values.format.table3
+        return {
+            f"table3.{r.code}.{c.code}": count_text(values.table3[r.code][c.code])
+            for r in t3.entered_rows
+            for c in t3.entered_columns
+        }
+
+    def apply(self, values, cells):
+        for key, value in cells.items():
+            _, row, col = key.split(".")
+            values.table3[row][col] = value
+
+    def model_updates(self, cells):
+        return {}
+
+    def save_related(self, cells, now):
+        columns = [c.code for c in self.report.format.table3.entered_columns]
+        rows = list(ApplicationRow.objects.filter(section__report=self.report))
+        for record in rows:
+            for col in columns:
+                setattr(record, col, cells[f"table3.{record.row}.{col}"])
+        ApplicationRow.objects.bulk_update(rows, columns)
+        super().save_related(cells, now)
+
+
+class ReviewLitigationForm(SectionForm):
+    """四、政府信息公开行政复议、行政诉讼情况: 表四's 12 entered cells."""
+
+    code = "review_litigation"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        t4 = fmt.table4
+        return [
+            (f"table4.{g.code}.{c.code}", CountField(label=t4.cell_name(g.code, c.code)))
+            for g in t4.groups
+            for c in t4.entered_columns
+        ]
+
+    @classmethod
+    def texts(cls, values, report):
+        t4 = values.format.table4
+        return {
+            f"table4.{g.code}.{c.code}": count_text(values.table4[g.code][c.code])
+            for g in t4.groups
+            for c in t4.entered_columns
+        }
+
+    def apply(self, values, cells):
+        for key, value in cells.items():
+            _, group, col = key.split(".")
+            values.table4[group][col] = value
+
+    def model_updates(self, cells):
+        t4 = self.report.format.table4
+        return {t4.field(*key.split(".")[1:]): value for key, value in cells.items()}
+
+
+class ProblemsForm(SectionForm):
+    """五、存在的主要问题及改进情况."""
+
+    code = "problems"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        return [("prose.problems", forms.CharField(label=fmt.section("problems").heading, required=False,
+                                                   strip=False, widget=forms.Textarea))]
+
+    @classmethod
+    def texts(cls, values, report):
+        return {"prose.problems": values.prose["problems"]}
+
+    def apply(self, values, cells):
+        values.prose["problems"] = cells["prose.problems"] or ""
+
+    def model_updates(self, cells):
+        return {"text": cells["prose.problems"] or ""}
+
+
+class OtherMattersForm(SectionForm):
+    """六、其他需要报告的事项, with the 信息处理费 amount in 元 and the number of applications charged."""
+
+    code = "other_matters"
+
+    @classmethod
+    def cell_fields(cls, fmt, report):
+        meta = OtherMattersSection._meta
+        return [
+            ("prose.other_matters", forms.CharField(label=fmt.section("other_matters").heading, required=False,
+                                                    strip=False, widget=forms.Textarea)),
+            ("processing_fee.yuan", AmountField(places=2, unit="元",
+                                                label=meta.get_field("processing_fee_yuan").verbose_name)),
+            ("processing_fee.applications", CountField(label=meta.get_field("processing_fee_count").verbose_name)),
+        ]
+
+    @classmethod
+    def texts(cls, values, report):
+        return {
+            "prose.other_matters": values.prose["other_matters"],
+            "processing_fee.yuan": amount_text(values.processing_fee_yuan),
+            "processing_fee.applications": count_text(values.processing_fee_count),
+        }
+
+    def apply(self, values, cells):
+        values.prose["other_matters"] = cells["prose.other_matters"] or ""
+        values.processing_fee_yuan = cells["processing_fee.yuan"]
+        values.processing_fee_count = cells["processing_fee.applications"]
+
+    def model_updates(self, cells):
+        return {
+            "text": cells["prose.other_matters"] or "",
+            "processing_fee_yuan": cells["processing_fee.yuan"],
+            "processing_fee_count": cells["processing_fee.applications"],
+        }
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    form.code: form
+    for form in (OverviewForm, ProactiveForm, ApplicationsForm, ReviewLitigationForm, ProblemsForm, OtherMattersForm)
+}
+
+
+def printed_mismatches(values: ReportValues, printed: dict[str, str]) -> dict[str, str]:
+    """Pasted numbers that landed on a 总计 cell, where they differ from the sum: key → message."""
+    out = {}
+    for key, raw in printed.items():
+        parts = key.split(".")
+        if len(parts) != 3 or parts[0] not in ("table3", "table4"):
+            continue
+        try:
+            derived = values.derived(key)
+        except (KeyError, ValueError):
+            continue
+        try:
+            pasted = parse_count_text(raw)
+        except ValidationError:
+            out[key] = f"粘贴到总计的“{raw.strip()}”不是数字；总计由系统按各项相加，不需填写。"
+            continue
+        if pasted is not None and pasted != derived:
+            shown = "空" if derived is None else derived
+            out[key] = f"粘贴的总计为 {pasted}，但按各项相加为 {shown}：请核对这一行（列）的数字。"
+    return out
+
+
+def section_texts(report: Report, section: str) -> dict[str, str]:
+    """What the section holds now in the database, as the inputs show it (for a conflict answer)."""
+    fresh = Report.objects.select_related("organisation").get(pk=report.pk)
+    return SECTION_FORMS[section].texts(fresh.values(), fresh)
+
+
+def filled_keys(values: ReportValues, report: Report, section: str) -> tuple[list[str], list[str]]:
+    """(filled, blank) keys of the section's numbers or prose parts, for the section's state."""
+    texts = SECTION_FORMS[section].texts(values, report)
+    keys: Iterable[str]
+    if section == "overview":
+        keys = [f"prose.overview_{p.code}" for p in values.format.overview_parts]
+    elif section == "other_matters":
+        keys = ["prose.other_matters"]
+    else:
+        keys = list(texts)
+    filled = [k for k in keys if texts[k].strip()]
+    blank = [k for k in keys if not texts[k].strip()]
+    return filled, blank
+
+
+__all__ = [
+    "AmountField",
+    "Conflict",
+    "CountField",
+    "SECTION_FORMS",
+    "SectionForm",
+    "dom_id",
+    "filled_keys",
+    "finding_section",
+    "nonblank_length",
+    "parse_amount_text",
+    "parse_count_text",
+    "printed_mismatches",
+    "section_texts",
+]

@@ -1,0 +1,412 @@
+"""Drafting: the report's home page, the six section editors, the live check and the autosave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..catalogue import Section
+from ..forms import (
+    SECTION_FORMS,
+    Conflict,
+    OverviewForm,
+    SectionForm,
+    count_text,
+    dom_id,
+    filled_keys,
+    finding_section,
+    printed_mismatches,
+    section_texts,
+)
+from ..models import Report
+from ..permissions import (
+    EDITABLE_STATES,
+    can_edit,
+    get_report_for_editing,
+    get_report_for_user,
+    visible_organisation_ids,
+)
+from ..phrasing import apply_standard_sentences, standard_sentences
+from ..findings import findings_for_report
+from ..rules import Finding
+from ..services import ensure_sections
+from ..values import ReportValues
+
+STATES = {
+    "empty": "未填写",
+    "in_progress": "填写中",
+    "complete": "已完成",
+    "errors": "有错误",
+    "warnings": "需核实",
+}
+SEVERITY_LABELS = {"error": "错误", "warning": "需核实", "info": "提示"}
+
+
+@dataclass
+class SectionStatus:
+    section: Section
+    state: str
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    filled: int = 0
+    blank: int = 0
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state]
+
+
+def section_statuses(report: Report, values: ReportValues, findings: list[Finding]) -> list[SectionStatus]:
+    """Each section's state: empty, in progress, complete, has errors or has warnings."""
+    out = []
+    for section in report.format.sections:
+        mine = [f for f in findings if finding_section(f) == section.code]
+        filled, blank = filled_keys(values, report, section.code)
+        status = SectionStatus(
+            section,
+            "",
+            errors=[f for f in mine if f.severity == "error"],
+            warnings=[f for f in mine if f.severity == "warning"],
+            filled=len(filled),
+            blank=len(blank),
+        )
+        # Blank cells (S-CELLS) are what "in progress" means; they count as an error only at submission.
+        real_errors = [f for f in status.errors if f.rule != "S-CELLS"]
+        if not filled:
+            status.state = "empty"
+        elif real_errors:
+            status.state = "errors"
+        elif status.warnings:
+            status.state = "warnings"
+        else:
+            status.state = "in_progress" if blank else "complete"
+        out.append(status)
+    return out
+
+
+def _complete(report: Report) -> Report:
+    """The report with all six sections (one made in the admin may lack some): never a 500 for that."""
+    try:
+        for code in SECTION_FORMS:
+            getattr(report, code)
+        complete = report.applications.rows.count() == len(report.format.table3.entered_rows)
+    except ObjectDoesNotExist:
+        complete = False
+    if not complete:
+        ensure_sections(report)
+        report = Report.objects.select_related("organisation").get(pk=report.pk)
+    return report
+
+
+def _form_class(section: str) -> type[SectionForm]:
+    try:
+        return SECTION_FORMS[section]
+    except KeyError:
+        raise Http404("没有这一部分。") from None
+
+
+def _finding_link(report: Report, finding: Finding, editable: bool) -> str:
+    section = finding_section(finding)
+    if not editable or not section:
+        return ""
+    url = reverse("section_edit", args=[report.pk, section])
+    return f"{url}#{dom_id(finding.cells[0])}" if finding.cells else url
+
+
+def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_id)
+    if not (request.user.is_superuser or report.organisation_id in visible_organisation_ids(request.user)):
+        # Someone who sees the report only because it is published: the document, not the drafting.
+        return render(request, "reports/report_home.html", {"report": report, "insider": False})
+    report = _complete(report)
+    values = report.values()
+    findings = findings_for_report(report, values)
+    editable = can_edit(request.user, report)
+    days_left = (report.deadline - timezone.localdate()).days
+    headings = {s.code: s.heading for s in report.format.sections}
+    shown = [
+        {
+            "finding": f,
+            "label": SEVERITY_LABELS.get(f.severity, f.severity),
+            "section": headings.get(finding_section(f), ""),
+            "url": _finding_link(report, f, editable),
+        }
+        for f in findings
+        if f.severity in ("error", "warning")
+    ]
+    return render(
+        request,
+        "reports/report_home.html",
+        {
+            "report": report,
+            "editable": editable,
+            "statuses": section_statuses(report, values, findings),
+            "findings": shown,
+            "days_left": days_left,
+            "days_overdue": -days_left,
+            "insider": True,
+            "drafting": report.status in EDITABLE_STATES,
+        },
+    )
+
+
+# ---------------------------------------------------------------- the editors
+
+
+@dataclass(frozen=True)
+class EditorCell:
+    """One cell of an editor: an input, or a derived sum shown read-only."""
+
+    key: str
+    label: str  # row + column: the input's accessible name
+    text: str
+    derived: bool = False
+    r: int = 0
+    c: int = 0
+    error: str = ""
+
+    @property
+    def id(self) -> str:
+        return dom_id(self.key)
+
+
+def _cell(form: SectionForm, key: str, r: int = 0, c: int = 0) -> EditorCell:
+    bound = form[key]
+    value = bound.value()
+    return EditorCell(key, str(bound.label), "" if value is None else str(value), r=r, c=c,
+                      error=" ".join(form.errors.get(key, [])) if form.is_bound else "")
+
+
+def _values(form: SectionForm) -> ReportValues:
+    return form.values if form.values is not None else form.saved
+
+
+def table3_grid(form: SectionForm) -> list[dict[str, Any]]:
+    """表三 as printed: each row's label cells with their spans, then one cell per column."""
+    values = _values(form)
+    t3 = values.format.table3
+    lines = []
+    for r, row in enumerate(t3.rows):
+        cells = []
+        for c, col in enumerate(t3.columns):
+            key = f"table3.{row.code}.{col.code}"
+            if row.derived or col.derived:
+                text = count_text(values.t3(row.code, col.code))
+                cells.append(EditorCell(key, t3.cell_name(row.code, col.code), text, derived=True, r=r, c=c))
+            else:
+                cells.append(_cell(form, key, r, c))
+        lines.append({"row": row, "labels": row.labels, "cells": cells})
+    return lines
+
+
+def table4_grid(form: SectionForm) -> list[EditorCell]:
+    values = _values(form)
+    t4 = values.format.table4
+    out = []
+    for c, (group, col) in enumerate((g, col) for g in t4.groups for col in t4.columns):
+        key = f"table4.{group.code}.{col.code}"
+        if col.derived:
+            out.append(EditorCell(key, t4.cell_name(group.code, col.code), count_text(values.t4(group.code, col.code)),
+                                  derived=True, c=c))
+        else:
+            out.append(_cell(form, key, 0, c))
+    return out
+
+
+def table2_grid(form: SectionForm) -> list[dict[str, Any]]:
+    t2 = _values(form).format.table2
+    blocks, r = [], 0
+    for block in t2.blocks:
+        rows = []
+        for label, fields in block.rows:
+            rows.append({"label": label, "cells": [_cell(form, f"table2.{key}", r, c) for c, key in enumerate(fields)]})
+            r += 1
+        blocks.append({"block": block, "rows": rows, "width": len(block.header)})
+    return blocks
+
+
+def derived_texts(values: ReportValues, section: str) -> dict[str, str]:
+    """Every derived 总计 cell the section's editor shows."""
+    if section == "applications":
+        t3 = values.format.table3
+        return {
+            f"table3.{r.code}.{c.code}": count_text(values.t3(r.code, c.code))
+            for r in t3.rows
+            for c in t3.columns
+            if r.derived or c.derived
+        }
+    if section == "review_litigation":
+        return {f"table4.{g.code}.total": count_text(values.t4(g.code, "total")) for g in values.format.table4.groups}
+    return {}
+
+
+def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
+                    conflict: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    section = report.format.section(form.code)
+    values = _values(form)
+    findings = _editor_findings(form.findings if form.is_bound else findings_for_report(report, values))
+    context: dict[str, Any] = {
+        "report": report,
+        "form": form,
+        "section": section,
+        "sections": report.format.sections,
+        "findings": [f for f in findings if finding_section(f) == form.code],
+        "other_findings": sum(1 for f in findings if finding_section(f) != form.code and f.severity == "error"),
+        "blank": filled_keys(values, report, form.code)[1],
+        "phrases": standard_sentences(values),
+        "conflict": conflict,
+        "severity_labels": SEVERITY_LABELS,
+        "editor_config": {
+            "checkUrl": reverse("section_check", args=[report.pk, form.code]),
+            "saveUrl": reverse("section_save", args=[report.pk, form.code]),
+            "section": form.code,
+            "revision": form.stored_revision(),
+            "saved": type(form).texts(form.saved, report),
+            "blank": filled_keys(values, report, form.code)[1],
+            "storageKey": f"gkportal:{request.user.pk}:{report.pk}:{form.code}",
+            "overviewMax": report.format.overview_max_chars,
+            "severityLabels": SEVERITY_LABELS,
+        },
+    }
+    if form.code == "applications":
+        context["grid"] = table3_grid(form)
+        context["fmt"] = report.format
+    elif form.code == "review_litigation":
+        context["grid"] = table4_grid(form)
+        context["fmt"] = report.format
+    elif form.code == "proactive":
+        context["blocks"] = table2_grid(form)
+    else:
+        context["cells"] = {key.replace(".", "_"): _cell(form, key) for key in form.keys}
+        context["fee_cells"] = [c for k, c in context["cells"].items() if k.startswith("processing_fee")]
+        if isinstance(form, OverviewForm):
+            context["overview_chars"] = form.overview_chars()
+            context["overview_parts"] = [
+                _cell(form, f"prose.overview_{p.code}") for p in report.format.overview_parts
+            ]
+    return context
+
+
+def _posted_revision(request: HttpRequest) -> int | None:
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
+@login_required
+def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResponse:
+    """A section's editor; a plain POST (without JavaScript) saves it, as the autosave does."""
+    report = _complete(get_report_for_editing(request.user, report_id))
+    form_class = _form_class(section)
+    if request.method != "POST":
+        return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form_class(report)))
+    form = form_class(report, request.POST)
+    revision = _posted_revision(request)
+    if not form.is_valid() or revision is None:
+        return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form), status=400)
+    try:
+        form.save(revision=revision, by=request.user)
+    except Conflict:
+        theirs = section_texts(report, section)
+        differ = [
+            {"label": str(form[key].label), "theirs": theirs[key], "mine": form.data.get(key, "")}
+            for key in form.keys
+            if theirs[key] != form.data.get(key, "")
+        ]
+        report = Report.objects.select_related("organisation").get(pk=report.pk)
+        data = request.POST.copy()
+        data["revision"] = str(getattr(report, section).revision)
+        form = form_class(report, data)
+        form.is_valid()
+        return render(request, f"reports/edit_{section}.html",
+                      _editor_context(request, report, form, conflict=differ), status=409)
+    messages.success(request, f"已保存 {timezone.localtime():%H:%M:%S}")
+    return redirect("section_edit", report.pk, section)
+
+
+def _json_editing(view):
+    """For the editor's background requests: errors as JSON with a Chinese message, never a login page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, report_id: int, section: str) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "登录已过期，请重新登录。您的修改已保存在本机浏览器中。"}, status=403)
+        try:
+            report = _complete(get_report_for_editing(request.user, report_id))
+            form_class = _form_class(section)
+        except PermissionDenied as exc:
+            return JsonResponse({"error": str(exc) or "您不能修改这份报告。"}, status=403)
+        except Http404 as exc:
+            return JsonResponse({"error": str(exc)}, status=404)
+        return view(request, report, form_class)
+
+    return require_POST(wrapper)
+
+
+def _editor_findings(findings: list[Finding]) -> list[Finding]:
+    """What the editor shows at the cells: blank cells (S-CELLS) are listed apart, as 未填, not as errors."""
+    return [f for f in findings if f.rule != "S-CELLS"]
+
+
+@_json_editing
+def section_check(request: HttpRequest, report: Report, form_class: type[SectionForm]) -> JsonResponse:
+    """The form as typed so far → findings, derived sums and per-cell messages (nothing is stored)."""
+    form = form_class(report, request.POST)
+    form.is_valid()
+    values = _values(form)
+    printed = {k.removeprefix("printed."): v for k, v in request.POST.items() if k.startswith("printed.")}
+    payload: dict[str, Any] = {
+        "seq": request.POST.get("seq", ""),
+        "cell_errors": form.cell_errors(),
+        "normalised": form.normalised(),
+        "derived": derived_texts(values, form.code),
+        "findings": [f.as_dict() | {"section": finding_section(f)} for f in _editor_findings(form.findings)],
+        "blank": [k for k in filled_keys(values, report, form.code)[1] if k not in form.errors],
+        "phrases": {k: {"text": p.text, "problem": p.problem} for k, p in standard_sentences(values).items()},
+        "printed": printed_mismatches(values, printed),
+    }
+    if isinstance(form, OverviewForm):
+        payload["overview_chars"] = form.overview_chars()
+        payload["overview_over"] = payload["overview_chars"] > report.format.overview_max_chars
+        if request.POST.get("generate") == "on_request":
+            text, problems = apply_standard_sentences(values.prose["overview_on_request"], values)
+            payload["generated"] = {"prose.overview_on_request": text, "problems": problems}
+    return JsonResponse(payload)
+
+
+@_json_editing
+def section_save(request: HttpRequest, report: Report, form_class: type[SectionForm]) -> JsonResponse:
+    """Autosave: 200 with the new revision, 400 with the refused cells, 409 with what someone else saved."""
+    form = form_class(report, request.POST)
+    revision = _posted_revision(request)
+    if revision is None:
+        return JsonResponse({"error": "请求缺少修订号，未保存。请刷新页面后再试。"}, status=400)
+    if not form.is_valid():
+        errors = form.cell_errors()
+        return JsonResponse(
+            {"error": f"有 {len(errors)} 个单元格填写有误，改正后才能保存。", "cell_errors": errors}, status=400
+        )
+    try:
+        new_revision = form.save(revision=revision, by=request.user)
+    except Conflict:
+        fresh = Report.objects.get(pk=report.pk)
+        section = getattr(fresh, form.code)
+        return JsonResponse(
+            {
+                "error": "其他人在您编辑期间保存了这一部分。",
+                "revision": section.revision,
+                "values": section_texts(report, form.code),
+                "saved_at": f"{timezone.localtime(section.updated_at):%H:%M:%S}",
+            },
+            status=409,
+        )
+    return JsonResponse({"revision": new_revision, "saved_at": f"{timezone.localtime():%H:%M:%S}"})
