@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "政府信息公开工作年度报告"
+
+    def ready(self) -> None:
+        # Connects the report_published receiver that freezes the published HTML and PDF.
+        from . import publishing  # noqa: F401

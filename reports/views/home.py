@@ -12,8 +12,3 @@ def index(request):
 def report_detail(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
     return render(request, "reports/detail.html", document_context(report))
-
-
-def report_document(request, report_id: int):
-    report = get_report_for_user(request.user, report_id)
-    return render(request, "reports/document.html", document_context(report))
