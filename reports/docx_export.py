@@ -66,6 +66,11 @@ def place(rows: Iterable[Iterable[tuple[Label, str]]], ncols: int) -> list[Place
     return out
 
 
+def _em_width(text: str) -> float:
+    """A line's width in characters of the body size: Latin letters and digits are half a character."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
 def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -161,12 +166,29 @@ def _row_flags(row, *, header: bool) -> None:
         trpr.append(OxmlElement("w:tblHeader"))
 
 
+def _cell_margins(table, *, top: int, side: int) -> None:
+    """Narrow cell margins (in twips): Word's default 1.9 mm a side would squeeze 表三's numeric columns."""
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for name, width in (("top", top), ("left", side), ("bottom", top), ("right", side)):
+        el = OxmlElement(f"w:{name}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = tblpr.find(qn("w:tblLook"))  # the schema orders tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tblpr.append(margins)
+
+
 def _table(doc, grid: tuple[list[Placed], int, int], widths: tuple[float, ...], size: float, *, keep: bool):
     cells, nrows, nheader = grid
     table = doc.add_table(rows=nrows, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table, top=30 if size < 12 else 60, side=28)
     ncols = len(widths)
     # python-docx's table.cell() walks the whole table on each call: take every cell once, before merging
     # (placed cells never overlap, so each merge touches only its own cells).
@@ -189,7 +211,8 @@ def _table(doc, grid: tuple[list[Placed], int, int], widths: tuple[float, ...], 
             else WD_ALIGN_PARAGRAPH.CENTER
         fmt.first_line_indent = Pt(0)
         fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(round(size * 1.3, 1))
         # Keeping every row with the next keeps 表三 whole on one page, as in the PDF.
         fmt.keep_with_next = keep and placed.row + placed.rowspan < nrows
         _run(p, placed.text, font=SONG_FONT if placed.kind == "num" else BODY_FONT, size=size)
@@ -291,8 +314,9 @@ def render_docx(report: Report, *, draft: bool) -> bytes:
         for line in lines:
             _run(_para(doc), line)
 
-    def heading(text: str, level: int) -> None:
+    def heading(text: str, level: int, *, new_page: bool = False) -> None:
         p = _para(doc, keep_with_next=True)
+        p.paragraph_format.page_break_before = new_page
         p.paragraph_format.outline_level = level - 1
         _run(p, text, font=HEI_FONT if level == 1 else KAI_FONT)
 
@@ -305,7 +329,8 @@ def render_docx(report: Report, *, draft: bool) -> bytes:
     heading(sections["proactive"].heading, 1)
     _table(doc, table2_grid(ctx), T2_WIDTHS, 12, keep=False)
     _para(doc, indent=False, line=Pt(12))
-    heading(sections["applications"].heading, 1)
+    # 表三 with its heading nearly fills a page: start it on one, so no word processor can split it.
+    heading(sections["applications"].heading, 1, new_page=True)
     _table(doc, table3_grid(ctx), T3_WIDTHS, 9, keep=True)
     _para(doc, indent=False, line=Pt(12))
     heading(sections["review_litigation"].heading, 1)
@@ -316,10 +341,13 @@ def render_docx(report: Report, *, draft: bool) -> bytes:
     heading(sections["other_matters"].heading, 1)
     prose(values.prose["other_matters"], sections["other_matters"].placeholder)
 
-    _para(doc, indent=False)
-    for text in (ctx["signature_name"], ctx["signature_date_text"]):
-        p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-        p.paragraph_format.right_indent = Pt(64)  # 成文日期右空四字
+    _para(doc, indent=False, keep_with_next=True)
+    # 成文日期右空四字; the organisation centred over the date (GB/T 9704-2012 7.3.5.1).
+    name, date = ctx["signature_name"], ctx["signature_date_text"]
+    shift = max(0.0, (_em_width(date) - _em_width(name)) / 2)
+    for text, right in ((name, 4 + shift), (date, 4)):
+        p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, keep_with_next=text == name)
+        p.paragraph_format.right_indent = Pt(16 * right)
         _run(p, text)
 
     out = io.BytesIO()
