@@ -35,7 +35,8 @@ def freeze_publication(report: Report, *, by, correction_note: str = "") -> Publ
     """Render the report once more, for good, and store it as its next Publication."""
     # Lock the report so two publishers cannot take the same number.
     locked = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
-    if locked.status != Report.Status.PUBLISHED:
+    # The workflow may send the signal before or after saving the new state, inside its transaction.
+    if Report.Status.PUBLISHED not in (report.status, locked.status):
         raise PublishingError(f"只有“{Report.Status.PUBLISHED.label}”状态的报告才能生成正式文本，"
                               f"这份报告目前是“{locked.get_status_display()}”。")
     last = locked.publications.order_by("-number").values_list("number", flat=True).first()

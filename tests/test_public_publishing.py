@@ -117,3 +117,11 @@ def test_render_report_writes_the_files_and_the_frozen_bytes_once_published(repo
         call_command("render_report", "西村乡", "2023")
     with pytest.raises(CommandError, match="没有 2022 年度的报告"):
         call_command("render_report", "西村乡", "2022", "--pdf", str(pdf))
+
+
+def test_the_signal_may_come_before_the_new_state_is_saved(report, approver):
+    with transaction.atomic():
+        report.status = Report.Status.PUBLISHED  # in memory only, as a publish() might send it first
+        report_published.send(sender=Report, report=report, by=approver, correction_note="")
+        report.save(update_fields=["status"])
+    assert Publication.objects.get(report=report).number == 1

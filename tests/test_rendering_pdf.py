@@ -74,8 +74,9 @@ def test_every_page_is_a4(demo):
 
 def test_pages_are_numbered_with_dashes_one_to_the_last(demo):
     texts = page_texts(demo["final"])
-    # The demo report is a short one: prose, 表二, 表三 on its own page, 表四 and the rest.
-    assert 3 <= len(texts) <= 6
+    # The demo report: section 一 (pages 1–2), 表二 (page 2), 表三 alone (page 3), 表四 to the 落款 (page 4).
+    assert len(texts) == 4
+    assert FMT.section("proactive").heading in texts[1] and FMT.section("problems").heading in texts[3]
     for number, text in enumerate(texts, start=1):
         found = re.findall(r"—\s*(\d+)\s*—", text)
         assert found == [str(number)], (number, found)
