@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import transaction
 
 from reports.catalogue import get_format
 from reports.rendering import StaticFilesFetcher, html_to_pdf_pages, render_html, render_pdf
 
-from .conftest import Kind, demo_values, make_org, make_report
 from .rendering_support import (
     HOSTILE_PIECES,
     font_names,
@@ -21,28 +19,21 @@ from .rendering_support import (
     unembedded_fonts,
 )
 
+pytestmark = pytest.mark.django_db
+
 FMT = get_format()
 A4 = (595.28, 841.89)  # points
+# The demo PDFs, rendered by the first test that asks and reused by the rest (rendering takes a second).
+_RENDERED: dict[str, object] = {}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo report's draft and published PDFs, rendered once for the module (its rows rolled back)."""
-    from reports.demo.prose import PROSE
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        county = make_org("修武县人民政府", Kind.COUNTY_GOV, short_name="修武县")
-        township = make_org("西村乡人民政府", Kind.TOWNSHIP_GOV, parent=county, short_name="西村乡")
-        values = demo_values()
-        values.prose.update(PROSE)
-        report = make_report(township, 2023, values)
-        out = {
-            "title": report.title,
-            "draft": render_pdf(report, draft=True),
-            "final": render_pdf(report, draft=False),
-        }
-        transaction.set_rollback(True)
-    return out
+@pytest.fixture
+def demo(report):
+    """The demo report's draft and published PDFs, rendered once for the module and reused."""
+    if not _RENDERED:
+        _RENDERED.update(title=report.title, draft=render_pdf(report, draft=True),
+                         final=render_pdf(report, draft=False))
+    return _RENDERED
 
 
 def test_the_pdf_text_holds_the_title_the_six_headings_and_the_table3_labels(demo):
@@ -105,7 +96,6 @@ def test_a_draft_carries_the_watermark_on_every_page_and_the_published_pdf_never
     assert not any("草稿" in text for text in page_texts(demo["final"]))
 
 
-@pytest.mark.django_db
 def test_hostile_prose_prints_as_text_and_nothing_is_fetched(report):
     with listening_socket() as (port, connections):
         values = report.values()
@@ -125,7 +115,6 @@ def test_hostile_prose_prints_as_text_and_nothing_is_fetched(report):
         assert squeeze(piece) in text, piece
 
 
-@pytest.mark.django_db
 def test_the_fetcher_refuses_what_a_template_might_reference(report):
     """Defence in depth: were a template to reference outside URLs, the renderer still fetches nothing."""
     with listening_socket() as (port, connections):
