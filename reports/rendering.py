@@ -22,6 +22,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
+# WeasyPrint ≥ 68: a fetcher is a URLFetcher subclass (the function API before it is deprecated).
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .catalogue import Column, Label, Row
 from .models import Report
@@ -198,12 +201,6 @@ def require_cjk_fonts() -> None:
 
 # ---------------------------------------------------------------- PDF
 
-try:  # WeasyPrint ≥ 68: fetchers are URLFetcher subclasses (the old function API is deprecated)
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-except ImportError as exc:  # pragma: no cover - pyproject pins weasyprint>=68
-    raise ImportError("gkportal needs WeasyPrint 68 or newer (pip install -U weasyprint)") from exc
-
-
 class FetchRefused(ValueError):
     """A URL the renderer may not fetch: anything that is not one of our static files."""
 
@@ -251,8 +248,6 @@ def html_to_pdf_pages(html: str, *, fetcher: StaticFilesFetcher | None = None) -
 
     Fails with a clear message (MissingFontsError) when no CJK font is installed.
     """
-    from weasyprint import HTML
-
     require_cjk_fonts()
     document = HTML(string=html, base_url=RENDER_ORIGIN + "/", url_fetcher=fetcher or StaticFilesFetcher()).render()
     return document.write_pdf(), len(document.pages)

@@ -91,13 +91,13 @@ def _published(org_id: int, year: int) -> tuple[Report, list[Publication]]:
     return report, versions
 
 
-def _latest_full(report: Report) -> Publication:
-    return report.publications.order_by("-number").first()
+def _latest_full(report: Report, *without: str) -> Publication:
+    return report.publications.defer(*without).order_by("-number").first()
 
 
 def public_report(request, org_id: int, year: int):
     report, versions = _published(org_id, year)
-    latest = _latest_full(report)
+    latest = _latest_full(report, "pdf")
     return render(request, "public/report.html", {
         "report": report,
         "organisation": report.organisation,
@@ -125,7 +125,7 @@ def _pdf(request, publication: Publication, *, immutable: bool) -> HttpResponse:
 
 def public_pdf(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    return _pdf(request, _latest_full(report), immutable=False)
+    return _pdf(request, _latest_full(report, "html"), immutable=False)
 
 
 def public_version_pdf(request, org_id: int, year: int, number: int):
@@ -142,14 +142,14 @@ def public_version_html(request, org_id: int, year: int, number: int):
 
 def public_json(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    publication = _latest_full(report)
+    publication = _latest_full(report, "html", "pdf")
     body = json.dumps(publication_json(publication), ensure_ascii=False, indent=1).encode("utf-8")
     return file_response(request, body, JSON, f"{publication.title}.json", attachment=False)
 
 
 def public_csv(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    publication = _latest_full(report)
+    publication = _latest_full(report, "html", "pdf")
     # The byte-order mark lets Excel and WPS open the UTF-8 file with its Chinese intact.
     body = ("\ufeff" + publication_csv(publication)).encode("utf-8")
     return file_response(request, body, CSV, f"{publication.title}.csv")
