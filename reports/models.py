@@ -547,3 +547,45 @@ class CarriedText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.part}"
+class Publication(models.Model):
+    """One frozen publication of a report: the exact HTML and PDF bytes the public gets, never re-rendered.
+
+    The first is number 1; a correction is a new Publication of the same report with its 更正说明, and
+    every earlier one stays available byte for byte.
+    """
+
+    report = models.ForeignKey(Report, verbose_name="年度报告", on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField("发布序号")
+    title = models.CharField("标题", max_length=200)
+    html = models.TextField("HTML 正文")
+    html_sha256 = models.CharField("HTML 的 SHA-256", max_length=64)
+    pdf = models.BinaryField("PDF")
+    pdf_sha256 = models.CharField("PDF 的 SHA-256", max_length=64)
+    pdf_pages = models.PositiveIntegerField("PDF 页数")
+    # The numbers as published (ReportValues.to_json_dict()), served as JSON and CSV.
+    data = models.JSONField("公开的数据")
+    correction_note = models.TextField("更正说明", blank=True)
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "发布版本"
+        verbose_name_plural = "发布版本"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="publication_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="publication_number_from_1"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(correction_note=""), name="publication_correction_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.number}版）"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1

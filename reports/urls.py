@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from .views import editing, findings, home, importing, manage, workflow
+from .views import document, editing, findings, home, importing, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -10,7 +10,11 @@ urlpatterns = [
     path("reports/<int:report_id>/edit/<str:section>/check/", editing.section_check, name="section_check"),
     path("reports/<int:report_id>/edit/<str:section>/save/", editing.section_save, name="section_save"),
     # The report as the official document, in the browser.
-    path("reports/<int:report_id>/document/", home.report_document, name="report_document"),
+    path("reports/<int:report_id>/document/", document.report_document, name="report_document"),
+    path("reports/<int:report_id>/document.pdf", document.report_pdf, name="report_pdf"),
+    path("reports/<int:report_id>/document.docx", document.report_docx, name="report_docx"),
+    # The public column (no login): published reports by organisation and year.
+    path("gongkai/", include("reports.public_urls")),
     # Workflow: transitions (GET shows the form, POST acts), section comments, versions, the inbox.
     path("reports/<int:report_id>/submit/", workflow.transition, {"action": "submit"}, name="report_submit"),
     path("reports/<int:report_id>/return/", workflow.transition, {"action": "return"}, name="report_return"),

@@ -1,0 +1,136 @@
+"""Publishing freezes the document: the HTML, the PDF and the numbers are stored once, with SHA-256.
+
+`freeze_publication` runs inside the workflow's publish transaction (through the `report_published`
+signal); if it fails it raises, and the publication rolls back. Nothing here is ever re-rendered: the
+public pages serve the stored bytes, so a later template change never alters a published report.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .catalogue import get_format
+from .models import Publication, Report
+from .rendering import document_article, html_to_pdf_pages, render_html
+from .signals import report_published
+
+
+class PublishingError(Exception):
+    """The report cannot be frozen as it stands; the message is for the user."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@transaction.atomic
+def freeze_publication(report: Report, *, by, correction_note: str = "") -> Publication:
+    """Render the report once more, for good, and store it as its next Publication."""
+    # Lock the report so two publishers cannot take the same number.
+    locked = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+    # The workflow may send the signal before or after saving the new state, inside its transaction.
+    if Report.Status.PUBLISHED not in (report.status, locked.status):
+        raise PublishingError(f"只有“{Report.Status.PUBLISHED.label}”状态的报告才能生成正式文本，"
+                              f"这份报告目前是“{locked.get_status_display()}”。")
+    last = locked.publications.order_by("-number").values_list("number", flat=True).first()
+    number = (last or 0) + 1
+    note = (correction_note or "").strip()
+    if number > 1 and not note:
+        raise PublishingError("这份报告已经发布过，再次发布即为更正，请填写更正说明。")
+    values = locked.values()
+    html = render_html(locked, draft=False, correction_note=note if number > 1 else "", values=values)
+    document_article(html)  # a document the public page cannot embed must not be published
+    pdf, pages = html_to_pdf_pages(html)
+    html_bytes = html.encode("utf-8")
+    return Publication.objects.create(
+        report=locked,
+        number=number,
+        title=locked.title,
+        html=html,
+        html_sha256=sha256(html_bytes),
+        pdf=pdf,
+        pdf_sha256=sha256(pdf),
+        pdf_pages=pages,
+        data=values.to_json_dict(),
+        correction_note=note if number > 1 else "",
+        published_at=timezone.now(),
+        published_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+@receiver(report_published, dispatch_uid="reports.publishing.freeze_on_publish")
+def freeze_on_publish(sender, *, report: Report, by=None, correction_note: str = "", **kwargs: Any) -> None:
+    """The workflow's publish() sends this inside its transaction; an exception here rolls it back."""
+    freeze_publication(report, by=by, correction_note=correction_note)
+
+
+# ---------------------------------------------------------------- what the public pages read
+
+
+def latest_publication(report: Report) -> Publication | None:
+    return report.publications.order_by("-number").first()
+
+
+def publication_summaries(report: Report):
+    """The report's publications, oldest first, without their (large) bytes."""
+    return report.publications.defer("html", "pdf").order_by("number")
+
+
+def publication_json(publication: Publication) -> dict[str, Any]:
+    """The published numbers with where they come from: what /data.json serves."""
+    report = publication.report
+    return {
+        "organisation": report.organisation.name,
+        "year": report.year,
+        "title": publication.title,
+        "publication": publication.number,
+        "published_at": publication.published_at.isoformat(),
+        "correction_note": publication.correction_note,
+        "pdf_sha256": publication.pdf_sha256,
+        "html_sha256": publication.html_sha256,
+        **publication.data,
+    }
+
+
+CSV_HEADER = ("表", "行代码", "行", "列代码", "列", "数值")
+
+
+def publication_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, Any]]:
+    """The published numbers as one line per cell, labelled from the catalogue (the same order as the tables)."""
+    fmt = get_format(data.get("format", "2021"))
+    t2 = data["table2"]
+    pairs = {"regulations": "规章", "normative_documents": "行政规范性文件"}
+    rows: list[tuple[str, str, str, str, str, Any]] = []
+    first = fmt.table2.blocks[0]
+    for code, label in pairs.items():
+        for column, label_col in zip(("issued", "repealed", "in_force"), first.header[1:]):
+            rows.append(("表二", code, label, column, label_col, t2[code][column]))
+    for block in fmt.table2.blocks[1:]:
+        for label, fields in block.rows:
+            key = fields[0]
+            rows.append(("表二", key, label, "value", block.header[1], t2[key]))
+    for row in fmt.table3.rows:
+        for col, value in zip(fmt.table3.columns, data["table3"][row.code]):
+            rows.append(("表三", row.code, row.full_label, col.code, col.label, value))
+    for group in fmt.table4.groups:
+        for col in fmt.table4.columns:
+            prefix = group.label if group.label == group.parent else f"{group.parent}（{group.label}）"
+            rows.append(("表四", group.code, prefix, col.code, col.label, data["table4"][group.code][col.code]))
+    return rows
+
+
+def publication_csv(publication: Publication) -> str:
+    """The published numbers as CSV (blank cells stay blank), for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for table, code, label, column, column_label, value in publication_rows(publication.data):
+        writer.writerow((table, code, label, column, column_label, "" if value is None else value))
+    return out.getvalue()

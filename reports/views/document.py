@@ -1,0 +1,46 @@
+"""The official document for signed-in users: the draft preview with its 草稿 watermark, PDF and Word."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..docx_export import render_docx
+from ..permissions import get_report_for_user
+from ..publishing import latest_publication
+from ..rendering import MissingFontsError, document_context, is_draft, render_pdf
+from .downloads import DOCX, PDF, file_response
+
+
+def _filename(report, ext: str, draft: bool) -> str:
+    return f"{report.title}{'（草稿）' if draft else ''}.{ext}"
+
+
+def report_document(request, report_id: int):
+    report = get_report_for_user(request.user, report_id)
+    draft = is_draft(report)
+    context = document_context(report, draft=draft)
+    if report.publications.exists():
+        context["public_url"] = reverse("public_report", args=[report.organisation_id, report.year])
+    return render(request, "reports/document.html", context)
+
+
+def report_pdf(request, report_id: int):
+    """A published report's frozen PDF; anything else rendered now, as a draft."""
+    report = get_report_for_user(request.user, report_id)
+    draft = is_draft(report)
+    publication = None if draft else latest_publication(report)
+    if publication is not None:
+        return file_response(request, bytes(publication.pdf), PDF, _filename(report, "pdf", False),
+                             sha256=publication.pdf_sha256)
+    try:
+        pdf = render_pdf(report, draft=draft)
+    except MissingFontsError as exc:
+        return render(request, "reports/render_error.html", {"report": report, "message": str(exc)}, status=503)
+    return file_response(request, pdf, PDF, _filename(report, "pdf", draft))
+
+
+def report_docx(request, report_id: int):
+    report = get_report_for_user(request.user, report_id)
+    draft = is_draft(report)
+    return file_response(request, render_docx(report, draft=draft), DOCX, _filename(report, "docx", draft))
