@@ -1,8 +1,9 @@
 """The whole round, each person in their own browser: fill and submit, return with a comment, fix and
-resubmit, approve, publish, and the public sees the report.
+resubmit, approve, publish, and the public sees the report in the county's public column.
 
-Filling and fixing are done by a builder here (save_values + section_saved, exactly what the section
-editor sends); every transition is done through the pages by the person whose job it is.
+The report starts with everything but 表二 filled in (typing all 200 cells is the editor's own test);
+the drafter types 表二 and later fixes it in the section editor; every transition is done through the
+pages by the person whose job it is.
 """
 
 from __future__ import annotations
@@ -11,21 +12,23 @@ import re
 
 from playwright.sync_api import expect
 
-from reports.models import Report
-from reports.services import save_values
-from reports.signals import section_saved
-
 from ..conftest import complete_values, make_report
 from .conftest import login, screenshot
 
+SAVED = re.compile(r"^已保存 \d\d:\d\d:\d\d$")
 
-def fill(report: Report, by, change=None) -> None:
-    """What the section editor does on save: store the values, then tell the other parts."""
-    values = report.values() if change else complete_values()
-    if change:
-        change(values)
-    save_values(report, values)
-    section_saved.send(sender=Report, report=report, section="proactive", by=by)
+
+def type_table2(page, report, numbers: list[str]) -> None:
+    """In the 表二 editor, type the nine counts and the fee in reading order, then wait for 已保存."""
+    page.goto(f"/reports/{report.pk}/edit/proactive/")
+    expect(page.locator("#check-state")).to_contain_text("已检查")
+    first = page.locator("#cell-table2-regulations_issued")
+    first.click()
+    for text in numbers:
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
 
 
 def panel(page):
@@ -36,12 +39,16 @@ def test_the_whole_round_from_draft_to_the_public_page(new_page, township, draft
     for user, name in ((drafter, "李干事"), (approver, "张副乡长"), (county_officer, "王科长")):
         user.first_name = name
         user.save()
-    report = make_report(township, 2023)
+    values = complete_values()
+    for key in values.table2:
+        values.table2[key] = None
+    values.fees_10k_yuan = None
+    report = make_report(township, 2023, values)
 
-    # 1. The drafter fills the report and submits it.
-    fill(report, drafter)
+    # 1. The drafter fills 表二 in the editor and submits the report.
     clerk = new_page()
     login(clerk, "drafter")
+    type_table2(clerk, report, ["0"] * 9 + ["1.5"])
     clerk.get_by_role("link", name="待办").click()
     expect(clerk.locator("table.waiting")).to_contain_text("填写并提交审核")
     clerk.get_by_role("link", name=report.title).click()
@@ -73,7 +80,16 @@ def test_the_whole_round_from_draft_to_the_public_page(new_page, township, draft
     clerk.locator(".notifications").get_by_role("link").first.click()
     comments = clerk.locator("#comments-proactive")
     expect(comments).to_contain_text("待处理")
-    fill(report, drafter, change=lambda v: v.table2.update(penalty=3))
+    clerk.goto(f"/reports/{report.pk}/edit/proactive/")
+    expect(clerk.locator("#check-state")).to_contain_text("已检查")
+    penalty = clerk.locator("#cell-table2-penalty")
+    penalty.click()
+    penalty.press("Control+A")
+    clerk.keyboard.type("３")  # a full-width digit, as an input method types it
+    clerk.keyboard.press("Tab")
+    expect(clerk.locator("#save-status")).to_have_text(SAVED)
+    clerk.goto(f"/reports/{report.pk}/")
+    comments = clerk.locator("#comments-proactive")
     comments.get_by_role("button", name="标为已处理").click()
     expect(clerk.locator("#comments-proactive")).to_contain_text("已处理")
     panel(clerk).get_by_role("button", name="提交审核").click()
@@ -102,13 +118,18 @@ def test_the_whole_round_from_draft_to_the_public_page(new_page, township, draft
     panel(office).get_by_role("button", name="公开发布").click()
     expect(panel(office).get_by_test_id("status")).to_have_text("已公开发布")
 
-    # 6. The public sees the published report.
+    # 6. The public finds it in the county's 政府信息公开年报 column, without logging in.
     public = new_page()
-    public.goto("/")
+    public.goto("/gongkai/")
     public.get_by_role("link", name=report.title).click()
     expect(public.locator("h1")).to_contain_text("2023年政府信息公开工作年度报告")
     expect(public.locator('td[data-cell="penalty"]')).to_have_text("3")
-    expect(public.locator(".workflow-panel")).not_to_contain_text("行政处罚决定数与执法平台统计不一致")
+    expect(public.locator('td[data-cell="fees_10k_yuan"]')).to_have_text("1.5")
+    expect(public.locator("body")).not_to_contain_text("行政处罚决定数与执法平台统计不一致")
+    expect(public.locator("body")).not_to_contain_text("草稿")
+    with public.expect_download() as download:
+        public.get_by_role("link", name=re.compile("PDF")).first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
     screenshot(public, "round-6-public")
     assert list(report.events.values_list("action", flat=True)) == [
         "submit", "return", "submit", "approve", "publish"]
