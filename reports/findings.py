@@ -19,6 +19,15 @@ EXPLANATION_MAX_CHARS = 2000
 def report_context(report: Report) -> Context:
     """The organisation, and last year's report of the same organisation (year − 1) if there is one."""
     previous = Report.objects.filter(organisation_id=report.organisation_id, year=report.year - 1).first()
+    return context_for(report, previous, previous.values() if previous is not None else None)
+
+
+def context_for(report: Report, previous: Report | None, previous_values: ReportValues | None) -> Context:
+    """The rules' Context of `report`, given last year's report and its values (loaded one by one or in bulk).
+
+    Cross-year rules are errors only when last year's report was drafted and approved in gkportal;
+    numbers imported or typed in from an old document only warn.
+    """
     approved_here = bool(
         previous is not None
         and previous.status in (Report.Status.APPROVED, Report.Status.PUBLISHED)
@@ -28,7 +37,7 @@ def report_context(report: Report) -> Context:
         org_kind=report.organisation.kind,
         org_name=report.organisation.name,
         year=report.year,
-        previous=previous.values() if previous is not None else None,
+        previous=previous_values,
         previous_approved_here=approved_here,
         other_handling_warn_share=settings.GKPORTAL_OTHER_HANDLING_WARN_SHARE,
     )

@@ -589,3 +589,21 @@ class Publication(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.number > 1
+class ReminderSent(models.Model):
+    """A deadline reminder emailed to an organisation's drafters (send_reminders): at most one a day."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name="机关", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("报告年度")
+    sent_on = models.DateField("发送日期")
+    days_before = models.PositiveSmallIntegerField("距截止日期天数")
+    recipients = models.TextField("收件人", help_text="逗号分隔的电子邮件地址")
+
+    class Meta:
+        verbose_name = "截止日期提醒"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "sent_on"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.year} · {self.sent_on}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+from typing import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .catalogue import get_format
 from .models import (
@@ -55,16 +58,40 @@ def fee_places(value: Decimal | None) -> int:
     return max(0, -int(value.as_tuple().exponent))
 
 
-def read_values(report: Report) -> ReportValues:
+# The sections `read_values` reads: `with_sections` joins them, so many reports are read in one query.
+SECTION_RELATIONS = ("proactive", "applications", "review_litigation", "overview", "problems", "other_matters")
+# The cells of an ApplicationRow, in the catalogue's column order.
+T3_FIELDS = tuple(c.code for c in get_format().table3.entered_columns)
+
+Table3Rows = Iterable[Sequence]  # (row code, *cells in T3_FIELDS order), one per stored 表三 row
+
+
+def with_sections(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """The reports with every section joined: `read_values` then needs one query (表三), `table3_rows` none."""
+    return reports.select_related(*SECTION_RELATIONS)
+
+
+def table3_rows(section_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """The stored 表三 rows of many ApplicationSections in one query, by section id, for `read_values`."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    rows = ApplicationRow.objects.filter(section_id__in=list(section_ids)).values_list("section_id", "row", *T3_FIELDS)
+    for section_id, *cells in rows:
+        out[section_id].append(tuple(cells))
+    return out
+
+
+def read_values(report: Report, rows: Table3Rows | None = None) -> ReportValues:
+    """The report's values; `rows` are its 表三 rows when already read in bulk (see `table3_rows`)."""
     fmt = report.format
     v = ReportValues(format_version=report.format_version, printed_totals=dict(report.printed_totals or {}))
     p = report.proactive
     for key in fmt.table2.count_fields:
         v.table2[key] = getattr(p, key)
     v.fees_10k_yuan = fee_for_display(p.fees_10k_yuan, p.fees_10k_yuan_places)
-    for row in report.applications.rows.all():
-        for col in fmt.table3.entered_columns:
-            v.table3[row.row][col.code] = getattr(row, col.code)
+    if rows is None:
+        rows = report.applications.rows.values_list("row", *T3_FIELDS)
+    for code, *cells in rows:
+        v.table3[code].update(zip(T3_FIELDS, cells))
     rl = report.review_litigation
     for group in fmt.table4.groups:
         for col in fmt.table4.entered_columns:

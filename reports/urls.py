@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import document, editing, findings, home, importing, manage, workflow
+from .views import county, document, editing, findings, home, importing, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -51,4 +51,12 @@ urlpatterns = [
     path("import/", importing.bulk_import, name="bulk_import"),
     path("import/confirm/", importing.bulk_import_confirm, name="bulk_import_confirm"),
     path("export/reports.xlsx", importing.analysts_export, name="analysts_export"),
+    # The county office: progress, consolidated tables (and .xlsx, per-cell breakdown), trends.
+    path("county/", county.home, name="county_home"),
+    path("county/<int:org_id>/<int:year>/", county.dashboard, name="county_dashboard"),
+    path("county/<int:org_id>/<int:year>/tables/", county.tables, name="county_tables"),
+    path("county/<int:org_id>/<int:year>/tables.xlsx", county.tables_xlsx, name="county_tables_xlsx"),
+    path("county/<int:org_id>/<int:year>/tables/cell/", county.cell, name="county_cell"),
+    path("county/<int:org_id>/<int:year>/consolidated-report/", county.prefill, name="county_prefill"),
+    path("county/<int:org_id>/trends/", county.trends, name="county_trends"),
 ]

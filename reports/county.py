@@ -1,0 +1,399 @@
+"""The county office's view: who is late, what is wrong, the consolidated tables and the trends.
+
+Everything here reads many reports at once in a constant number of queries (`with_sections` joins
+the sections, `bulk_values` reads every 表三 row in one more), then works on plain `ReportValues`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+
+from .catalogue import MAX_COUNT, Format, get_format
+from .findings import context_for
+from .models import Membership, Organisation, Report
+from .permissions import EDITABLE_STATES, subtree_ids
+from .rules import Context, check
+from .services import (SECTION_RELATIONS, create_report, read_values, save_values, table3_rows,
+                       with_sections)
+from .signals import section_saved
+from .values import Count, ReportValues, sum_or_none
+
+Status = Report.Status
+Kind = Organisation.Kind
+
+# A report counts for the county once its organisation's approver has passed it: these are summed,
+# and an organisation whose report has reached one of them by the deadline is not late.
+COUNTED_STATES = (Status.APPROVED, Status.PUBLISHED)
+NO_REPORT = "none"
+NO_REPORT_LABEL = "未创建"
+# Progress order, for sorting and the summary line.
+STATE_ORDER = (NO_REPORT, Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED)
+
+# 国办公开办函〔2021〕30号 二、(二): the consolidated reports of 县级、地市级、省级 governments.
+CONSOLIDATED_DEADLINES = {Kind.COUNTY_GOV: "02-20", Kind.CITY_GOV: "03-10", Kind.PROVINCE_GOV: "03-31"}
+GENERIC_DEADLINE = "01-31"
+
+
+def reporting_year(today: datetime.date) -> int:
+    """The year whose reports are being written now: last year's."""
+    return today.year - 1
+
+
+def supervised_organisations(user) -> list[Organisation]:
+    """The organisations where the user is a supervisor (the county office), by name."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(memberships__user=user, memberships__role=Membership.Role.SUPERVISOR)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def subordinate_ids(root: Organisation) -> set[int]:
+    """Every organisation below `root` (not `root` itself)."""
+    return subtree_ids([root]) - {root.pk}
+
+
+# ---------------------------------------------------------------- reading many reports
+
+
+def bulk_values(reports: Iterable[Report]) -> dict[int, ReportValues]:
+    """Each report's values by report id: one query for the 表三 rows (and six more unless `with_sections` ran)."""
+    reports = list(reports)
+    prefetch_related_objects(reports, *SECTION_RELATIONS)
+    rows = table3_rows(r.applications.pk for r in reports)
+    return {r.pk: read_values(r, rows.get(r.applications.pk, ())) for r in reports}
+
+
+def bulk_contexts(reports: Iterable[Report]) -> dict[int, Context]:
+    """The rules' Context of each report, with last year's values, by report id; three queries at most."""
+    reports = list(reports)
+    wanted = {(r.organisation_id, r.year - 1) for r in reports}
+    previous: dict[tuple[int, int], Report] = {}
+    if wanted:
+        qs = with_sections(
+            Report.objects.filter(
+                organisation_id__in={org for org, _ in wanted}, year__in={year for _, year in wanted}
+            )
+        )
+        previous = {(r.organisation_id, r.year): r for r in qs if (r.organisation_id, r.year) in wanted}
+    previous_values = bulk_values(previous.values())
+    prefetch_related_objects(reports, "organisation")
+    out = {}
+    for r in reports:
+        prev = previous.get((r.organisation_id, r.year - 1))
+        out[r.pk] = context_for(r, prev, previous_values[prev.pk] if prev else None)
+    return out
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@dataclass
+class DashboardRow:
+    organisation: Organisation
+    report: Report | None
+    deadline: datetime.date
+    days_left: int  # negative once the deadline has passed
+    errors: int | None = None  # None when there is no report to check
+    warnings: int | None = None
+
+    @property
+    def state(self) -> str:
+        return self.report.status if self.report else NO_REPORT
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_status_display() if self.report else NO_REPORT_LABEL
+
+    @property
+    def last_change(self) -> datetime.datetime | None:
+        return self.report.updated_at if self.report else None
+
+    @property
+    def counted(self) -> bool:
+        return self.state in COUNTED_STATES
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0 and not self.counted
+
+
+def state_choices() -> list[tuple[str, str]]:
+    labels = dict(Status.choices) | {NO_REPORT: NO_REPORT_LABEL}
+    return [(s, labels[s]) for s in STATE_ORDER]
+
+
+def dashboard_rows(root: Organisation, year: int, today: datetime.date) -> list[DashboardRow]:
+    """One row per organisation below `root`: its report for `year`, deadline, and finding counts."""
+    organisations = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
+    reports = list(with_sections(Report.objects.filter(organisation__in=organisations, year=year)))
+    by_org = {r.organisation_id: r for r in reports}
+    for org in organisations:
+        if org.pk in by_org:
+            by_org[org.pk].organisation = org  # the contexts read it; saves a query
+    values = bulk_values(reports)
+    contexts = bulk_contexts(reports)
+    rows = []
+    for org in organisations:
+        deadline = org.deadline(year)
+        row = DashboardRow(org, by_org.get(org.pk), deadline, (deadline - today).days)
+        if row.report is not None:
+            findings = check(values[row.report.pk], contexts[row.report.pk])
+            row.errors = sum(1 for f in findings if f.severity == "error")
+            row.warnings = sum(1 for f in findings if f.severity == "warning")
+        rows.append(row)
+    return rows
+
+
+SORT_KEYS = {
+    "name": lambda r: r.organisation.name,
+    "kind": lambda r: (r.organisation.kind, r.organisation.name),
+    "state": lambda r: (STATE_ORDER.index(r.state), r.organisation.name),
+    "changed": lambda r: (r.last_change is not None, r.last_change or datetime.datetime.min, r.organisation.name),
+    "deadline": lambda r: (r.counted, r.days_left, r.organisation.name),
+    "errors": lambda r: (r.errors is not None, r.errors or 0, r.warnings or 0, r.organisation.name),
+    "warnings": lambda r: (r.warnings is not None, r.warnings or 0, r.errors or 0, r.organisation.name),
+}
+
+
+def filter_and_sort(rows: list[DashboardRow], *, state: str = "", kind: str = "", overdue: bool = False,
+                    sort: str = "name") -> list[DashboardRow]:
+    """Rows of one state and kind (blank: all), only overdue ones if asked, sorted by `sort` (-key: descending)."""
+    out = [r for r in rows if (not state or r.state == state) and (not kind or r.organisation.kind == kind)
+           and (not overdue or r.overdue)]
+    key = sort.removeprefix("-")
+    if key in SORT_KEYS:
+        out.sort(key=SORT_KEYS[key], reverse=sort.startswith("-"))
+    return out
+
+
+def state_summary(rows: list[DashboardRow]) -> list[tuple[str, str, int]]:
+    """(state, label, how many) in progress order, for the line above the table."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r.state] += 1
+    return [(s, label, counts[s]) for s, label in state_choices()]
+
+
+# ---------------------------------------------------------------- consolidated tables
+
+
+def _add(a, b):
+    """Sum of two cells; blank only when both are blank (a blank cell adds nothing)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def consolidate(parts: Iterable[ReportValues], format_version: str | None = None) -> ReportValues:
+    """The cell-wise sums of 表二, 表三 and 表四 (entered cells; every 总计 is derived from them)."""
+    parts = list(parts)
+    version = format_version or (parts[0].format_version if parts else get_format().version)
+    if any(p.format_version != version for p in parts):
+        raise ValueError("不同格式的报告不能汇总。")
+    out = ReportValues(format_version=version)
+    fmt = out.format
+    for v in parts:
+        for key in fmt.table2.count_fields:
+            out.table2[key] = _add(out.table2[key], v.table2[key])
+        # Decimal addition is exact: 16 digits per amount leave room for 10¹² reports in 28 digits.
+        out.fees_10k_yuan = _add(out.fees_10k_yuan, v.fees_10k_yuan)
+        for row in fmt.table3.entered_rows:
+            target, source = out.table3[row.code], v.table3[row.code]
+            for col in fmt.table3.entered_columns:
+                target[col.code] = _add(target[col.code], source[col.code])
+        for group in fmt.table4.groups:
+            target, source = out.table4[group.code], v.table4[group.code]
+            for col in fmt.table4.entered_columns:
+                target[col.code] = _add(target[col.code], source[col.code])
+    return out
+
+
+@dataclass
+class Consolidation:
+    root: Organisation
+    year: int
+    reports: list[Report]  # the counted reports of the organisations below root, by organisation name
+    parts: dict[int, ReportValues]  # report id → its values
+    values: ReportValues  # the sums
+    left_out: list[tuple[Organisation, Report | None]] = field(default_factory=list)
+
+    @property
+    def fmt(self) -> Format:
+        return self.values.format
+
+
+def consolidation(root: Organisation, year: int) -> Consolidation:
+    """The sums of the counted reports below `root` for `year`, and who is left out; four queries."""
+    organisations = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
+    reports = list(with_sections(Report.objects.filter(organisation__in=organisations, year=year)))
+    by_org = {r.organisation_id: r for r in reports}
+    counted, left_out = [], []
+    for org in organisations:
+        report = by_org.get(org.pk)
+        if report is not None:
+            report.organisation = org
+        if report is not None and report.status in COUNTED_STATES:
+            counted.append(report)
+        else:
+            left_out.append((org, report))
+    parts = bulk_values(counted)
+    return Consolidation(root, year, counted, parts, consolidate(parts.values()), left_out)
+
+
+def cell_keys(fmt: Format) -> list[str]:
+    """Every cell of 表二, 表三 and 表四, entered or derived, with the keys the templates print in data-cell."""
+    return (
+        [c.key for c in fmt.table2.cells]
+        + [f"table3.{r.code}.{c.code}" for r in fmt.table3.rows for c in fmt.table3.columns]
+        + [f"table4.{g.code}.{c.code}" for g in fmt.table4.groups for c in fmt.table4.columns]
+    )
+
+
+def cell_value(values: ReportValues, key: str) -> Count | Decimal:
+    """The value of a cell named as in `cell_keys`; KeyError for an unknown key."""
+    fmt = values.format
+    if key.startswith("table3."):
+        _, row, col = key.split(".")
+        return values.t3(row, col)
+    if key.startswith("table4."):
+        _, group, col = key.split(".")
+        return values.t4(group, col)
+    if key == fmt.table2.fee_field:
+        return values.fees_10k_yuan
+    return values.table2[key]
+
+
+def cell_label(fmt: Format, key: str) -> str:
+    """A cell's readable name, prefixed with its table: 表三 一、本年新收政府信息公开申请数量（自然人）."""
+    if key.startswith("table3."):
+        _, row, col = key.split(".")
+        return f"表三 {fmt.table3.cell_name(row, col)}"
+    if key.startswith("table4."):
+        _, group, col = key.split(".")
+        return f"表四 {fmt.table4.cell_name(group, col)}"
+    return f"表二 {fmt.table2.cell(key).name}"
+
+
+def cell_breakdown(c: Consolidation, key: str) -> list[tuple[Report, Count | Decimal]]:
+    """Each counted report's value of one cell, largest first (blank last)."""
+    pairs = [(r, cell_value(c.parts[r.pk], key)) for r in c.reports]
+    return sorted(pairs, key=lambda p: (p[1] is None, -(p[1] or 0), p[0].organisation.name))
+
+
+class ConsolidationError(Exception):
+    """The consolidated report cannot be (re)filled; the message is for the user."""
+
+
+@transaction.atomic
+def prefill_consolidated_report(root: Organisation, year: int, *, by) -> Report:
+    """Create `root`'s own report for `year` (or refill a draft of it) with the consolidated 表二/三/四.
+
+    The prose is left as it is. The report's deadline becomes that of a consolidated report
+    (20 February for a county) unless the organisation's deadline was already changed from 01-31.
+    """
+    report = Report.objects.select_for_update().filter(organisation=root, year=year).first()
+    if report is not None and report.status not in EDITABLE_STATES:
+        raise ConsolidationError(
+            f"{report.title}已处于“{report.get_status_display()}”状态，不能再用汇总数覆盖；"
+            "如需更新，请先由审核人退回。"
+        )
+    if root.deadline_month_day == GENERIC_DEADLINE and root.kind in CONSOLIDATED_DEADLINES:
+        root.deadline_month_day = CONSOLIDATED_DEADLINES[root.kind]
+        root.save(update_fields=["deadline_month_day"])
+    if report is None:
+        report = create_report(root, year)
+    sums = consolidation(root, year).values
+    try:
+        save_values(report, sums, prose=False)
+    except ValidationError:
+        raise ConsolidationError(
+            f"汇总数超出了单元格允许的最大值 {MAX_COUNT}，无法填入{report.title}；请检查下属机关报告中的异常数字。"
+        ) from None
+    for section in ("proactive", "applications", "review_litigation"):
+        section_saved.send(sender=Report, report=report, section=section, by=by)
+    return report
+
+
+# ---------------------------------------------------------------- trends
+
+
+def short_label(label: str) -> str:
+    """A row label without its trailing note: （二）部分公开（区分处理的，…） → （二）部分公开."""
+    return re.sub(r"(?<=[^）])（[^（]*）$", "", label)
+
+
+@dataclass
+class Trend:
+    """The main figures per year, for charts: applications, how they were handled, reviews and lawsuits."""
+
+    years: list[int]
+    reports: list[int]  # how many reports each year's figures sum
+    new: list[Count]
+    carried_over: list[Count]
+    results: dict[str, list[Count]]  # （一）予以公开 … （六）其他处理
+    reviews: list[Count]
+    litigation: dict[str, list[Count]]  # 未经复议直接起诉, 复议后起诉
+
+    @property
+    def report_counts(self) -> list[tuple[int, int]]:
+        return list(zip(self.years, self.reports))
+
+
+def trend(per_year: dict[int, list[ReportValues]]) -> Trend:
+    """Sum each year's values and take the figures the charts show."""
+    years = sorted(per_year)
+    sums = {y: consolidate(per_year[y]) for y in years}
+    fmt = get_format()
+    t3, t4 = fmt.table3, fmt.table4
+    groups: dict[str, list[str]] = {}
+    for row in t3.result_rows:
+        groups.setdefault(short_label(row.group or row.label), []).append(row.code)
+    return Trend(
+        years=years,
+        reports=[len(per_year[y]) for y in years],
+        new=[sums[y].t3("new", "total") for y in years],
+        carried_over=[sums[y].t3("carried_over", "total") for y in years],
+        results={
+            label: [sum_or_none(sums[y].t3(code, "total") for code in codes) for y in years]
+            for label, codes in groups.items()
+        },
+        reviews=[sums[y].t4("review", "total") for y in years],
+        litigation={g.label: [sums[y].t4(g.code, "total") for y in years] for g in t4.groups if g.code != "review"},
+    )
+
+
+def _trend_of(reports) -> Trend:
+    reports = list(with_sections(reports.filter(status__in=COUNTED_STATES)))
+    values = bulk_values(reports)
+    per_year: dict[int, list[ReportValues]] = defaultdict(list)
+    for report in reports:
+        per_year[report.year].append(values[report.pk])
+    return trend(per_year)
+
+
+def organisation_trend(org: Organisation) -> Trend:
+    """One organisation's counted reports, year by year; two queries."""
+    return _trend_of(Report.objects.filter(organisation=org))
+
+
+def county_trend(root: Organisation) -> Trend:
+    """The counted reports of every organisation below `root`, summed year by year."""
+    return _trend_of(Report.objects.filter(organisation_id__in=subordinate_ids(root)))

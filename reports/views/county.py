@@ -1,0 +1,225 @@
+"""The county office's pages: progress of every organisation, the consolidated tables (and .xlsx), trends."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from ..charts import trend_charts
+from ..county import (
+    SORT_KEYS,
+    ConsolidationError,
+    cell_breakdown,
+    cell_keys,
+    cell_label,
+    cell_value,
+    consolidation,
+    county_trend,
+    dashboard_rows,
+    filter_and_sort,
+    organisation_trend,
+    prefill_consolidated_report,
+    reporting_year,
+    state_choices,
+    state_summary,
+    subordinate_ids,
+    supervised_organisations,
+)
+from ..county_xlsx import consolidated_workbook
+from ..models import Membership, Organisation, Report
+from ..permissions import roles_for
+from ..rendering import table2_blocks, table3_lines, table4_cells
+
+FIRST_YEAR, LAST_YEAR = 2008, 2100
+DEFAULT_SORT = "deadline"
+PAGE_SIZE = 200  # a county has a few dozen organisations; a city or a province may have thousands
+SORT_LABELS = {"name": "机关", "kind": "机关类型", "state": "状态", "changed": "最后更新", "deadline": "截止日期",
+               "errors": "错误", "warnings": "警告"}
+
+
+def _error(request, title: str, message: str, status: int) -> HttpResponse:
+    return render(request, "county/error.html", {"title": title, "message": message}, status=status)
+
+
+def _supervises(user, org: Organisation) -> bool:
+    return user.is_superuser or Membership.Role.SUPERVISOR in roles_for(user, org)
+
+
+def county_view(view):
+    """Resolve `org_id` to an organisation the user supervises (403 page otherwise) and check `year`."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, org_id: int, *args, **kwargs):
+        root = Organisation.objects.filter(pk=org_id).first()
+        if root is None:
+            return _error(request, "没有找到该机关", "没有找到该机关，请从导航栏的“全县进度”进入。", 404)
+        if not _supervises(request.user, root):
+            return _error(request, "无权查看", f"只有{root.name}的政府信息公开工作主管部门可以查看本页。", 403)
+        year = kwargs.get("year")
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            return _error(request, "年度有误", f"报告年度应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间。", 404)
+        return view(request, root, *args, **kwargs)
+
+    return wrapper
+
+
+def _common(root: Organisation, year: int | None, tab: str) -> dict:
+    this_year = reporting_year(timezone.localdate())
+    years = list(range(this_year, max(FIRST_YEAR, this_year - 5) - 1, -1))
+    if year is not None and year not in years:
+        years.append(year)
+    return {"root": root, "year": year, "years": years, "tab": tab, "nav_year": year or this_year}
+
+
+@login_required
+def home(request):
+    roots = supervised_organisations(request.user)
+    if not roots and request.user.is_superuser:
+        roots = list(Organisation.objects.filter(parent=None).order_by("name"))
+    if not roots:
+        return _error(request, "无权查看", "本页供政府信息公开工作主管部门（县政务公开办）使用，您的账号没有这一角色。", 403)
+    return redirect("county_dashboard", roots[0].pk, reporting_year(timezone.localdate()))
+
+
+def _query(params: dict, **changes) -> str:
+    merged = {k: v for k, v in (params | changes).items() if v}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+@county_view
+def dashboard(request, root: Organisation, year: int):
+    today = timezone.localdate()
+    rows = dashboard_rows(root, year, today)
+    states = state_choices()
+    kinds = sorted({(r.organisation.kind, r.organisation.get_kind_display()) for r in rows})
+    state = request.GET.get("state", "")
+    state = state if state in dict(states) else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(kinds) else ""
+    overdue = request.GET.get("overdue") == "1"
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT
+    params = {"state": state, "kind": kind, "overdue": "1" if overdue else "", "sort": sort}
+    columns = [
+        {
+            "label": label,
+            "link": _query(params, sort=f"-{key}" if sort == key else key),
+            "aria": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
+        }
+        for key, label in SORT_LABELS.items()
+    ]
+    shown = Paginator(filter_and_sort(rows, state=state, kind=kind, overdue=overdue, sort=sort), PAGE_SIZE)
+    page = shown.get_page(request.GET.get("page"))
+    return render(request, "county/dashboard.html", _common(root, year, "dashboard") | {
+        "today": today,
+        "rows": page.object_list,
+        "page": page,
+        "page_links": [(n, _query(params, page=str(n))) for n in shown.page_range] if shown.num_pages > 1 else [],
+        "total": len(rows),
+        "summary": [(s, label, n, _query({}, state=s)) for s, label, n in state_summary(rows)],
+        "overdue_count": sum(r.overdue for r in rows),
+        "overdue_link": _query({}, overdue="1"),
+        "states": states,
+        "kinds": kinds,
+        "state": state,
+        "kind": kind,
+        "overdue": overdue,
+        "sort": sort,
+        "columns": columns,
+    })
+
+
+def _tables_context(root: Organisation, year: int) -> dict:
+    c = consolidation(root, year)
+    fmt = c.fmt
+    return {
+        "consolidation": c,
+        "values": c.values,
+        "fmt": fmt,
+        "sections": {s.code: s for s in fmt.sections},
+        "table2": table2_blocks(c.values),
+        "table3": table3_lines(c.values),
+        "table3_columns": fmt.table3.columns,
+        "table4": table4_cells(c.values),
+        "cells": [(key, cell_label(fmt, key)) for key in cell_keys(fmt)],
+    }
+
+
+@county_view
+def tables(request, root: Organisation, year: int):
+    own = Report.objects.filter(organisation=root, year=year).first()
+    return render(request, "county/tables.html", _common(root, year, "tables") | _tables_context(root, year) | {
+        "own_report": own,
+        "cell_url": reverse("county_cell", args=[root.pk, year]),
+    })
+
+
+@county_view
+def tables_xlsx(request, root: Organisation, year: int):
+    data = consolidated_workbook(consolidation(root, year))
+    name = f"{root.display_name}{year}年度政府信息公开工作年度报告汇总表.xlsx"
+    return HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+@county_view
+def cell(request, root: Organisation, year: int):
+    c = consolidation(root, year)
+    key = request.GET.get("key", "")
+    if key not in cell_keys(c.fmt):
+        return _error(request, "没有这个单元格", "没有找到要分解的单元格，请回到汇总表点击其中的数字。", 404)
+    return render(request, "county/cell.html", _common(root, year, "tables") | {
+        "label": cell_label(c.fmt, key),
+        "total": cell_value(c.values, key),
+        "breakdown": cell_breakdown(c, key),
+        "consolidation": c,
+    })
+
+
+@require_POST
+@county_view
+def prefill(request, root: Organisation, year: int):
+    if not (request.user.is_superuser or Membership.objects.filter(
+            user=request.user, organisation=root, role=Membership.Role.SUPERVISOR).exists()):
+        return _error(request, "无权操作", f"只有{root.name}本级的主管部门可以生成本级汇总报告。", 403)
+    try:
+        report = prefill_consolidated_report(root, year, by=request.user)
+    except ConsolidationError as exc:
+        messages.error(request, str(exc))
+        return redirect("county_tables", root.pk, year)
+    messages.success(
+        request,
+        f"已用下属机关已审核通过的报告的汇总数填写《{report.title}》的表二、表三、表四；"
+        f"截止日期为 {report.deadline.year}年{report.deadline.month}月{report.deadline.day}日。",
+    )
+    return redirect("report_detail", report.pk)
+
+
+@county_view
+def trends(request, root: Organisation):
+    options = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
+    chosen = request.GET.get("org", "")
+    subject = next((o for o in options if str(o.pk) == chosen), None)
+    if chosen and subject is None:
+        return _error(request, "没有找到该机关", f"该机关不在{root.name}的下属机关之中。", 404)
+    trend = organisation_trend(subject) if subject else county_trend(root)
+    return render(request, "county/trends.html", _common(root, None, "trends") | {
+        "subject": subject,
+        "options": options,
+        "trend": trend,
+        "charts": trend_charts(trend),
+    })
