@@ -31,14 +31,31 @@ def test_demo_creates_organisations_users_for_every_role_and_a_report():
 def test_demo_can_be_loaded_twice():
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
-    assert Report.objects.filter(organisation__name="西村乡人民政府").count() == 1
+    assert Report.objects.filter(organisation__name="西村乡人民政府", year=2023).count() == 1
+    assert Report.objects.count() == 4
     assert Organisation.objects.filter(name="西村乡人民政府").count() == 1
 
 
 @needs_shared(EXAMPLES)
 def test_demo_report_carries_the_seed_numbers():
     call_command("load_demo", stdout=StringIO())
-    values = Report.objects.get(organisation__name="西村乡人民政府").values().to_json_dict()
+    values = Report.objects.get(organisation__name="西村乡人民政府", year=2023).values().to_json_dict()
     seed = example_json("xicun_2023_seed.json")
     for key in ("table2", "table3", "table4"):
         assert values[key] == seed[key]
+
+
+def test_demo_shows_every_state_through_the_real_transitions():
+    from reports.models import Publication
+
+    call_command("load_demo", stdout=StringIO())
+    states = {(r.organisation.short_name, r.year): r.status for r in Report.objects.select_related("organisation")}
+    assert states == {
+        ("西村乡", 2023): Report.Status.DRAFT,
+        ("西村乡", 2022): Report.Status.PUBLISHED,
+        ("郇封镇", 2023): Report.Status.APPROVED,
+        ("县自然资源局", 2023): Report.Status.PUBLISHED,
+    }
+    published = Report.objects.get(organisation__short_name="县自然资源局")
+    assert list(published.events.values_list("action", flat=True)) == ["submit", "approve", "publish"]
+    assert Publication.objects.filter(report=published).count() == 1

@@ -28,3 +28,26 @@ PROSE = {
     ),
     "other_matters": "2023年，本单位未收取信息处理费。",
 }
+
+
+def prose_for(org_name: str, short_name: str, year: int, *, applications: str, fee: str) -> dict[str, str]:
+    """Short sample prose for the other demo reports, in the same shape as PROSE."""
+    return {
+        "preface": (
+            f"根据《中华人民共和国政府信息公开条例》规定，现公布{org_name}{year}年政府信息公开工作年度报告。"
+            f"本报告统计期限自{year}年1月1日起至{year}年12月31日止。"
+        ),
+        "overview_proactive": f"{year}年，{short_name}通过修武县人民政府网主动公开政务信息，重点公开财政资金、民生项目和办事指南。",
+        "overview_on_request": applications,
+        "overview_management": "落实信息发布前保密审查，明确政府信息公开工作机构和人员，及时更新公开目录。",
+        "overview_platform": "依托县政府门户网站政府信息公开专栏发布信息，并在服务大厅设置查阅点。",
+        "overview_oversight": (
+            "将政务公开工作纳入年度目标考核，组织业务培训；全年未收到社会评议中的负面意见，"
+            "未发生追究相关责任人员责任的情况。"
+        ),
+        "problems": (
+            f"一是公开内容的时效性有待提高。下一步将建立月度检查制度，按月通报更新情况。\n"
+            f"二是依申请公开办理的规范化程度不够。下一步将编制{short_name}办理流程指引并组织培训。"
+        ),
+        "other_matters": fee,
+    }
