@@ -44,8 +44,9 @@ GENERIC_DEADLINE = "01-31"
 
 
 def reporting_year(today: datetime.date) -> int:
-    """The year whose reports are being written now: last year's."""
-    return today.year - 1
+    """The year whose reports are due next: last year's until the end of March (the last deadline of
+    the cycle, for provinces), this year's from April on, when offices start preparing."""
+    return today.year - 1 if today.month <= 3 else today.year
 
 
 def supervised_organisations(user) -> list[Organisation]:

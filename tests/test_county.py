@@ -253,3 +253,29 @@ def test_a_long_list_is_split_into_pages_keeping_filter_and_sort(client, landsca
     names = ["修武县自然资源局", "西村乡人民政府", "郇封镇人民政府"]  # by code point, as sorted
     assert all(n in first for n in names[:2]) and names[2] not in first
     assert names[2] in second and names[0] not in second
+
+
+def test_reporting_year_turns_over_in_april():
+    import datetime
+
+    from reports.county import reporting_year
+
+    assert reporting_year(datetime.date(2027, 1, 15)) == 2026  # writing 2026's reports, due 31 January
+    assert reporting_year(datetime.date(2027, 3, 31)) == 2026  # the cycle's last deadline
+    assert reporting_year(datetime.date(2026, 11, 30)) == 2026  # preparing this year's
+
+
+def test_county_home_opens_the_latest_year_with_reports_when_the_coming_one_has_none(client, county, township,
+                                                                                    county_officer):
+    from django.utils import timezone
+
+    from reports.county import reporting_year
+
+    from .conftest import make_report
+
+    client.force_login(county_officer)
+    coming = reporting_year(timezone.localdate())
+    make_report(township, coming - 3)
+    assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming - 3}/"
+    make_report(township, coming)
+    assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming}/"

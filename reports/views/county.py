@@ -37,7 +37,7 @@ from ..county import (
 )
 from ..county_xlsx import consolidated_workbook
 from ..models import Membership, Organisation, Report
-from ..permissions import roles_for
+from ..permissions import roles_for, subtree_ids
 from ..rendering import table2_blocks, table3_lines, table4_cells
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100
@@ -89,7 +89,14 @@ def home(request):
         roots = list(Organisation.objects.filter(parent=None).order_by("name"))
     if not roots:
         return _error(request, "无权查看", "本页供政府信息公开工作主管部门（县政务公开办）使用，您的账号没有这一角色。", 403)
-    return redirect("county_dashboard", roots[0].pk, reporting_year(timezone.localdate()))
+    root = roots[0]
+    year = reporting_year(timezone.localdate())
+    if not Report.objects.filter(organisation_id__in=subtree_ids([root]), year=year).exists():
+        # Nothing started for the coming year yet: show the latest year that has reports.
+        latest = (Report.objects.filter(organisation_id__in=subtree_ids([root]), year__lte=year)
+                  .order_by("-year").values_list("year", flat=True).first())
+        year = latest or year
+    return redirect("county_dashboard", root.pk, year)
 
 
 def _query(params: dict, **changes) -> str:
