@@ -23,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from reports import narrative  # noqa: E402
+from reports.phrasing import on_request_sentence, review_litigation_sentence  # noqa: E402
 from reports.catalogue import get_format  # noqa: E402
 from reports.demo.prose import PROSE  # noqa: E402
 from reports.models import Organisation  # noqa: E402
@@ -67,7 +67,7 @@ def generate(rng: random.Random) -> tuple[dict, dict, Context]:
     if rng.random() < 0.1:  # a blank cell, as in real drafts
         values.table4["review"]["pending"] = None
     values.prose.update(PROSE)
-    values.prose["overview_on_request"] = narrative.application_summary(values) + narrative.review_summary(values)
+    values.prose["overview_on_request"] = on_request_sentence(values).text + review_litigation_sentence(values).text
     values.prose["overview_management"] = PROSE["overview_management"] * rng.randint(1, 12)
     previous.prose.update(PROSE)
     previous.prose["problems"] = "一是公开内容更新不够及时。二是培训不足，将组织专题培训。" * rng.randint(1, 3)

@@ -8,6 +8,8 @@ export DJANGO_SETTINGS_MODULE=gkportal.settings
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789-abcdefghijkl}"
 export DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0
 export DJANGO_SECURE_HSTS_SECONDS=0 DJANGO_LOG_LEVEL=WARNING
+# WhiteNoise notes that collectstatic has not run: the benchmarks serve no static files.
+export PYTHONWARNINGS="ignore:No directory at"
 mkdir -p bench/results
 status=0
 start=$(date +%s)
