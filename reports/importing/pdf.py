@@ -217,9 +217,12 @@ def _cells(boxes: list[Box]) -> list[Box]:
     merged: list[Box] = []
     for box in boxes:
         last = merged[-1] if merged else None
-        if last is not None and box.x0 - last.x1 < 0.3 * max(box.size, last.size):
+        gap = box.x0 - last.x1 if last is not None else 0.0
+        # A number set just after a label (a narrow table without borders) is a cell of its own.
+        number_after_label = last is not None and gap > 0.1 * box.size and box.numeric and not last.numeric
+        if last is not None and gap < 0.3 * max(box.size, last.size) and not number_after_label:
             # A word gap between Latin letters or digits is a space; Chinese runs on.
-            spaced = box.x0 - last.x1 > 0.2 * box.size and bool(
+            spaced = gap > 0.2 * box.size and bool(
                 _LATIN.match(last.text.rstrip()[-1:]) and _LATIN.match(box.text.lstrip()[:1]))
             text = last.text.rstrip() + " " + box.text.lstrip() if spaced else last.text + box.text
             merged[-1] = Box(text, last.x0, max(last.x1, box.x1), max(last.size, box.size))
@@ -306,7 +309,7 @@ def _is_prose(row: Row, body: float) -> bool:
 
 
 def _is_page_number(row: Row) -> bool:
-    return len(row.boxes) == 1 and bool(_PAGE_NUMBER.match(row.boxes[0].text))
+    return bool(_PAGE_NUMBER.match(row.text))
 
 
 def _body_size(rows: list[Row]) -> float:
