@@ -1,7 +1,8 @@
-"""Documents to import, built in the tests: a Word file in the official layout, a PDF of the document page."""
+"""Documents to import, built in the tests: a Word file in the official layout, the PDF we print."""
 
 from __future__ import annotations
 
+import json
 from io import BytesIO
 
 from reports.catalogue import Label
@@ -100,11 +101,42 @@ def official_docx(values: ReportValues, *, org: str = "西村乡人民政府", y
     return out.getvalue()
 
 
-def pdf_of(html: str) -> bytes:
-    """A PDF of an HTML page by WeasyPrint, fetching nothing from the network."""
-    import weasyprint
+# The printed PDFs, by everything that goes into them: rendering one takes about a second.
+_PRINTED: dict[str, bytes] = {}
 
-    def refuse(url, *args, **kwargs):
-        raise ValueError(f"no fetching in tests: {url}")
 
-    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf()
+def printed_pdf(report, *, draft: bool) -> bytes:
+    """The report's PDF as we print it (reports.rendering.render_pdf), rendered once per test run."""
+    from reports.rendering import render_pdf, signature_date_text
+
+    values = report.values()
+    key = json.dumps([values.to_json_dict(), values.prose, report.organisation.name, report.year, report.signed_by,
+                      signature_date_text(report, draft=draft), draft], ensure_ascii=False, sort_keys=True,
+                     default=str)
+    if key not in _PRINTED:
+        _PRINTED[key] = render_pdf(report, draft=draft)
+    return _PRINTED[key]
+
+
+def large_values() -> ReportValues:
+    """A full report with a different three- or four-digit number in every cell, and a fee with decimals.
+
+    Sized to print as the official tables do (no number wraps inside its cell): the sums of 表三's
+    narrow columns stay under 10 000, 表四's under 10 000 too.
+    """
+    from decimal import Decimal
+
+    from .conftest import complete_values
+
+    values = complete_values()
+    t3 = values.format.table3
+    for i, row in enumerate(t3.entered_rows):
+        for j, col in enumerate(t3.entered_columns):
+            values.table3[row.code][col.code] = 100 + (37 * i + 53 * j) % 300
+    for g, group in enumerate(values.table4):
+        for c, col in enumerate(values.table4[group]):
+            values.table4[group][col] = 1000 + 111 * g + 17 * c
+    for k, key in enumerate(values.table2):
+        values.table2[key] = 12000 + 1234 * k
+    values.fees_10k_yuan = Decimal("9116.30")
+    return values

@@ -15,7 +15,7 @@ from reports.importing.xlsx import report_workbook
 from reports.values import PROSE_FIELDS
 
 from .conftest import complete_values, make_report
-from .import_builders import official_docx, pdf_of
+from .import_builders import official_docx, printed_pdf
 
 pytestmark = pytest.mark.django_db
 TABLES = ("table2", "table3", "table4")
@@ -100,31 +100,23 @@ def test_docx_label_variants_and_blank_cells_are_reported():
     assert "本年度止件数" in text and "半角括号" in text
 
 
-def test_pdf_text_layer_of_the_printed_document_is_read(client, rich, drafter):
-    from django.template.loader import render_to_string
-
-    from reports.rendering import document_context
-
-    html = render_to_string("reports/_document_body.html", document_context(rich))
-    result = read_document("report.pdf", pdf_of(f"<html><body>{html}</body></html>"))
+def test_pdf_text_layer_of_the_printed_document_is_read(rich):
+    result = read_document("report.pdf", printed_pdf(rich, draft=False))
     original = rich.values()
     assert result.kind == "pdf"
     t3 = tables(result.values)["table3"]
-    # One blank cell: the text layer keeps no empty cells, so that row is read left-aligned and says so.
+    # One blank cell: the text layer keeps no empty cells, so that row is placed by where its numbers are
+    # printed, and the preview says so.
     assert {k: v for k, v in t3.items() if k != "carry_forward"} == \
         {k: v for k, v in tables(original)["table3"].items() if k != "carry_forward"}
+    assert t3["carry_forward"] == tables(original)["table3"]["carry_forward"]
     assert tables(result.values)["table4"] == tables(original)["table4"]
     assert tables(result.values)["table2"] == tables(original)["table2"]
     assert any("第一个数在页面上的位置" in n.message or "缺的按空白处理" in n.message for n in result.notes)
 
 
-def test_pdf_with_a_blank_review_group_places_the_numbers_under_their_columns(client, report, drafter):
-    from django.template.loader import render_to_string
-
-    from reports.rendering import document_context
-
-    html = render_to_string("reports/_document_body.html", document_context(report))
-    result = read_document("report.pdf", pdf_of(f"<html><body>{html}</body></html>"))
+def test_pdf_with_a_blank_review_group_places_the_numbers_under_their_columns(report):
+    result = read_document("report.pdf", printed_pdf(report, draft=False))
     assert tables(result.values) == tables(report.values())  # the five blank 行政复议 cells stay blank
 
 

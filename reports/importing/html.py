@@ -186,7 +186,7 @@ def read_html(filename: str, data: bytes) -> ImportResult:
         walker.flush()
     walker.walk(content, tail=False)
     walker.flush()
-    return interpret(walker.lines, kind="html", filename=filename, paragraph_sep="\n\n")
+    return interpret(walker.lines, kind="html", filename=filename)
 
 
 def _title_before(content):

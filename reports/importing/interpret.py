@@ -8,6 +8,7 @@ the table's row order where labels were lost, and writes down everything it had 
 from __future__ import annotations
 
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ class T3Entry:
     extras: list[Cell] = field(default_factory=list)
     alt: list[Cell | None] | None = None  # the other alignment when a line has one number too many
     row: str | None = None  # the row it was finally given
+    short: int = 0  # how many numbers fewer than columns a line of text had (placed at the end, by position)
 
 
 def _is_value(cell: Cell) -> bool:
@@ -42,15 +44,17 @@ def _blank(cell: Cell | None) -> bool:
 
 
 class Interpreter(ProseMixin):
-    def __init__(self, kind: str, filename: str, *, paragraph_sep: str = "\n", version: str = "2021"):
+    def __init__(self, kind: str, filename: str, *, version: str = "2021"):
         self.labels = labels_for(version)
         self.fmt = self.labels.fmt
         self.result = ImportResult(kind, filename, ReportValues(format_version=version))
-        self.sep = paragraph_sep
         self.section: str | None = None
         self.part: str | None = None
         self.prose: dict[str, list[str]] = defaultdict(list)
         self.prose_where: dict[str, list[str]] = defaultdict(list)
+        self.last_prose: str | None = None  # where the 落款 will be, at the end of the last text read
+        self.placeholders = {normalise(s.placeholder) for s in self.fmt.sections if s.placeholder}
+        self.placeholder_where: list[str] = []
         self.mode: str | None = None
         self.t2_block: int | None = None
         self.t2_order: dict[int, list[int]] = {}  # block → column order its header printed
@@ -66,7 +70,9 @@ class Interpreter(ProseMixin):
         self.unread: list[str] = []
         self.printed: dict[str, int | None] = {}
         self.unknown_labels: list[Cell] = []
-        self.header_x: dict[str, list[int]] = {}  # t3/t4 → columns of the widest header line of a PDF
+        # t3/t4 → the header labels of a PDF with where they are printed; 表二 block → (column, where)
+        self.header_cells: dict[str, list[Cell]] = defaultdict(list)
+        self.t2_header_x: dict[int, list[tuple[int, float]]] = {}
 
     # ------------------------------------------------------------------ driving
 
@@ -130,8 +136,13 @@ class Interpreter(ProseMixin):
             self.unread.append(cell.where)
 
     def _prose(self, target: str, text: str, where: str) -> None:
+        if normalise(text) in self.placeholders:
+            # The official template's 「（文字描述）」 left in place (a draft, an unfilled copy) is no text.
+            self.placeholder_where.append(where)
+            return
         self.prose[target].append(text)
         self.prose_where[target].append(where)
+        self.last_prose = target
 
     def _label(self, cell: Cell, m: Match | None) -> None:
         """Remember how a printed label differs from the catalogue's, for the preview."""
@@ -210,6 +221,10 @@ class Interpreter(ProseMixin):
         columns = [m.official for _, m in labels if m.kind == "t2_header" and m.official in block.header[1:]]
         if len(columns) == len(block.header) - 1 and len(set(columns)) == len(columns):
             self.t2_order[self.t2_block] = [block.header[1:].index(c) for c in columns]
+        placed = [(block.header[1:].index(m.official), c.x) for c, m in labels
+                  if m.kind == "t2_header" and m.official in block.header[1:] and c.x is not None]
+        if len(placed) == len(block.header) - 1:
+            self.t2_header_x[self.t2_block] = placed
 
     def _t2_row(self, line: Line, labels: list[tuple[Cell, Match]]) -> None:
         self.mode, self.t2_seen = "t2", True
@@ -223,6 +238,14 @@ class Interpreter(ProseMixin):
             after.pop()
         order = self.t2_order.get(b, list(range(len(fields))))
         values: list[Cell | None] = [after[i] if i < len(after) else None for i in range(len(fields))]
+        numbers = [c for c in after if c.text.strip()]
+        if not line.grid and 0 < len(numbers) < len(fields) and b in self.t2_header_x:
+            placed = _nearest(numbers, self.t2_header_x[b])
+            if placed is not None:
+                order, values = list(range(len(fields))), [placed.get(i) for i in range(len(fields))]
+                self.one_off.append(("missing", (f"“{m.official}”一行只有 {len(numbers)} 个数（应有 {len(fields)} 个），"
+                                                 "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
+                                     line.where))
         extra = [c for c in after[len(fields):] if c.text.strip()]
         if extra:
             self.one_off.append(("extra", f"“{m.official}”一行多出了 {len(extra)} 个数（{'、'.join(c.text for c in extra)}），"
@@ -246,9 +269,10 @@ class Interpreter(ProseMixin):
     # ---- 表三
 
     def _header_x(self, table: str, line: Line) -> None:
-        xs = [c.x for c in line.nonblank() if c.x is not None]
-        if len(xs) == len(line.nonblank()) and len(xs) > len(self.header_x.get(table, [])):
-            self.header_x[table] = xs
+        """Remember where a PDF prints a table's header labels (those above its first row of numbers)."""
+        if (table == "t3" and self.t3) or (table == "t4" and self.t4_line is not None):
+            return
+        self.header_cells[table].extend(c for c in line.nonblank() if c.x is not None and not _is_value(c))
 
     def _t3_header(self, line: Line, labels: list[tuple[Cell, Match | None]]) -> None:
         self._header_x("t3", line)
@@ -282,15 +306,8 @@ class Interpreter(ProseMixin):
             first = min(self.t3_positions.values())
             entry.extras = [c for c in line.cells[:first] if c.text.strip() and _is_value(c)]
         else:
-            entry.values, entry.extras, entry.alt, short = _trailing_values(line.cells, len(columns))
-            if short and self._align("t3", entry.values, len(columns)):
-                entry.values = self._align("t3", entry.values, len(columns))
-                short = 0
-                self.one_off.append(("missing", "这一行的数字比列少，已按第一个数在页面上的位置对应到列，"
-                                     "其余空缺的按空白处理，请核对原文", line.where))
-            if short:
-                self.one_off.append(("missing", f"这一行只读到 {len(columns) - short} 个数（表三每行 7 个），"
-                                     "缺的按空白处理", line.where))
+            # A short row is placed once every row is read: the table's full rows show where its columns are.
+            entry.values, entry.extras, entry.alt, entry.short = _trailing_values(line.cells, len(columns))
         for c in unknown:
             if c not in entry.values and c not in entry.extras:
                 self.unknown_labels.append(c)
@@ -298,6 +315,19 @@ class Interpreter(ProseMixin):
 
     def _resolve_t3(self) -> None:
         t3 = self.fmt.table3
+        n = len(t3.columns)
+        for entry in self.t3:
+            if not entry.short:
+                continue
+            aligned = self._align("t3", entry.values, n)
+            if aligned is not None:
+                entry.values = aligned
+                self.one_off.append(("missing", (f"这一行只有 {n - entry.short} 个数（表三每行 {n} 个），"
+                                                 "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
+                                     entry.line.where))
+            else:
+                self.one_off.append(("missing", (f"这一行只读到 {n - entry.short} 个数（表三每行 {n} 个），"
+                                                 "缺的按空白处理"), entry.line.where))
         order = [r.code for r in t3.rows]
         index = {code: i for i, code in enumerate(order)}
         assigned: dict[str, T3Entry] = {}
@@ -438,11 +468,12 @@ class Interpreter(ProseMixin):
             if extras:
                 self.one_off.append(("extra", f"表四这一行多出了 {len(extras)} 个数（表四共 {n} 格），已取后 {n} 个",
                                      line.where))
-            if short and self._align("t4", values, n):
-                values = self._align("t4", values, n)
-                short = 0
-                self.one_off.append(("missing", f"表四只读到 {sum(v is not None for v in values)} 个数（应有 {n} 个），"
-                                     "已按第一个数在页面上的位置对应到列，空缺的按空白处理，请核对原文", line.where))
+            aligned = self._align("t4", values, n) if short else None
+            if aligned is not None:
+                values, short = aligned, 0
+                self.one_off.append(("missing", (f"表四只有 {sum(v is not None for v in values)} 个数（应有 {n} 个），"
+                                                 "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
+                                     line.where))
             if short:
                 self.one_off.append(("missing", f"表四只读到 {n - short} 个数（应有 {n} 个），缺的按空白处理", line.where))
         it = iter(values)
@@ -462,21 +493,36 @@ class Interpreter(ProseMixin):
                 self._source(key, cell, line.where, how)
 
     def _align(self, table: str, values: list[Cell | None], n: int) -> list[Cell | None] | None:
-        """A PDF row with too few numbers: start at the header column under its first number (PDF only).
-
-        A text layer keeps no empty cells, and pypdf's columns drift along a line of wide characters, so
-        only the first number's position is trusted; the numbers after it are taken as consecutive.
-        """
-        xs = self.header_x.get(table, [])[-n:]
+        """A PDF row with fewer numbers than columns: each number under the column it is printed in."""
         present = [c for c in values if c is not None and c.text.strip()]
-        if len(xs) < n or not present or present[0].x is None:
+        columns = self._columns(table, n)
+        if not present or columns is None:
             return None
-        start = min(range(n), key=lambda k: abs(xs[k] - present[0].x))
-        if start + len(present) > n:
+        placed = _nearest(present, list(enumerate(columns)))
+        return None if placed is None else [placed.get(i) for i in range(n)]
+
+    def _columns(self, table: str, n: int) -> list[float] | None:
+        """Where a PDF prints the n number columns of 表三/表四: by the table's full rows, else its header."""
+        if table == "t3":
+            full = [e.values for e in self.t3 if not e.short and len(e.values) == n
+                    and all(c is not None and c.x is not None and c.text.strip() for c in e.values)]
+            if full:
+                return [statistics.median(v[i].x for v in full) for i in range(n)]  # type: ignore[union-attr]
+        # Header labels spanning several columns are centred over them: only the columns' own labels count.
+        fmt = self.fmt.table3 if table == "t3" else self.fmt.table4
+        spanning = {normalise(h.text) for row in fmt.header for h in row if h.colspan > 1}
+        if table == "t3":
+            spanning.add(normalise(self.fmt.table3.corner))
+        xs = sorted(c.x for c in self.header_cells.get(table, []) if normalise(c.text) not in spanning)
+        clusters: list[list[float]] = []
+        for x in xs:  # a label wrapped over lines is printed once per line, at the same place
+            if clusters and x - clusters[-1][-1] <= 3:
+                clusters[-1].append(x)
+            else:
+                clusters.append([x])
+        if len(clusters) < n:
             return None
-        out: list[Cell | None] = [None] * n
-        out[start:start + len(present)] = present
-        return out
+        return [statistics.mean(c) for c in clusters[-n:]]  # the number columns are the table's rightmost
 
     # ------------------------------------------------------------------ cells
 
@@ -527,6 +573,9 @@ class Interpreter(ProseMixin):
             r.note("unread", f"表三有 {len(self.unknown_labels)} 处不认识的行标签，已按表格行序处理："
                    + "、".join(f"“{c.text.strip()}”" for c in self.unknown_labels[:12])
                    + ("等" if len(self.unknown_labels) > 12 else ""), *[c.where for c in self.unknown_labels])
+        if self.placeholder_where:
+            r.note("prose", f"{len(self.placeholder_where)} 处是格式模板的占位文字（如“（文字描述）”），没有作为正文导入",
+                   *self.placeholder_where)
         if self.unread:
             r.note("unread", f"{len(self.unread)} 处内容不属于任何表格或可导入的章节，未导入", *self.unread)
         order = {"error": 0, "warning": 1, "info": 2}
@@ -566,6 +615,20 @@ def _trailing_values(cells: list[Cell], expected: int) -> tuple[list[Cell | None
     return list(region) + [None] * short, [], None, short
 
 
+def _nearest(cells: list[Cell], columns: list[tuple[int, float]]) -> dict[int, Cell] | None:
+    """Each cell under the column whose centre is nearest to its own; None when two share one or order breaks."""
+    if any(c.x is None for c in cells) or not columns:
+        return None
+    out: dict[int, Cell] = {}
+    last = None
+    for cell in cells:
+        position, x = min(columns, key=lambda col: abs(col[1] - cell.x))  # type: ignore[operator]
+        if position in out or (last is not None and x <= last):
+            return None
+        out[position], last = cell, x
+    return out
+
+
 def _row_adds_up(values: list[Cell | None]) -> bool:
     try:
         numbers = [read_count(c)[0] for c in values]
@@ -581,6 +644,6 @@ def _line_number(where: str) -> int:
     return int(m.group()) if m else 0
 
 
-def interpret(lines: list[Line], *, kind: str, filename: str, paragraph_sep: str = "\n") -> ImportResult:
+def interpret(lines: list[Line], *, kind: str, filename: str) -> ImportResult:
     """Read a document's lines into an ImportResult (raises ReadError when it holds no report table)."""
-    return Interpreter(kind, filename, paragraph_sep=paragraph_sep).feed(lines)
+    return Interpreter(kind, filename).feed(lines)

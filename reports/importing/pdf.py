@@ -1,25 +1,101 @@
-"""A PDF's text layer, read with pypdf's layout mode: lines keep their horizontal order and spacing.
+"""A PDF's text layer: lines rebuilt from where each piece of text is printed, and tables from those lines.
 
-pypdf was chosen over pdfminer.six: it is pure Python, already used by the test suite to check the PDFs
-we print, and its layout mode gives each printed line with its cells separated by runs of spaces,
-which is what the table reader needs. Scanned PDFs (images only) have no text layer: say so.
+pypdf reads the file (pure Python, and already what the test suite checks our printed PDFs with). For
+every text-showing operation its layout mode knows the text, where it starts, where it ends and its
+size. Its public layout text turns those positions into runs of spaces, and along a line that mixes
+Chinese and digits the spaces drift away from the columns; so the pieces are taken from pypdf's
+layout-mode internals, and if a later pypdf moves them the reader falls back on its layout text.
 
-What a text layer cannot give: the position of an empty cell. A table row with fewer numbers than
-columns is read with its numbers from the left and the rest blank, and the preview says so.
+From the pieces, the way a person reads the printed page:
+- a line is the pieces on one baseline; a cell is pieces with no wide gap between them;
+- prose is joined into paragraphs until an indented, centred or right-aligned line, a line that stops
+  short, a wider gap or another size of type;
+- a table row is a line with numbers; the parts of its label that wrapped onto the lines above or below
+  (or a label centred over several rows) are joined to the nearest row;
+- every cell keeps the centre of where it is printed (Cell.x, in points), so the interpreter can put
+  the numbers of a row with empty cells under the columns they are printed in.
+Text drawn at an angle (a 草稿 watermark) is not part of the document. Scanned PDFs (images only) have
+no text layer: say so.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
 from io import BytesIO
 
+from .cells import looks_numeric
 from .interpret import interpret
+from .labels import fix_typos, labels_for, normalise
 from .result import Cell, ImportResult, Line, ReadError
 
 MAX_PAGES = 60
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d{1,3}(\s*页)?([\s/／]*共?\s*\d{1,3}\s*页?)?[\s\-—–－]*$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$|^[/／—–-]$")
+_LATIN = re.compile(r"[0-9A-Za-z%.,]")
+# Labels that head a table or a block of it, or name a whole row: a line holding one stays a line of its
+# own. Any other label-only line inside a table is part of a row's label that the layout wrapped.
+_OWN_LINE_KINDS = ("section", "part", "t2_item", "t2_header", "t2_row", "t3_row", "t3_header", "t4_header")
+
+
+@dataclass
+class Piece:
+    """One run of text as printed: its left and right edge and baseline in points, and its size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float  # down the page
+    size: float
+
+
+@dataclass
+class Box:
+    """A cell of a rebuilt line: text and where it is printed; `parts` keep wrapped pieces in order."""
+
+    text: str
+    x0: float
+    x1: float
+    size: float
+    parts: list[tuple[float, str]] = field(default_factory=list)  # (top, text) of label pieces joined
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def numeric(self) -> bool:
+        return looks_numeric(self.text)
+
+
+@dataclass
+class Row:
+    """A rebuilt line of one page."""
+
+    boxes: list[Box]
+    top: float
+    size: float
+    number: int = 0  # its line number on the page, for the preview
+    prose: bool = False
+
+    @property
+    def x0(self) -> float:
+        return self.boxes[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.boxes[-1].x1
+
+    @property
+    def text(self) -> str:
+        return _join([b.text for b in self.boxes])
+
+    def has_numbers(self) -> bool:
+        return any(b.numeric for b in self.boxes)
 
 
 def read_pdf(filename: str, data: bytes) -> ImportResult:
@@ -31,21 +107,344 @@ def read_pdf(filename: str, data: bytes) -> ImportResult:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
             raise ReadError("这个 PDF 文件有密码保护，无法读取。请导出不加密的 PDF 后再导入。")
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages[:MAX_PAGES]]
+        pages = list(reader.pages[:MAX_PAGES])
+        internals = layout_internals()
+        pieces = [page_pieces(page, internals) for page in pages] if internals else None
+        texts = [page.extract_text(extraction_mode="layout") or "" for page in pages] if pieces is None else []
     except ReadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, IndexError) as exc:
         raise ReadError("无法读取这个 PDF 文件：它可能已损坏。") from exc
     except Exception as exc:  # pypdf raises many kinds on a damaged file
         raise ReadError("无法读取这个 PDF 文件：文件内容已损坏。") from exc
-    if not "".join(pages).strip():
-        raise ReadError("这个 PDF 没有文字层（可能是扫描件或图片），无法读取其中的数字。"
-                        "请导入 Word 原文件，或用文字识别（OCR）软件转换后再导入。")
-    return interpret(pdf_lines(pages), kind="pdf", filename=filename)
+    if pieces is None:
+        if not "".join(texts).strip():
+            raise ReadError(NO_TEXT)
+        return interpret(pdf_lines(texts), kind="pdf", filename=filename)
+    if not any(p.text.strip() for page in pieces for p in page):
+        raise ReadError(NO_TEXT)
+    return interpret(document_lines(pieces), kind="pdf", filename=filename)
+
+
+NO_TEXT = ("这个 PDF 没有文字层（可能是扫描件或图片），无法读取其中的数字。"
+           "请导入 Word 原文件，或用文字识别（OCR）软件转换后再导入。")
+
+
+# ---------------------------------------------------------------- pieces of text where they are printed
+
+
+def layout_internals():
+    """pypdf's layout-mode machinery (module, state manager, operator walker), or None if a pypdf lacks it."""
+    try:
+        from pypdf import PageObject
+        from pypdf._text_extraction._layout_mode import _fixed_width_page as layout
+        from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
+    except ImportError:
+        return None
+    recurse = getattr(layout, "recurse_to_target_op", None) or getattr(layout, "recurs_to_target_op", None)
+    if recurse is None or not hasattr(layout, "set_font_operation") or not hasattr(PageObject, "_layout_mode_fonts"):
+        return None
+    return layout, TextStateManager, recurse
+
+
+def page_pieces(page, internals) -> list[Piece]:
+    """Every text-showing operation of a page with its position and width (pypdf's layout-mode state)."""
+    from pypdf.generic import ContentStream
+
+    layout, TextStateManager, recurse = internals
+    if "/Contents" not in page:
+        return []
+    fonts = page._layout_mode_fonts()
+    ops = iter(ContentStream(page["/Contents"].get_object(), page.pdf, "bytes").operations)
+    state = TextStateManager()
+    shown = []
+    for operands, op in ops:
+        if op in (b"BT", b"q"):
+            _groups, found = recurse(ops, state, b"ET" if op == b"BT" else b"Q", fonts, False)
+            shown.extend(found)
+        elif op == b"Tf":
+            layout.set_font_operation(state, fonts, operands)
+        else:
+            state.set_state_param(op, operands)
+    pieces = []
+    for tj in shown:
+        a, b, c, d = tj.transform[:4]
+        # Text at an angle is a watermark or a stamp, not the document's text.
+        if tj.rotated or abs(b) > 0.02 * abs(a) or abs(c) > 0.02 * abs(d):
+            continue
+        text = "".join(ch for ch in tj.text if ch == " " or unicodedata.category(ch)[0] != "C")
+        if not text.strip() or tj.font_height <= 0:
+            continue
+        x0, x1 = sorted((tj.tx, tj.displaced_tx))
+        pieces.append(Piece(text, x0, x1, tj.ty if tj.flip_vertical else -tj.ty, tj.font_height))
+    return pieces
+
+
+# ---------------------------------------------------------------- lines and cells
+
+
+def _join(parts: list[str]) -> str:
+    """Text pieces as one: Chinese runs on without spaces, Latin words and numbers keep one between them."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and _LATIN.match(out[-1]) and _LATIN.match(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def page_rows(pieces: list[Piece]) -> list[Row]:
+    """Pieces on one baseline as a line; pieces with no wide gap between them as one cell of it."""
+    rows: list[Row] = []
+    for piece in sorted(pieces, key=lambda p: (p.top, p.x0)):
+        row = rows[-1] if rows else None
+        if row is not None and abs(piece.top - row.top) <= 0.3 * min(piece.size, row.size):
+            row.boxes.append(Box(piece.text, piece.x0, piece.x1, piece.size))
+            row.size = max(row.size, piece.size)
+        else:
+            rows.append(Row([Box(piece.text, piece.x0, piece.x1, piece.size)], piece.top, piece.size))
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+        row.boxes = _cells(sorted(row.boxes, key=lambda b: b.x0))
+    return rows
+
+
+def _cells(boxes: list[Box]) -> list[Box]:
+    """A line's pieces (left to right) as its cells; several numbers set as one run become one cell each."""
+    merged: list[Box] = []
+    for box in boxes:
+        last = merged[-1] if merged else None
+        gap = box.x0 - last.x1 if last is not None else 0.0
+        # A number set just after a label (a narrow table without borders) is a cell of its own.
+        number_after_label = last is not None and gap > 0.1 * box.size and box.numeric and not last.numeric
+        if last is not None and gap < 0.3 * max(box.size, last.size) and not number_after_label:
+            # A word gap between Latin letters or digits is a space; Chinese runs on.
+            spaced = gap > 0.2 * box.size and bool(
+                _LATIN.match(last.text.rstrip()[-1:]) and _LATIN.match(box.text.lstrip()[:1]))
+            text = last.text.rstrip() + " " + box.text.lstrip() if spaced else last.text + box.text
+            merged[-1] = Box(text, last.x0, max(last.x1, box.x1), max(last.size, box.size))
+        else:
+            merged.append(Box(box.text, box.x0, box.x1, box.size))
+    out: list[Box] = []
+    for box in merged:
+        box.text = re.sub(r"\s+", " ", box.text).strip()
+        tokens = box.text.split(" ")
+        if len(tokens) > 1 and all(_NUMBER.match(unicodedata.normalize("NFKC", t)) for t in tokens):
+            # Several numbers in one run of text (a producer that sets a row as one line): share its width.
+            width = (box.x1 - box.x0) / max(1, len(box.text))
+            start = 0
+            for token in tokens:
+                i = box.text.index(token, start)
+                out.append(Box(token, box.x0 + i * width, box.x0 + (i + len(token)) * width, box.size))
+                start = i + len(token)
+        elif box.text:
+            out.append(box)
+    return out
+
+
+# ---------------------------------------------------------------- the document
+
+
+def document_lines(pages: list[list[Piece]]) -> list[Line]:
+    """The interpreter's lines: paragraphs of prose, and table rows with their wrapped labels joined."""
+    rows_by_page = [[r for r in page_rows(pieces) if r.boxes and not _is_page_number(r)] for pieces in pages]
+    body = _body_size([r for rows in rows_by_page for r in rows])
+    # Type three times the body's is a stamp or a watermark set upright, not the document's text.
+    rows_by_page = [[r for r in rows if r.size < 3 * body] for rows in rows_by_page]
+    for rows in rows_by_page:
+        for row in rows:
+            row.prose = _is_prose(row, body)
+            if row.prose and len(row.boxes) > 1:
+                row.boxes = [Box(_join([b.text for b in row.boxes]), row.x0, row.x1, row.size)]
+    margins = _margins(rows_by_page, body)
+    pitch = _pitch(rows_by_page) or 1.5 * body
+    out: list[Line] = []
+    paragraph: list[Row] = []
+    where = ""
+
+    def flush() -> None:
+        if paragraph:
+            text = _join([r.text for r in paragraph])
+            out.append(Line([Cell(text, where)], where))
+            paragraph.clear()
+
+    previous: Row | None = None  # the last line of the paragraph being read, which may be on the page before
+    for p, rows in enumerate(rows_by_page, start=1):
+        left, right = margins[p - 1]
+        same_page = False
+        for row in _table_rows(rows):
+            here = f"第{p}页第{row.number}行"
+            if not row.prose:
+                flush()
+                previous = None
+                cells = [Cell(b.text, f"{here}第{i}格", x=round(b.centre, 1)) for i, b in enumerate(row.boxes, start=1)]
+                out.append(Line(cells, here, table=True))
+                continue
+            starts = (
+                previous is None
+                or row.x0 > left + 0.6 * row.size  # indented first line, centred or right-aligned
+                or previous.x1 < left + 0.6 * (right - left)  # the line before stopped well short: a paragraph end
+                or abs(row.size - previous.size) > 0.15 * previous.size
+                or (same_page and row.top - previous.top > 1.8 * pitch)
+            )
+            if starts:
+                flush()
+                where = here
+            paragraph.append(row)
+            previous, same_page = row, True
+    flush()
+    return out
+
+
+def _is_prose(row: Row, body: float) -> bool:
+    """A line of body text: body-sized type, no wide gap, and not a lone number."""
+    if row.size < 0.85 * body:
+        return False
+    if len(row.boxes) == 1:
+        return not row.boxes[0].numeric
+    return all(b.x0 - a.x1 < 1.0 * row.size for a, b in itertools.pairwise(row.boxes))
+
+
+def _is_page_number(row: Row) -> bool:
+    return bool(_PAGE_NUMBER.match(row.text))
+
+
+def _body_size(rows: list[Row]) -> float:
+    """The size of the body text: the size most characters of single-cell lines are printed in."""
+    weight: dict[float, int] = {}
+    for row in rows:
+        if len(row.boxes) == 1:
+            size = round(row.size * 2) / 2
+            weight[size] = weight.get(size, 0) + len(row.boxes[0].text)
+    return max(weight, key=weight.get) if weight else 12.0
+
+
+def _margins(rows_by_page: list[list[Row]], body: float) -> list[tuple[float, float]]:
+    """Each page's left and right edge of the body text (the document's, on a page with too little text)."""
+    found: list[tuple[float, float] | None] = []
+    for rows in rows_by_page:
+        prose = [r for r in rows if r.prose and abs(r.size - body) <= 0.15 * body]
+        found.append((min(r.x0 for r in prose), max(r.x1 for r in prose)) if len(prose) >= 3 else None)
+    known = [m for m in found if m is not None]
+    default = (statistics.median(m[0] for m in known), statistics.median(m[1] for m in known)) if known else (0.0, 1e9)
+    return [m if m is not None else default for m in found]
+
+
+def _pitch(rows_by_page: list[list[Row]]) -> float | None:
+    """The usual distance from one line of prose to the next."""
+    steps = [b.top - a.top for rows in rows_by_page for a, b in itertools.pairwise(rows)
+             if a.prose and b.prose and b.top > a.top]
+    return statistics.median(steps) if steps else None
+
+
+def _table_rows(rows: list[Row]) -> list[Row]:
+    """A page's lines with the label-only lines inside each table joined to their nearest row of numbers."""
+    out: list[Row] = []
+    run: list[Row] = []
+    for row in rows + [None]:  # type: ignore[list-item]
+        if row is not None and not row.prose:
+            run.append(row)
+            continue
+        out.extend(_join_wrapped_labels(run))
+        run = []
+        if row is not None:
+            out.append(row)
+    return out
+
+
+def _join_wrapped_labels(run: list[Row]) -> list[Row]:
+    """One table's lines on a page: header labels and vertical text stacked, wrapped row labels joined."""
+    numbered = [r for r in run if r.has_numbers()]
+    if not numbered:
+        _stack(run, header=True)
+        return [r for r in run if r.boxes]
+    first = run.index(numbered[0])
+    _stack(run[:first], header=True)
+    _stack(run[first:], header=False)
+    keep: list[Row] = []
+    for i, row in enumerate(run):
+        if not row.boxes:
+            continue
+        if i < first or row.has_numbers() or _own_line(row):
+            keep.append(row)
+            continue
+        # A label centred over two lines has its number row between them; one over several rows, the
+        # row it is nearest to. On a tie, the row above (a wrapped label goes on below its first line).
+        target = min(numbered, key=lambda r: (abs(r.top - row.top), r.top > row.top))
+        for box in row.boxes:
+            _add_label(target, box, row.top)
+    for row in numbered:
+        for box in row.boxes:
+            if box.parts:
+                box.text = _join([t for _top, t in sorted(box.parts + [(row.top, box.text)], key=lambda p: p[0])])
+                box.parts = []
+    return keep
+
+
+def _stack(rows: list[Row], *, header: bool) -> None:
+    """Join label pieces printed one under the other in a cell: a wrapped header, or text set vertically.
+
+    In the header, pieces centred (or starting) at the same place on consecutive lines are one label. Below
+    it only single characters are, since row labels of consecutive rows also start at the same place.
+    """
+    cells = [(row, box) for row in rows for box in row.boxes if not box.numeric and not _full_label(box.text)]
+    used: set[int] = set()
+    for i, (row, box) in enumerate(cells):
+        if id(box) in used or (not header and len(box.text) > 1):
+            continue
+        last_top, last = row.top, box
+        for other_row, other in cells[i + 1:]:
+            if id(other) in used or other_row is row:
+                continue
+            step = other_row.top - last_top
+            if step <= 0:
+                continue
+            if step > 1.6 * max(box.size, other.size):
+                break
+            aligned = abs(other.centre - last.centre) <= 0.15 * box.size or (
+                header and abs(other.x0 - last.x0) <= 0.15 * box.size)
+            if aligned and (header or len(other.text) == 1):
+                box.text = _join([box.text, other.text])
+                box.x0, box.x1 = min(box.x0, other.x0), max(box.x1, other.x1)
+                other_row.boxes.remove(other)
+                used.add(id(other))
+                last_top, last = other_row.top, other
+
+
+def _own_line(row: Row) -> bool:
+    """A line holding a whole label of the format: a heading, a header or a row of its own."""
+    return any(_full_label(box.text) for box in row.boxes)
+
+
+def _full_label(text: str) -> bool:
+    m = labels_for().match(text, _OWN_LINE_KINDS, fuzzy=False)
+    return m is not None and normalise(m.official) == fix_typos(normalise(text))[0]
+
+
+def _add_label(row: Row, box: Box, top: float) -> None:
+    """Put a piece of a wrapped label into the row: with the cell it lies over, or as a cell of its own."""
+    for cell in row.boxes:
+        if not cell.numeric and min(cell.x1, box.x1) - max(cell.x0, box.x0) > 0:
+            cell.parts.append((top, box.text))
+            cell.x0, cell.x1 = min(cell.x0, box.x0), max(cell.x1, box.x1)
+            return
+    cell = Box("", box.x0, box.x1, box.size, parts=[(top, box.text)])
+    row.boxes.append(cell)
+    row.boxes.sort(key=lambda b: b.x0)
+
+
+# ---------------------------------------------------------------- pypdf's layout text, when its internals are gone
 
 
 def pdf_lines(pages: list[str]) -> list[Line]:
-    """Paragraph lines joined until a blank line; lines ending in numbers become table rows."""
+    """Layout text: paragraph lines joined until a blank line; lines ending in numbers become table rows.
+
+    Only the first cell of a line has a trustworthy column here (Cell.x in characters), so a row with
+    empty cells is read with its numbers from the left and the preview says so.
+    """
     out: list[Line] = []
     paragraph: list[str] = []
     where = ""
@@ -63,7 +462,7 @@ def pdf_lines(pages: list[str]) -> list[Line]:
                 continue
             if _PAGE_NUMBER.match(line):
                 continue
-            cells = _cells(line)
+            cells = _layout_cells(line)
             here = f"第{p}页第{n}行"
             # A row of numbers, or a header row (several labels separated by wide gaps), is a table line.
             if (len(cells) > 1 and any(_NUMBER.match(c) for c, _ in cells)) or len(cells) > 2:
@@ -78,7 +477,7 @@ def pdf_lines(pages: list[str]) -> list[Line]:
     return out
 
 
-def _cells(line: str) -> list[tuple[str, int]]:
+def _layout_cells(line: str) -> list[tuple[str, int]]:
     """(text, column) cells: split on wide gaps, and trailing space-separated numbers into cells of their own."""
     parts = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", line)]
     cells: list[tuple[str, int]] = []

@@ -11,6 +11,9 @@ from .labels import TYPOS, normalise
 from .result import ImportResult, prose_name
 
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_CN_DATE = re.compile(r"^([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+# A date left for the signer to fill in: 「　　年　　月　　日」, 「____年__月__日」, 「2024年　月　日」.
+_BLANK_DATE = re.compile(r"^(?:\d{4}|[\s_×xX○〇]*)\s*年[\s_×xX○〇]*月[\s_×xX○〇]*日$")
 
 
 class ProseMixin:
@@ -18,7 +21,7 @@ class ProseMixin:
 
     result: ImportResult
     fmt: Format
-    sep: str  # between paragraphs of one part: "\n" for text, Word, PDF; "\n\n" for HTML (<p> vs <br>)
+    last_prose: str | None
     prose: dict[str, list[str]]
     prose_where: dict[str, list[str]]
 
@@ -38,7 +41,7 @@ class ProseMixin:
                    *self.prose_where["overview_intro"][:1], severity="warning")
         self._signature(prose)
         for key, paragraphs in prose.items():
-            text = self.sep.join(p for p in paragraphs if p.strip()).strip()
+            text = "\n".join(p for p in paragraphs if p.strip()).strip()
             if text:
                 r.values.prose[key] = text
                 r.prose_found.append(key)
@@ -74,34 +77,40 @@ class ProseMixin:
                 consumed += len(sub)
                 continue
             preface.append(p)
-        text = self.sep.join(p.strip() for p in preface).strip()
+        text = "\n".join(p.strip() for p in preface).strip()
         if text:
             r.values.prose["preface"] = text
             r.prose_found.append("preface")
 
     def _signature(self, prose: dict[str, list[str]]) -> None:
-        """A closing 落款 (organisation, then a date on its own line) at the end of §六 is not §六's text."""
-        paragraphs = prose.get("other_matters")
+        """The 落款 that closes the document: the organisation, then the date on a line of its own.
+
+        It follows the last section's text, so it is taken off the end of that text. The date may be
+        written out (2024年1月20日, 二〇二四年一月二十日) or left blank (「　　年　　月　　日」) in a draft.
+        """
+        key = self.last_prose
+        paragraphs = prose.get(key) if key else None
         if not paragraphs:
             return
-        tail = [ln.strip() for p in paragraphs for ln in p.split("\n") if ln.strip()][-2:]
-        date = _DATE.match(unicodedata.normalize("NFKC", tail[-1])) if tail else None
+        lines = [ln.strip() for p in paragraphs for ln in p.split("\n") if ln.strip()]
         org = self.result.org_name
-        if not date and tail and org and normalise(tail[-1]) == normalise(org):
-            self.result.signature_name = tail[-1]
+        for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            found = signature_date(lines[i])
+            if found is None:
+                continue
+            after = lines[i + 1:]
+            if after and not all(_AFTER_SIGNATURE.match(ln) for ln in after):
+                return  # text goes on after this date: it is part of the prose
+            self.result.signature_date = found[0]
+            drop = len(lines) - i
+            if i > 0 and _is_signature_name(lines[i - 1]):
+                self.result.signature_name = lines[i - 1]
+                drop += 1
+            self._drop_tail(paragraphs, drop)
+            return
+        if lines and org and normalise(lines[-1]) == normalise(org):
+            self.result.signature_name = lines[-1]
             self._drop_tail(paragraphs, 1)
-            return
-        if not date:
-            return
-        try:
-            self.result.signature_date = datetime.date(*(int(g) for g in date.groups()))
-        except ValueError:
-            return
-        drop = 1
-        if len(tail) == 2 and len(tail[0]) <= 40 and not re.search(r"[。，；：]", tail[0]):
-            self.result.signature_name = tail[0]
-            drop = 2
-        self._drop_tail(paragraphs, drop)
 
     @staticmethod
     def _drop_tail(paragraphs: list[str], drop: int) -> None:
@@ -114,6 +123,50 @@ class ProseMixin:
                 paragraphs[-1] = "\n".join(sub[: len(sub) - take])
             else:
                 paragraphs.pop()
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+# What follows a 落款 on the page and is not prose: a correction note of a corrected publication.
+_AFTER_SIGNATURE = re.compile(r"^[（(]?更正说明")
+
+
+def _cn_number(text: str) -> int | None:
+    """二〇二四 → 2024 (digit by digit), 十二 → 12, 二十 → 20, 二十一 → 21."""
+    if not text:
+        return None
+    if all(c in _CN_DIGITS for c in text):
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    m = re.fullmatch(r"([一二三]?)十([一二三四五六七八九]?)", text)
+    if m:
+        return (_CN_DIGITS[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGITS[m.group(2)] if m.group(2) else 0)
+    return None
+
+
+def signature_date(line: str) -> tuple[datetime.date | None, bool] | None:
+    """(date, blank) when the line is a 成文日期 alone; None when it is anything else."""
+    t = unicodedata.normalize("NFKC", line).strip()
+    m = _DATE.match(t)
+    if m:
+        try:
+            return datetime.date(*(int(g) for g in m.groups())), False
+        except ValueError:
+            return None
+    m = _CN_DATE.match(re.sub(r"\s+", "", t))
+    if m:
+        parts = [_cn_number(g) for g in m.groups()]
+        if None not in parts:
+            try:
+                return datetime.date(*parts), False  # type: ignore[arg-type]
+            except ValueError:
+                return None
+    if _BLANK_DATE.match(t):
+        return None, True
+    return None
+
+
+def _is_signature_name(line: str) -> bool:
+    """An organisation's name as signed: short, and no sentence punctuation."""
+    return 2 <= len(line) <= 40 and not re.search(r"[。，；：！？,;:!?]", line) and signature_date(line) is None
 
 
 def after_heading(text: str, heading: str) -> str | None:

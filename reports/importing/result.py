@@ -20,7 +20,7 @@ class Cell:
     value: Any = None  # the typed value a spreadsheet stored (int, float, …), when there is one
     number_format: str = ""  # a spreadsheet cell's number format, to keep the decimals of an amount
     formula: bool = False  # a spreadsheet formula: a computed 总计 is not a printed one
-    x: int | None = None  # where on its line a PDF's text layer put it (character column), to align blanks
+    x: float | None = None  # where a PDF prints it: the centre in points (in characters from pypdf's layout text)
 
 
 @dataclass
