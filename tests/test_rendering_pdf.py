@@ -129,3 +129,24 @@ def test_the_fetcher_refuses_what_a_template_might_reference(report):
     assert set(fetcher.refused) == {f"http://127.0.0.1:{port}/a.css", "file:///etc/passwd",
                                     f"http://127.0.0.1:{port}/b.png"}
     assert fetcher.served == [StaticFilesFetcher.static_prefix() + "reports/print.css"]
+
+
+def test_long_numbers_are_never_broken_inside_their_cells(township):
+    """A county's sums run to five or six digits; in 表三's and 表四's narrow columns they stay whole."""
+    from reports.services import create_report, save_values
+
+    from .conftest import complete_values
+
+    values = complete_values()
+    values.table3["new"].update(natural=35546, commercial=12345, research=99999)
+    values.table3["granted"].update(natural=35546, commercial=12345, research=99999)
+    values.table3["carry_forward"]["natural"] = 2  # the demo's own 结转 stays balanced
+    values.table3["new"]["natural"] += 2
+    for group in values.table4:
+        values.table4[group].update(maintained=12345, corrected=54321, other=99999, pending=88888)
+    report = create_report(township, 2024)
+    save_values(report, values)
+    lines = [line.split() for text in page_texts(render_pdf(report, draft=False)) for line in text.splitlines()]
+    numbers = {token for line in lines for token in line if token.isdigit()}
+    assert {"35548", "12345", "99999", "54321", "88888", "255553"} <= numbers
+    assert "3554" not in numbers and "1234" not in numbers  # no number split over two lines

@@ -13,3 +13,12 @@ def cell(value):
 def minutes(delta) -> int:
     """A timedelta as whole minutes, for messages such as 「请在 30 分钟后再试」."""
     return int(delta.total_seconds() // 60) if delta else 0
+
+
+@register.filter
+def digits_class(value) -> str:
+    """' digits-5' … ' digits-8' for long numbers, so print CSS can set them smaller in narrow columns."""
+    if value is None:
+        return ""
+    n = len(str(value))
+    return f" digits-{min(n, 8)}" if n >= 5 else ""
