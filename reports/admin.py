@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from .services import ensure_sections
 from .models import (
     AccessEvent,
+    Acknowledgement,
     ApplicationRow,
     ApplicationSection,
     Membership,
@@ -13,6 +14,7 @@ from .models import (
     OverviewSection,
     ProactiveSection,
     ProblemsSection,
+    Publication,
     Report,
     ReportEvent,
     ReviewLitigationSection,
@@ -132,3 +134,19 @@ class AccessEventAdmin(_ReadOnly):
     list_display = ["at", "actor", "action", "detail"]
     list_filter = ["action"]
     search_fields = ["detail", "actor__username"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(_ReadOnly):
+    """Published files are frozen: the admin shows them and never changes them."""
+
+    list_display = ["report", "number", "published_at", "published_by", "pdf_sha256"]
+    search_fields = ["report__organisation__name", "correction_note"]
+    exclude = ["html", "pdf", "data"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(_ReadOnly):
+    list_display = ["report", "rule", "by", "at"]
+    list_filter = ["rule"]
+    search_fields = ["report__organisation__name", "explanation"]

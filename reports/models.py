@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -95,10 +96,20 @@ class Organisation(models.Model):
 
     def ancestors(self) -> list["Organisation"]:
         out, node = [], self.parent
-        while node is not None:
+        while node is not None and node not in out and node.pk != self.pk:
             out.append(node)
             node = node.parent
         return out
+
+    def clean(self) -> None:
+        """An organisation cannot be its own ancestor (a cycle would hide it from every county office)."""
+        super().clean()
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "上级机关不能是本机关或其下级机关。"})
+            seen.add(node.pk)
+            node = node.parent
 
 
 class Membership(models.Model):

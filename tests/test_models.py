@@ -139,3 +139,13 @@ def test_reading_values_takes_a_constant_number_of_queries(report, django_assert
     with django_assert_max_num_queries(1):
         fresh.values()
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_an_organisation_cannot_be_its_own_ancestor(county, township):
+    county.parent = township
+    with pytest.raises(ValidationError) as err:
+        county.full_clean()
+    assert "上级机关不能是本机关或其下级机关" in str(err.value)
+    Organisation.objects.filter(pk=county.pk).update(parent=township)  # as a raw update could
+    township.refresh_from_db()
+    assert township.ancestors() == [Organisation.objects.get(pk=county.pk)]  # and no endless loop

@@ -59,3 +59,13 @@ def test_only_drafters_of_the_organisation_may_edit_a_draft(rf, report, drafter,
 def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_admin_lists_publications_and_acknowledgements_read_only(client, db):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    for url in ("/admin/reports/publication/", "/admin/reports/acknowledgement/", "/admin/reports/report/"):
+        assert client.get(url).status_code == 200
+    assert client.get("/admin/reports/publication/add/").status_code == 403
