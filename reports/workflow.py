@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from . import rules
 from .exchange import report_to_json
-from .findings import blocking_findings
+from .findings import blocking_findings, findings_for_report
+from .publishing import PublishingError
+from .rendering import MissingFontsError
 from .models import Membership, Notification, Report, ReportEvent, ReportVersion, SectionComment
 from .permissions import ACTION_STATES, can, roles_for, users_with_role
 from .signals import report_published, section_saved
@@ -135,6 +137,14 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
             raise WorkflowError(
                 f"还有 {len(blockers)} 个问题需要先处理，暂不能提交审核。", "blocked", findings=blockers
             )
+    elif action in (Action.APPROVE, Action.PUBLISH):
+        # Errors block approval and publication too (rules.md): one can appear after submission when
+        # last year's report is corrected, or when the rules are updated.
+        errors = [f for f in findings_for_report(locked) if f.severity == "error"]
+        if errors:
+            raise WorkflowError(
+                f"报告中有 {len(errors)} 个错误，不能{VERBS[action]}；请退回填报人改正。", "blocked", findings=errors
+            )
 
     from_status = locked.status
     locked.status = TARGET[action]
@@ -152,6 +162,8 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
     if action == Action.PUBLISH:
         try:
             report_published.send(sender=Report, report=locked, by=by, correction_note=correction_note)
+        except (PublishingError, MissingFontsError) as exc:  # their messages say what to do
+            raise WorkflowError(f"发布失败：{exc}", "publication_failed") from exc
         except Exception as exc:  # the receiver stores files; whatever it raises, nothing is published
             log.exception("publishing report %s failed", locked.pk)
             raise WorkflowError("发布失败：生成公开文件时出错，报告仍为“已审核通过”。请稍后重试或联系系统管理员。",

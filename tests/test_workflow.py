@@ -372,3 +372,36 @@ def test_what_waits_for_each_person(ready, people, township, sibling):
     set_status(other, S.APPROVED)
     assert {pk for pk, _ in todo(officer)} == {ready.pk, other.pk}
     assert todo(approver) == []
+
+
+def test_an_error_that_appears_after_submission_blocks_approval(township, drafter, approver):
+    """Last year's report corrected after this one was submitted: 上年结转 no longer matches."""
+    from reports.models import Report as R
+
+    from .conftest import complete_values, make_report
+
+    report = complete_report(township)
+    submit(report, by=drafter)
+    last_year = complete_values()
+    last_year.table3["carry_forward"]["natural"] = 5
+    last_year.table3["new"]["natural"] += 3
+    make_report(township, report.year - 1, last_year, status=R.Status.PUBLISHED)
+    error = refused("blocked", approve, report, by=approver)
+    assert "T3-CARRY" in {f.rule for f in error.findings}
+    assert error.message == f"报告中有 {len(error.findings)} 个错误，不能审核通过；请退回填报人改正。"
+    assert R.objects.get(pk=report.pk).status == S.SUBMITTED
+
+
+def test_a_publication_failure_names_its_cause(ready, drafter, approver, county_officer, monkeypatch):
+    from reports.rendering import MissingFontsError
+
+    submit(ready, by=drafter)
+    approve(ready, by=approver)
+
+    def no_fonts(*args, **kwargs):
+        raise MissingFontsError("没有安装中文字体：请安装 fonts-noto-cjk。")
+
+    monkeypatch.setattr("reports.publishing.html_to_pdf_pages", no_fonts)
+    error = refused("publication_failed", publish, ready, by=county_officer)
+    assert "fonts-noto-cjk" in error.message
+    assert Report.objects.get(pk=ready.pk).status == S.APPROVED
