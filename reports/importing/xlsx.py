@@ -298,8 +298,8 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
         start = col
         for c in t4.columns:
             if c.derived:
-                cell = _put(ws, row, col, f"=SUM({get_column_letter(start)}{row}:{get_column_letter(col - 1)}{row})", st,
-                            is_formula=True)
+                formula = f"=SUM({get_column_letter(start)}{row}:{get_column_letter(col - 1)}{row})"
+                cell = _put(ws, row, col, formula, st, is_formula=True)
                 cell.fill = st["derived"]
             else:
                 cell = _input(ws, row, col, values.table4[g.code][c.code], st)
