@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 
@@ -20,6 +22,30 @@ class ThrottledBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class UsernameLengthMixin:
+    """Refuse a username longer than any account's before it is looked up.
+
+    AuthenticationForm sets the username's max_length after the field is built, so the length is never
+    checked: an overlong name went on to django-axes, whose attempt record (255 characters) then failed
+    on PostgreSQL with a 500.
+    """
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name})
+        return username
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    """The login page's form."""
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin site's login form."""
 
 
 class CharacterClassesValidator:

@@ -1,15 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from .auth import AdminLoginForm, LoginForm
 from .health import healthz
 
 admin.site.site_header = "gkportal 政府信息公开工作年度报告"
 admin.site.site_title = "gkportal 管理"
 admin.site.index_title = "系统管理"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
 ]

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalogue import Label
 from .county import Consolidation, NO_REPORT_LABEL
+from .importing.xlsx import set_text
 from .rendering import table2_blocks, table3_lines, table4_cells
 
 THIN = Side(style="thin", color="000000")
@@ -50,7 +51,8 @@ class _Grid:
             for c in range(col, col + colspan):
                 self.taken.add((r, c))
                 self.ws.cell(r, c).border = BOX
-        cell = self.ws.cell(self.row, col, value)
+        cell = self.ws.cell(self.row, col)
+        set_text(cell, value)
         cell.font, cell.alignment = font, align
         if rowspan > 1 or colspan > 1:
             self.ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row + rowspan - 1,
@@ -77,7 +79,8 @@ class _Grid:
 
 
 def _title(ws: Worksheet, text: str, width: int, row: int = 1) -> None:
-    ws.cell(row, 1, text).font = TITLE
+    set_text(ws.cell(row, 1), text)
+    ws.cell(row, 1).font = TITLE
     ws.cell(row, 1).alignment = CENTRE
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     ws.row_dimensions[row].height = 24
@@ -149,15 +152,17 @@ def _scope(ws: Worksheet, c: Consolidation) -> None:
     ws.cell(2, 1, f"计入汇总：已审核通过或已公开发布的报告 {len(c.reports)} 份；"
                f"未计入：{len(c.left_out)} 个机关。生成时间：{timezone.localtime():%Y-%m-%d %H:%M}").alignment = LEFT
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
-    ws.append([])
-    ws.append(["机关", "机关类型", "报告状态", "是否计入汇总"])
-    for cell in ws[ws.max_row]:
+    header = 4
+    for col, text in enumerate(["机关", "机关类型", "报告状态", "是否计入汇总"], start=1):
+        cell = ws.cell(header, col, text)
         cell.font, cell.border = HEAD, BOX
-    for report in c.reports:
-        ws.append([report.organisation.name, report.organisation.get_kind_display(), report.get_status_display(), "计入"])
-    for org, report in c.left_out:
-        ws.append([org.name, org.get_kind_display(), report.get_status_display() if report else NO_REPORT_LABEL,
-                   "未计入"])
+    rows = [[r.organisation.name, r.organisation.get_kind_display(), r.get_status_display(), "计入"]
+            for r in c.reports]
+    rows += [[org.name, org.get_kind_display(), report.get_status_display() if report else NO_REPORT_LABEL, "未计入"]
+             for org, report in c.left_out]
+    for row, values in enumerate(rows, start=header + 1):
+        for col, value in enumerate(values, start=1):
+            set_text(ws.cell(row, col), value)  # organisation names are typed by people
     _widths(ws, [32, 22, 16, 14])
 
 

@@ -23,6 +23,7 @@ from .catalogue import Label
 from .models import Report
 from .rendering import document_context
 from .templatetags.documents import paragraph_texts
+from .values import clean_text
 
 # The official fonts first; Word and WPS substitute what an office lacks.
 TITLE_FONT = "方正小标宋简体"
@@ -132,7 +133,8 @@ def _fonts(rpr_parent, east_asia: str, latin: str = LATIN_FONT) -> None:
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
          latin: str = LATIN_FONT):
-    run = paragraph.add_run(text)
+    # XML can't hold control characters: text stored before clean_text, or typed in the admin, may have them.
+    run = paragraph.add_run(clean_text(text))
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor(0, 0, 0)
@@ -280,8 +282,8 @@ def render_docx(report: Report, *, draft: bool) -> bytes:
     """The report as a .docx with the structure of the official document; a draft carries 草稿."""
     ctx = document_context(report, draft=draft)
     doc = Document()
-    doc.core_properties.title = ctx["title"] + ("（草稿）" if draft else "")
-    doc.core_properties.author = ctx["signature_name"]
+    doc.core_properties.title = clean_text(ctx["title"]) + ("（草稿）" if draft else "")
+    doc.core_properties.author = clean_text(ctx["signature_name"])
     doc.core_properties.language = "zh-CN"
 
     normal = doc.styles["Normal"]

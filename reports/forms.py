@@ -28,7 +28,7 @@ from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .rules import Context, Finding, check
 from .services import fee_places
 from .signals import section_saved
-from .values import Count, ReportValues
+from .values import Count, ReportValues, clean_text
 
 # What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
 _PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
@@ -45,6 +45,12 @@ def normalise(raw: str) -> str:
     return "".join(ch for ch in text if not ch.isspace())
 
 
+def echo(raw: str, limit: int = 20) -> str:
+    """What the clerk typed, for a message at the cell: shortened, so a pasted page does not come back whole."""
+    text = raw.strip()
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
 def parse_count_text(raw: str) -> Count:
     """A count as a clerk types it: '１２', '1,234', ' 3 ' → int; '' → None; anything else refused."""
     text = normalise(raw or "")
@@ -52,24 +58,25 @@ def parse_count_text(raw: str) -> Count:
         return None
     if text in _PLACEHOLDERS:
         raise ValidationError(
-            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": raw.strip()}
+            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": echo(raw)}
         )
     if text.startswith(_MINUS):
         raise ValidationError("件数不能为负数。", code="negative")
     if "," in text:
         if not _GROUPED.fullmatch(text):
             raise ValidationError("“%(raw)s”的千位分隔符位置不对，请直接填数字，如 1234。", code="separator",
-                                  params={"raw": raw.strip()})
+                                  params={"raw": echo(raw)})
         text = text.replace(",", "")
     if _DIGITS.fullmatch(text) and text.isascii():
-        value = int(text)
-        if value > MAX_COUNT:
+        digits = text.lstrip("0") or "0"
+        # Compare lengths first: int() refuses strings of more than 4 300 digits (CVE-2020-10735).
+        if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
             raise ValidationError("%(value)s 太大了（最多 %(max)s），请检查是否多输了数字。", code="too_large",
-                                  params={"value": value, "max": MAX_COUNT})
-        return value
+                                  params={"value": echo(digits), "max": MAX_COUNT})
+        return int(digits)
     if _FRACTION.fullmatch(text):
         raise ValidationError("件数应为整数，不能有小数或分数。", code="fraction")
-    raise ValidationError("请填写数字（整数）：“%(raw)s”不是数字。", code="not_a_number", params={"raw": raw.strip()})
+    raise ValidationError("请填写数字（整数）：“%(raw)s”不是数字。", code="not_a_number", params={"raw": echo(raw)})
 
 
 def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: str = "万元") -> Decimal | None:
@@ -79,13 +86,13 @@ def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: 
         return None
     if text in _PLACEHOLDERS:
         raise ValidationError(
-            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": raw.strip()}
+            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": echo(raw)}
         )
     if text.startswith(_MINUS):
         raise ValidationError("金额不能为负数。", code="negative")
     if not (_DECIMAL.fullmatch(text) and text.isascii()):
         raise ValidationError("请填写数字（单位：%(unit)s）：“%(raw)s”不是数字。", code="not_a_number",
-                              params={"raw": raw.strip(), "unit": unit})
+                              params={"raw": echo(raw), "unit": unit})
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
@@ -94,8 +101,16 @@ def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: 
         raise ValidationError("最多保留 %(places)s 位小数。", code="places", params={"places": places})
     if value.adjusted() >= integer_digits:
         raise ValidationError("金额 %(value)s %(unit)s太大了，请检查单位和数字。", code="too_large",
-                              params={"value": value, "unit": unit})
+                              params={"value": echo(str(value)), "unit": unit})
     return value
+
+
+class TextField(forms.CharField):
+    """Free text as typed or pasted: the control characters nobody sees are dropped (values.clean_text)."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class CountField(forms.Field):
@@ -279,15 +294,15 @@ class OverviewForm(SectionForm):
     @classmethod
     def cell_fields(cls, fmt, report):
         fields: list[tuple[str, forms.Field]] = [
-            ("prose.preface", forms.CharField(label=Report._meta.get_field("preface").verbose_name,
-                                              required=False, strip=False, widget=forms.Textarea)),
+            ("prose.preface", TextField(label=Report._meta.get_field("preface").verbose_name,
+                                        required=False, strip=False, widget=forms.Textarea)),
         ]
         for part in fmt.overview_parts:
             fields.append((f"prose.overview_{part.code}",
-                           forms.CharField(label=part.heading, required=False, strip=False, widget=forms.Textarea)))
+                           TextField(label=part.heading, required=False, strip=False, widget=forms.Textarea)))
         fields += [
-            ("signature.name", forms.CharField(label=Report._meta.get_field("signature_name").verbose_name,
-                                               required=False, max_length=100)),
+            ("signature.name", TextField(label=Report._meta.get_field("signature_name").verbose_name,
+                                         required=False, max_length=100)),
             ("signature.date", forms.DateField(label=Report._meta.get_field("signature_date").verbose_name,
                                                required=False,
                                                input_formats=["%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y.%m.%d"],
@@ -445,8 +460,8 @@ class ProblemsForm(SectionForm):
 
     @classmethod
     def cell_fields(cls, fmt, report):
-        return [("prose.problems", forms.CharField(label=fmt.section("problems").heading, required=False,
-                                                   strip=False, widget=forms.Textarea))]
+        return [("prose.problems", TextField(label=fmt.section("problems").heading, required=False,
+                                             strip=False, widget=forms.Textarea))]
 
     @classmethod
     def texts(cls, values, report):
@@ -468,8 +483,8 @@ class OtherMattersForm(SectionForm):
     def cell_fields(cls, fmt, report):
         meta = OtherMattersSection._meta
         return [
-            ("prose.other_matters", forms.CharField(label=fmt.section("other_matters").heading, required=False,
-                                                    strip=False, widget=forms.Textarea)),
+            ("prose.other_matters", TextField(label=fmt.section("other_matters").heading, required=False,
+                                              strip=False, widget=forms.Textarea)),
             ("processing_fee.yuan", AmountField(places=2, unit="元",
                                                 label=meta.get_field("processing_fee_yuan").verbose_name)),
             ("processing_fee.applications", CountField(label=meta.get_field("processing_fee_count").verbose_name)),
@@ -516,7 +531,7 @@ def printed_mismatches(values: ReportValues, printed: dict[str, str]) -> dict[st
         try:
             pasted = parse_count_text(raw)
         except ValidationError:
-            out[key] = f"粘贴到总计的“{raw.strip()}”不是数字；总计由系统按各项相加，不需填写。"
+            out[key] = f"粘贴到总计的“{echo(raw)}”不是数字；总计由系统按各项相加，不需填写。"
             continue
         if pasted is not None and pasted != derived:
             shown = "空" if derived is None else derived
@@ -551,6 +566,7 @@ __all__ = [
     "CountField",
     "SECTION_FORMS",
     "SectionForm",
+    "TextField",
     "dom_id",
     "filled_keys",
     "finding_section",

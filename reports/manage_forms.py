@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from .forms import TextField
 from .models import Membership, Organisation
 from .permissions import subtree_ids, supervised_ids
 
@@ -24,6 +25,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "parent", "deadline_month_day"]
+        field_classes = {"name": TextField, "short_name": TextField}
 
     def __init__(self, *args, manager, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +48,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class UserCreateForm(UserCreationForm):
-    first_name = forms.CharField(label="姓名（显示名）", max_length=150, help_text="如：西村乡党政办 李干事")
+    first_name = TextField(label="姓名（显示名）", max_length=150, help_text="如：西村乡党政办 李干事")
     email = forms.EmailField(label="电子邮箱", required=False, help_text="用于接收审核、退回等通知。")
     organisation = forms.ModelChoiceField(label="机关", queryset=Organisation.objects.none())
     role = forms.ChoiceField(label="角色", choices=Membership.Role.choices)
@@ -62,7 +64,7 @@ class UserCreateForm(UserCreationForm):
 
 
 class UserEditForm(forms.Form):
-    first_name = forms.CharField(label="姓名（显示名）", max_length=150, required=False)
+    first_name = TextField(label="姓名（显示名）", max_length=150, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
     is_active = forms.BooleanField(label="可以登录", required=False, help_text="取消勾选即停用账号，此人将不能登录。")
 

@@ -87,7 +87,10 @@ def set_password(person, *, by, password: str):
 
 @transaction.atomic
 def grant_role(person, organisation: Organisation, role: str, *, by) -> Membership:
-    """Give a person a role in an organisation of the actor's subtree."""
+    """Give a person a role in an organisation of the actor's subtree; never oneself (as revoke_role)."""
+    if person.pk == by.pk:
+        # An office that could make itself a township's approver would approve what it then publishes.
+        raise ValidationError("不能给自己授予角色，请联系上级机关或系统管理员。")
     _check_grant(by, organisation, role)
     if Membership.objects.filter(user=person, organisation=organisation, role=role).exists():
         raise ValidationError({"role": "此人在这个机关已有这个角色。"})

@@ -7,6 +7,7 @@ once. It knows nothing of the database: `reports.models.Report.values()` builds 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
@@ -25,6 +26,18 @@ PROSE_FIELDS = (
     "problems",
     "other_matters",
 )
+
+
+# Word's manual line break (\v) and page break (\f) come along when text is pasted or imported: they are
+# line breaks. Other control characters nobody sees, and U+FFFE/U+FFFF, can't be stored in a .docx or an .xlsx
+# (XML 1.0) and NUL not even in PostgreSQL; lone surrogates (from JSON escapes) can't be encoded at all.
+_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+_UNSTORABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as it can be stored and exported: \\v and \\f as line breaks, other control characters removed."""
+    return _UNSTORABLE.sub("", text.translate(_BREAKS))
 
 
 def sum_or_none(values: Iterable[Count]) -> Count:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from .catalogue import get_format
+from .forms import TextField
 from .models import ReportVersion
 
 COMMENT_MAX = 2000
@@ -27,7 +28,7 @@ BUTTONS = {
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX, strip=True)
+    comment = TextField(widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX, strip=True)
 
     def __init__(self, action: str, *args, correction: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -38,7 +39,7 @@ class TransitionForm(forms.Form):
         if action == "return":
             self.fields["comment"].help_text = "写明需要修改的地方；针对某一部分的意见也可以在该部分下方提出。"
         if correction:
-            self.fields["correction_note"] = forms.CharField(
+            self.fields["correction_note"] = TextField(
                 label="更正说明",
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=COMMENT_MAX,
@@ -49,7 +50,7 @@ class TransitionForm(forms.Form):
 
 class SectionCommentForm(forms.Form):
     section = forms.ChoiceField(label="针对的部分", choices=[(s.code, s.heading) for s in get_format().sections])
-    text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=COMMENT_MAX,
+    text = TextField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=COMMENT_MAX,
                            error_messages={"required": "请填写意见内容。"})
 
 

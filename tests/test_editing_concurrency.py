@@ -53,3 +53,78 @@ def test_two_simultaneous_saves_from_one_revision_cannot_both_win(section, key):
         assert getattr(fresh, section).revision == start + 1
         stored = SECTION_FORMS[section].texts(fresh.values(), fresh)[key]
         assert stored == winners[0]
+
+
+def _client(person):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("section, key", [("applications", "table3.new.natural"), ("overview", "prose.overview_platform")])
+def test_a_save_arriving_while_another_is_written_waits_for_it_and_gets_a_conflict_not_an_overwrite(section, key):
+    from django.urls import reverse
+
+    from reports.signals import section_saved
+
+    from .race_support import Race
+
+    report = make_report(make_org(), 2024)
+    first, second = (make_user(f"clerk{i}", report.organisation, Role.DRAFTER) for i in range(2))
+    start = getattr(report, section).revision
+    texts = SECTION_FORMS[section].texts(report.values(), report)
+    url = reverse("section_save", args=[report.pk, section])
+    race = Race()
+    # The first save stops after its writes, inside its transaction (receivers run there).
+    section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
+    try:
+        outcomes = race.run(
+            lambda: _client(first).post(url, texts | {key: "11", "revision": str(start)}),
+            lambda: _client(second).post(url, texts | {key: "22", "revision": str(start)}),
+        )
+    finally:
+        section_saved.disconnect(dispatch_uid="tests.race.hold")
+    assert race.second_waited, "the second save never waited on the first's lock: no race happened"
+    (kind_1, mine), (kind_2, theirs) = outcomes["first"], outcomes["second"]
+    assert (kind_1, mine.status_code, mine.json()["revision"]) == ("done", 200, start + 1)
+    # The second person is told, and shown what the first saved; nothing of the first's is overwritten.
+    assert (kind_2, theirs.status_code) == ("done", 409)
+    assert theirs.json()["values"][key] == "11" and theirs.json()["revision"] == start + 1
+    fresh = Report.objects.get(pk=report.pk)
+    assert getattr(fresh, section).revision == start + 1
+    assert SECTION_FORMS[section].texts(fresh.values(), fresh)[key] == "11"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_different_sections_at_once_both_keep_their_edit():
+    from django.urls import reverse
+
+    from reports.signals import section_saved
+
+    from .race_support import Race
+
+    report = make_report(make_org(), 2024)
+    first, second = (make_user(f"clerk{i}", report.organisation, Role.DRAFTER) for i in range(2))
+
+    def save(person, section, key, value):
+        texts = SECTION_FORMS[section].texts(report.values(), report)
+        revision = getattr(Report.objects.get(pk=report.pk), section).revision
+        return _client(person).post(reverse("section_save", args=[report.pk, section]),
+                                    texts | {key: value, "revision": str(revision)})
+
+    race = Race()
+    section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
+    try:
+        outcomes = race.run(lambda: save(first, "applications", "table3.new.natural", "11"),
+                            lambda: save(second, "problems", "prose.problems", "第二个人的文字"))
+    finally:
+        section_saved.disconnect(dispatch_uid="tests.race.hold")
+    assert race.second_waited  # on the report row the first is writing
+    assert [o[1].status_code for o in outcomes.values()] == [200, 200]
+    values = Report.objects.get(pk=report.pk).values()
+    assert values.t3("new", "natural") == 11 and values.prose["problems"] == "第二个人的文字"
+    numbers = list(report.versions.order_by("number").values_list("number", "section"))
+    assert numbers == [(1, "applications"), (2, "problems")]

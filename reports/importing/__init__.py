@@ -7,8 +7,11 @@ It raises `ReadError` (a Chinese message) when the file cannot be read as a repo
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 
+from ..values import clean_text
 from .result import Cell, ImportResult, Line, Note, ReadError
 
 # An annual report is a few hundred KB even as a PDF with pictures; a county's zip of them a few MB.
@@ -63,6 +66,23 @@ def sniff(filename: str, data: bytes) -> str:
 
 def read_document(filename: str, data: bytes) -> ImportResult:
     """Read one document of any supported kind. Raises ReadError with a message for the clerk."""
+    try:
+        return _cleaned(_read(filename, data))
+    except ReadError as exc:
+        raise ReadError(clean_text(str(exc))) from None  # messages quote the document
+
+
+def _cleaned(result: ImportResult) -> ImportResult:
+    """The document's text without the control characters (NUL, lone surrogates…) nothing can store or show."""
+    result.values.prose = {k: clean_text(v) for k, v in result.values.prose.items()}
+    result.title, result.org_name = clean_text(result.title), clean_text(result.org_name)
+    result.signature_name = clean_text(result.signature_name)
+    result.notes = [dataclasses.replace(n, message=clean_text(n.message), where=tuple(map(clean_text, n.where)))
+                    for n in result.notes]
+    return result
+
+
+def _read(filename: str, data: bytes) -> ImportResult:
     if not data or not data.strip():
         raise ReadError("文件是空的。")
     if len(data) > max_upload_bytes():

@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from ..carryover import refresh_marks
 from ..models import Membership, Organisation, Report
 from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
 from ..services import create_report, save_values
@@ -117,9 +118,8 @@ def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[
             raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
         save_values(report, _merged(report, values, prose_fields), prose=True)
         mark_imported(report, signature)
-    from ..carryover import refresh_marks
-
-    refresh_marks(report)
+        # In the same transaction: an import is stored with its carried-text marks settled, or not at all.
+        refresh_marks(report)
     return report
 
 

@@ -10,7 +10,11 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (what Chinese Windows saves as 'ANSI')."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError("这个文本文件以 UTF-16 的标记开头，内容却不是 UTF-16 文字，可能已损坏。"
+                            "请另存为 UTF-8 编码的文本文件后重试。") from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

@@ -15,11 +15,13 @@ from io import BytesIO
 from typing import Iterable
 
 from ..catalogue import Label, report_title
-from ..values import ReportValues
+from ..values import ReportValues, clean_text
 from .interpret import interpret
 from .result import Cell, ImportResult, Line, ReadError, cell_name, iter_cells
 
 INSTRUCTIONS_SHEET = "填写说明"
+# Text starting with these is a formula to Excel and WPS (formula injection): what users typed stays text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
 
@@ -49,7 +51,8 @@ def read_xlsx(filename: str, data: bytes) -> ImportResult:
             for cell in row:
                 where = f"{ws.title}!{cell.coordinate}"
                 value = cell.value
-                formula = isinstance(value, str) and value.startswith("=")
+                # A text cell may start with "=" too (ours do, see set_text): only the cell's type says formula.
+                formula = cell.data_type == "f"
                 if formula:
                     if cached is None:
                         cached = openpyxl.load_workbook(BytesIO(data), data_only=True)
@@ -116,9 +119,25 @@ def _count_validation(ws, ranges: list[str]) -> None:
         dv.add(r)
 
 
+def set_text(cell, value) -> None:
+    """Put a value into a cell; text (a name, a paragraph) always as text and only with characters XML holds."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    text = clean_text(value)
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl took a leading = for a formula
+        cell.quotePrefix = True  # and Excel keeps the cell text even when someone edits it
+
+
 def _put(ws, row: int, col: int, value, st, *, span: tuple[int, int] = (1, 1), style: str = "label",
-         border: bool = True):
-    cell = ws.cell(row=row, column=col, value=value)
+         border: bool = True, is_formula: bool = False):
+    cell = ws.cell(row=row, column=col)
+    if is_formula:
+        cell.value = value
+    else:
+        set_text(cell, value)
     cell.alignment = st[style]
     if border:
         for r in range(row, row + span[0]):
@@ -255,7 +274,7 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
                 else:
                     rows = [first + k for k, rr in enumerate(t3.rows) if rr.result]
                     formula = f"=SUM({get_column_letter(column)}{rows[0]}:{get_column_letter(column)}{rows[-1]})"
-                cell = _put(ws, row, column, formula, st)
+                cell = _put(ws, row, column, formula, st, is_formula=True)
                 cell.fill = st["derived"]
             else:
                 cell = _input(ws, row, column, values.table3[r.code][c.code], st)
@@ -279,7 +298,8 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
         start = col
         for c in t4.columns:
             if c.derived:
-                cell = _put(ws, row, col, f"=SUM({get_column_letter(start)}{row}:{get_column_letter(col - 1)}{row})", st)
+                formula = f"=SUM({get_column_letter(start)}{row}:{get_column_letter(col - 1)}{row})"
+                cell = _put(ws, row, col, formula, st, is_formula=True)
                 cell.fill = st["derived"]
             else:
                 cell = _input(ws, row, col, values.table4[g.code][c.code], st)
@@ -308,7 +328,8 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
         "文字部分直接写在黄色的大单元格中，可以换行（Alt+Enter）。",
         "填好后保存为 .xlsx，在系统中打开这份报告，点击“导入文档”上传本文件；导入前会先显示预览和校验结果。",
     ), start=1):
-        ws.cell(row=i, column=1, value=text).alignment = st["prose"]
+        set_text(ws.cell(row=i, column=1), text)
+        ws.cell(row=i, column=1).alignment = st["prose"]
     return _save(wb)
 
 
@@ -352,7 +373,7 @@ def analysts_workbook(reports: Iterable) -> bytes:
         for i, v in enumerate([org.name, org.get_kind_display(), org.parent.name if org.parent else "",
                                report.year, report.get_status_display(), report.get_origin_display(),
                                report.format_version], start=1):
-            ws.cell(row=row, column=i, value=v)
+            set_text(ws.cell(row=row, column=i), v)
         for i, (_key, value, _derived) in enumerate(cells, start=len(fixed) + 1):
             ws.cell(row=row, column=i, value=value)
     if columns is None:

@@ -18,6 +18,7 @@ from ..findings import (
     finding_url,
     findings_for_report,
 )
+from ..forms import TextField
 from ..models import Report
 from ..permissions import can_edit, get_report_for_user, roles_for
 from ..rules import RULE_INFO, gate, help_texts
@@ -25,7 +26,7 @@ from ..rules import RULE_INFO, gate, help_texts
 
 class AcknowledgeForm(forms.Form):
     key = forms.CharField(max_length=500, widget=forms.HiddenInput)
-    explanation = forms.CharField(
+    explanation = TextField(
         label="说明（可选）", required=False, max_length=EXPLANATION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：本年集中清理规范性文件，现行有效件数因此减少。"}),
     )

@@ -42,6 +42,11 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _is_year(text: str) -> bool:
+    """Four ASCII digits: str.isdigit() also admits ２ and ², which int() or the database refuse."""
+    return len(text) == 4 and text.isascii() and text.isdigit()
+
+
 def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
     """The uploaded files' (name, bytes), or a message saying why they can't be taken."""
     files = request.FILES.getlist("file")
@@ -153,7 +158,7 @@ def bulk_import(request):
             context = Context(year=doc.result.year)
             item |= _preview(doc.result, context, request.user)
             item["target"] = _guess_target(doc.result, targets)
-            item["year"] = doc.result.year or (int(default_year) if default_year.isdigit() else "")
+            item["year"] = doc.result.year or (int(default_year) if _is_year(default_year) else "")
         docs.append(item)
     return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs})
 
@@ -206,7 +211,7 @@ def analysts_export(request):
         "-year", "organisation__name")
     year = request.GET.get("year", "")
     if year:
-        if not year.isdigit():
+        if not _is_year(year):
             return HttpResponseBadRequest("年度应为四位数字。".encode())
         reports = reports.filter(year=int(year))
     name = f"政府信息公开工作年度报告数据{year or ''}.xlsx"

@@ -60,7 +60,7 @@ def _parent_from_query(request) -> int | None:
 @login_required
 def organisation_new(request):
     require_supervisor(request.user)
-    form = OrganisationForm(request.POST or None, manager=request.user,
+    form = OrganisationForm(request.POST if request.method == "POST" else None, manager=request.user,
                             initial={"parent": _parent_from_query(request)})
     return _save_organisation(request, form, "新建机关")
 
@@ -68,7 +68,8 @@ def organisation_new(request):
 @login_required
 def organisation_edit(request, organisation_id: int):
     organisation = get_organisation_for_manager(request.user, organisation_id, edit=True)
-    form = OrganisationForm(request.POST or None, instance=organisation, manager=request.user)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, instance=organisation,
+                            manager=request.user)
     return _save_organisation(request, form, f"修改机关：{organisation.name}")
 
 
@@ -89,7 +90,8 @@ def _save_organisation(request, form, title: str):
 def user_new(request):
     require_supervisor(request.user)
     initial = {"organisation": request.GET.get("organisation", "")}
-    form = UserCreateForm(request.POST or None, manager=request.user, initial=initial)
+    form = UserCreateForm(request.POST if request.method == "POST" else None, manager=request.user,
+                          initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = create_user(by=request.user, username=data["username"], password=data["password1"],

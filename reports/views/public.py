@@ -157,6 +157,8 @@ def public_csv(request, org_id: int, year: int):
 
 def public_alias(request, org_key: str, year: int | None = None):
     """/gongkai/西村乡人民政府/2023/ (full or short name) → the stable /gongkai/<id>/2023/."""
+    if "\x00" in org_key:  # PostgreSQL refuses NUL in a query; no name holds one
+        raise Http404("没有找到这个机关。")
     matches = list(Organisation.objects.filter(Q(name=org_key) | Q(short_name=org_key))[:2])
     if len(matches) != 1:
         raise Http404("没有找到这个机关。")

@@ -46,7 +46,7 @@ def transition(request, report_id: int, action: str):
     if not can(request.user, action, report, roles):
         return _wrong_state(request, report, action)
     correction = action == "publish" and was_published(report)
-    form = TransitionForm(action, request.POST or None, correction=correction)
+    form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction)
     findings = submission_blockers(report) if action == "submit" else []
     status = 200
     if request.method == "POST":
