@@ -49,7 +49,8 @@ def hostile(db):
     county = make_org("=HYPERLINK(\"http://evil.example\")县", Kind.COUNTY_GOV, short_name="@县")
     town = make_org(ORG, parent=county, short_name="-西村乡")
     values = complete_values()
-    values.prose.update(INJECTIONS)
+    # Each text starts with the injection; the demo's own text follows, so the report passes the rules.
+    values.prose.update({name: f"{text}\n{values.prose[name]}" for name, text in INJECTIONS.items()})
     report = make_report(town, 2023, values, signature_name="+落款")
     return {"county": county, "town": town, "report": report}
 
@@ -79,9 +80,10 @@ def test_the_report_workbook_keeps_typed_formulas_as_text(hostile):
 
 
 def test_the_report_workbook_imports_back_with_the_same_text(hostile):
-    result = read_document("r.xlsx", report_workbook(hostile["report"]))
-    for name, text in INJECTIONS.items():
-        assert result.values.prose[name].strip() == text.strip(), name
+    report = hostile["report"]
+    result = read_document("r.xlsx", report_workbook(report))
+    for name in INJECTIONS:
+        assert result.values.prose[name].strip() == report.values().prose[name].strip(), name
 
 
 def test_the_analysts_and_county_workbooks_keep_organisation_names_as_text(hostile):
