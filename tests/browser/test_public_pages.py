@@ -16,7 +16,7 @@ PHONE = {"width": 390, "height": 844}
 def phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE,
                                   device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()
 
