@@ -84,7 +84,7 @@ class Command(BaseCommand):
                                users, "ziran", until=Report.Status.PUBLISHED)
 
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。登录账号（密码均为 %s）：" % DEMO_PASSWORD))
-        self.stdout.write("  西村乡2023年度报告为草稿（表四有4格未填、正文有笔误，可看检查结果）；"
+        self.stdout.write("  西村乡2023年度报告为草稿（表四有4格未填，文字与2022年度相似，可看检查结果）；"
                           "郇封镇2023年度已审核通过；县自然资源局2023年度和西村乡2022年度已公开发布（/gongkai/）。")
         for username, full_name, org, role in rows:
             self.stdout.write(f"  {username:<18} {role:<12} {org:<10} {full_name}")
