@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .catalogue import Format, get_format
-from .values import ReportValues
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")

@@ -3,7 +3,9 @@
 from django.core.management import CommandError
 from django.db.models import Q
 
-from reports.models import Organisation
+from reports.models import Organisation, Report
+from reports.permissions import EDITABLE_STATES
+from reports.services import create_report
 
 
 def find_organisation(name: str) -> Organisation:
@@ -14,3 +16,19 @@ def find_organisation(name: str) -> Organisation:
     if not matches:
         raise CommandError(f"没有名为“{name}”的机关。请先在系统管理中添加该机关，或检查名称。")
     raise CommandError(f"有多个机关叫“{name}”：{'、'.join(m.name for m in matches)}。请使用机关全称。")
+
+
+def report_to_overwrite(organisation: Organisation, year: int, *, format_version: str, replace: bool,
+                        source: str = "文件") -> Report:
+    """Inside a transaction: the locked report to load into, created (marked imported) if there is none.
+
+    An existing report is overwritten only with --replace, and only while it is editable.
+    """
+    report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
+    if report is None:
+        return create_report(organisation, year, format_version=format_version, origin=Report.Origin.IMPORTED)
+    if not replace:
+        raise CommandError(f"{report.title}已存在。如要用{source}中的数据覆盖，请加 --replace。")
+    if report.status not in EDITABLE_STATES:
+        raise CommandError(f"{report.title}的状态是“{report.get_status_display()}”，已锁定，不能覆盖。")
+    return report

@@ -9,9 +9,9 @@ from reports.importing.apply import mark_imported
 from reports.importing.result import prose_name
 from reports.models import Report
 from reports.rules import Context, check
-from reports.services import create_report, save_values
+from reports.services import save_values
 
-from ._common import find_organisation
+from ._common import find_organisation, report_to_overwrite
 
 
 class Command(BaseCommand):
@@ -83,14 +83,8 @@ class Command(BaseCommand):
     def _save(self, organisation, year, result, replace: bool) -> None:
         values = result.values
         with transaction.atomic():
-            report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
-            if report is None:
-                report = create_report(organisation, year, format_version=values.format_version,
-                                       origin=Report.Origin.IMPORTED)
-            elif not replace:
-                raise CommandError(f"{report.title}已存在。如要用文档中的数据覆盖，请加 --replace。")
-            elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
-                raise CommandError(f"{report.title}的状态是“{report.get_status_display()}”，已锁定，不能覆盖。")
+            report = report_to_overwrite(organisation, year, format_version=values.format_version, replace=replace,
+                                         source="文档")
             current = report.values().prose
             for name, text in current.items():
                 if name not in result.prose_found:

@@ -4,11 +4,10 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from reports.exchange import read_report_json
-from reports.models import Report
-from reports.services import create_report, save_values
+from reports.services import save_values
 from reports.values import ValuesError
 
-from ._common import find_organisation
+from ._common import find_organisation, report_to_overwrite
 
 
 class Command(BaseCommand):
@@ -38,14 +37,7 @@ class Command(BaseCommand):
             raise CommandError("请用 --year 指定报告年度（文件中没有有效的 year）。")
 
         with transaction.atomic():
-            report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
-            if report is None:
-                report = create_report(organisation, year, format_version=values.format_version,
-                                       origin=Report.Origin.IMPORTED)
-            elif not replace:
-                raise CommandError(f"{report.title}已存在。如要用文件中的数据覆盖，请加 --replace。")
-            elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
-                raise CommandError(f"{report.title}的状态是“{report.get_status_display()}”，已锁定，不能覆盖。")
+            report = report_to_overwrite(organisation, year, format_version=values.format_version, replace=replace)
             save_values(report, values, prose="prose" in data)
         blanks = len(values.blank_cells())
         self.stdout.write(self.style.SUCCESS(
