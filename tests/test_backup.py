@@ -61,3 +61,22 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     path.write_text("not json", encoding="utf-8")
     with pytest.raises(CommandError, match="不是 backup_data 导出的文件"):
         call_command("restore_data", str(path))
+
+
+def test_times_keep_their_microseconds(tmp_path):
+    """Django's JSON encoder cuts times to milliseconds; a backup must not."""
+    import datetime
+
+    from reports.models import Organisation, Report
+    from reports.services import create_report
+
+    org = Organisation.objects.create(name="计时乡人民政府", kind=Organisation.Kind.TOWNSHIP_GOV)
+    report = create_report(org, 2024)
+    exact = datetime.datetime(2024, 1, 20, 8, 30, 15, 123456, tzinfo=datetime.timezone.utc)
+    Report.objects.filter(pk=report.pk).update(created_at=exact, updated_at=exact)
+    path = tmp_path / "backup.json"
+    call_command("backup_data", "--output", str(path), stderr=StringIO())
+    wipe()
+    call_command("restore_data", str(path), stdout=StringIO())
+    restored = Report.objects.get(pk=report.pk)
+    assert (restored.created_at, restored.updated_at) == (exact, exact)

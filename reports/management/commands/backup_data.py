@@ -1,11 +1,24 @@
+import datetime
 import gzip
 import json
 import sys
 
 from django.core import serializers
 from django.core.management import BaseCommand
+from django.core.serializers.json import DjangoJSONEncoder
 
 from reports.backup import BACKUP_FORMAT, backup_models
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to milliseconds, as JavaScript
+    does): a backup must restore every value exactly."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class Command(BaseCommand):
@@ -18,9 +31,9 @@ class Command(BaseCommand):
         records = []
         for model in backup_models():
             queryset = model._default_manager.order_by("pk")
-            records.extend(json.loads(serializers.serialize("json", queryset.iterator())))
+            records.extend(serializers.serialize("python", queryset.iterator()))
         document = {"format": BACKUP_FORMAT, "models": [m._meta.label for m in backup_models()], "records": records}
-        text = json.dumps(document, ensure_ascii=False, indent=None, separators=(",", ":"))
+        text = json.dumps(document, cls=ExactEncoder, ensure_ascii=False, indent=None, separators=(",", ":"))
         if not output:
             sys.stdout.write(text + "\n")
             return
