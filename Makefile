@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/gkportal
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup system-deps clean
+.PHONY: run test fuzz bench setup system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gkportal needs Python 3.11 or newer")'
@@ -31,6 +31,10 @@ run: setup
 test: setup
 	@bash scripts/test.sh
 
+# The property-based tests with fresh random examples, FUZZ times as many (make test draws fixed ones).
+FUZZ ?= 10
+fuzz: setup
+	@GKPORTAL_FUZZ=$(FUZZ) bash scripts/test.sh $$(grep -l '@given\|examples(' tests/test_*.py)
 
 # Every benchmark of bench/ plus the load test; figures in bench/results/ and docs/benchmarks.md.
 bench: setup

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.test import Client
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from reports.exchange import report_to_json
@@ -36,13 +35,6 @@ from reports.models import (
 )
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>\"'><svg onload=alert(1)>"
-
-
-def examples(n: int) -> settings:
-    """Modest example counts: the machine has two cores and the suite runs twice (SQLite, PostgreSQL)."""
-    return settings(max_examples=n, deadline=None, derandomize=False, print_blob=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
 # What clerks, scripts and attackers put into a field besides sensible values.
@@ -113,6 +105,26 @@ def post(client: Client, url: str, data: dict, urlencoded: bool = False):
 
 
 # ---------------------------------------------------------------- what is stored
+
+
+def post_files(client: Client, url: str, files: list[tuple[str, bytes]], fields: dict[str, str] | None = None):
+    """POST files as multipart/form-data with their names on the wire exactly as given.
+
+    Django's test client would send os.path.basename of a name, and SimpleUploadedFile refuses names such as
+    "/" or ".."; a hostile client sends whatever it likes, quotes and line breaks included, so the body is
+    written here by hand.
+    """
+    boundary = "----gkportal-hostile-boundary"
+    parts = []
+    for key, value in (fields or {}).items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode()
+                     + value.encode("utf-8", "surrogatepass") + b"\r\n")
+    for name, data in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode("utf-8", "surrogatepass")
+                     + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return client.post(url, body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def snapshot() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -20,6 +20,7 @@ from reports.values import ReportValues, sum_or_none
 
 from .conftest import Kind, Role, complete_values, demo_values, make_org, make_report, make_user
 from .county_support import fast_passwords  # noqa: F401
+from .properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def expected_sum(parts: list[ReportValues], key: str):
 
 
 @given(st.lists(report_values(), max_size=6))
-@settings(max_examples=60, deadline=None)
+@examples(60)
 def test_consolidated_cells_are_the_sums_of_the_cells_including_every_total(parts):
     sums = consolidate(parts)
     for key in cell_keys(FMT):
@@ -70,8 +71,7 @@ def test_consolidated_cells_are_the_sums_of_the_cells_including_every_total(part
 @given(st.lists(st.tuples(report_values(), st.sampled_from(list(Status) + [None])), min_size=1, max_size=5))
 # No shrinking: with the database each step costs a transaction, and a failure took minutes to shrink;
 # the test above shrinks the same sums cheaply.
-@settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@examples(15, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 def test_county_tables_equal_the_sums_of_the_approved_and_published_reports_only(county, reports):
     with transaction.atomic():
         for i, (values, status) in enumerate(reports):

@@ -19,7 +19,6 @@ from reports.models import Report
 from .conftest import make_report
 from .hostile_support import (
     assert_valid_storage,
-    examples,
     form_data,
     hostile_text,
     logged_in,
@@ -28,6 +27,7 @@ from .hostile_support import (
     rolled_back,
     snapshot,
 )
+from .properties import examples
 
 pytestmark = pytest.mark.django_db
 SECTIONS = list(SECTION_FORMS)

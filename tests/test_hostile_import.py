@@ -15,14 +15,13 @@ import zipfile
 
 import pytest
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from reports.docx_export import render_docx
 from reports.exchange import report_to_json
-from reports.importing.apply import SALT
+from reports.importing.apply import SALT, import_targets
 from reports.importing.xlsx import report_workbook
 from reports.models import Report
 from reports.rendering import render_html
@@ -30,21 +29,23 @@ from reports.rendering import render_html
 from .conftest import Kind, Role, make_org, make_report, make_user
 from .hostile_support import (
     assert_valid_storage,
-    examples,
     form_data,
     hostile_text,
     logged_in,
     others,
     rolled_back,
+    post_files,
     snapshot,
 )
+from .properties import examples
 
 pytestmark = pytest.mark.django_db
 
 PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0", b"\xef\xbb\xbf", b"\xff\xfe",
             b"\xfe\xff", b"<html><table><tr><td>", b"<?xml version='1.0'?>", b"{", b"[", b'{"format": "2021", ',
             "一、总体情况\n二、主动公开政府信息情况\n".encode(), "表三\t自然人\t商业企业\n".encode("gb18030")]
-NAMES = ["r.txt", "r.json", "r.docx", "r.xlsx", "r.pdf", "r.html", "r.zip", "r", ".docx", "a/../../b.json"]
+NAMES = ["r.txt", "r.json", "r.docx", "r.xlsx", "r.pdf", "r.html", "r.zip", "r", ".docx", "a/../../b.json",
+         "/", ".", "..", "a/", "C:\\", 'r".json', "r\r\n.json"]
 
 
 def filename() -> st.SearchStrategy[str]:
@@ -116,7 +117,7 @@ def json_document(draw, report: Report) -> bytes:
 
 
 def _upload(client, url: str, name: str, data: bytes, **extra):
-    return client.post(url, {"file": SimpleUploadedFile(name, data), **extra})
+    return post_files(client, url, [(name, data)], extra)
 
 
 def _token(page: str, name: str = "token") -> str | None:
@@ -135,6 +136,18 @@ def test_a_damaged_or_random_upload_is_previewed_or_refused_and_stores_nothing(d
         assert response.status_code in (200, 400), response.status_code
         event(f"HTTP {response.status_code}")
         assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ["/", ".", "..", "a/", "../"])
+def test_an_upload_whose_name_is_no_file_name_is_refused_with_a_message(name, report, drafter):
+    """Django drops a file part whose name sanitises to nothing: the clerk is asked for a file, nothing stored."""
+    client = logged_in(drafter)
+    before = snapshot()
+    response = _upload(client, reverse("report_import", args=[report.pk]), name,
+                       json.dumps(report_to_json(report)).encode())
+    assert response.status_code == 400
+    assert "请选择要导入的文件" in response.content.decode()
+    assert snapshot() == before
 
 
 @examples(25)
@@ -212,9 +225,8 @@ def test_a_bulk_upload_of_random_files_and_zips_is_previewed_and_stores_nothing(
     client = logged_in(county_officer)
     with rolled_back():
         before = snapshot()
-        body = {"file": [SimpleUploadedFile(name, content) for name, content in files],
-                "year": data.draw(st.one_of(hostile_text(), st.integers(-10**9, 10**9).map(str)))}
-        response = client.post(reverse("bulk_import"), body)
+        year = data.draw(st.one_of(hostile_text(), st.integers(-10**9, 10**9).map(str)))
+        response = post_files(client, reverse("bulk_import"), files, {"year": year})
         assert response.status_code in (200, 400), response.status_code
         event(f"HTTP {response.status_code}")
         assert snapshot() == before
@@ -252,9 +264,26 @@ def test_a_bulk_confirmation_with_hostile_fields_imports_only_into_the_subtree(
         if not changed:
             assert after == before
             return
-        assert {Report.objects.get(pk=pk).organisation_id for pk in changed} <= {township.pk, sibling.pk}
+        assert {Report.objects.get(pk=pk).organisation_id for pk in changed} <= {o.pk for o in import_targets(user)}
         assert foreign.pk not in changed
         assert_valid_storage()
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("org-0", "１", "请选择这份报告所属的机关"), ("org-0", "٣", "请选择这份报告所属的机关"),
+    ("org-0", "-1", "请选择这份报告所属的机关"), ("year-0", "２０２２", "报告年度应为四位数字"),
+    ("year-0", "22", "报告年度应为四位数字")])
+def test_a_bulk_confirmation_reads_only_the_ascii_choices_the_form_offers(
+        field, value, message, county_officer, township, bulk_preview):
+    """int() reads "１" as 1: a hand-made post must not pick an organisation or a year nobody chose."""
+    client = logged_in(county_officer)
+    before = snapshot()
+    body = {"selected": "0", "token-0": bulk_preview, "org-0": str(township.pk), "year-0": "2022",
+            "name-0": "西村乡", field: value}
+    response = client.post(reverse("bulk_import_confirm"), body)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert snapshot() == before
 
 
 @examples(12)

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from reports.models import Membership, Report, SectionComment
 from reports.workflow import publish
 
-from .hostile_support import concrete_url, examples, hostile_text, logged_in, routes, snapshot, wrong_key
+from .hostile_support import concrete_url, hostile_text, logged_in, routes, snapshot, wrong_key
+from .properties import examples
 from .workflow_support import complete_report, set_status
 
 pytestmark = pytest.mark.django_db

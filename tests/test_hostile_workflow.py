@@ -18,7 +18,6 @@ from reports.workflow import TARGET, publish, return_report, submit
 from .conftest import Kind, Role, make_org, make_user
 from .hostile_support import (
     assert_valid_storage,
-    examples,
     form_data,
     hostile_text,
     logged_in,
@@ -27,6 +26,7 @@ from .hostile_support import (
     rolled_back,
     snapshot,
 )
+from .properties import examples
 from .workflow_support import complete_report, set_status
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.exchange import report_to_json
@@ -16,6 +16,7 @@ from reports.values import PROSE_FIELDS
 
 from .conftest import complete_values, make_report
 from .import_builders import official_docx, printed_pdf
+from .properties import examples
 
 pytestmark = pytest.mark.django_db
 TABLES = ("table2", "table3", "table4")
@@ -194,8 +195,7 @@ def test_a_report_inside_a_pages_layout_table_is_still_found(client, report, dra
     assert result.values.prose["problems"] == report.values().prose["problems"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@examples(40)
 @given(prefix=st.sampled_from([b"PK\x03\x04", b"%PDF-1.4\n", b"<html><table><tr><td>", b"\xd0\xcf\x11\xe0", b"{"]),
        body=st.binary(max_size=400))
 def test_no_file_makes_a_reader_fail_with_anything_but_a_clear_message(prefix, body):
@@ -207,8 +207,7 @@ def test_no_file_makes_a_reader_fail_with_anything_but_a_clear_message(prefix, b
         assert result.values is not None
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@examples(15)
 @given(cut=st.integers(min_value=1, max_value=400), flip=st.integers(min_value=0, max_value=255))
 def test_damaged_word_and_excel_files_are_refused_clearly(report, cut, flip):
     for data in (official_docx_cached(), report_workbook(report)):

@@ -1,7 +1,7 @@
 """The text reader: the seed report as copied out of Word, label variants, blanks, and bad cells."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.importing import ReadError, read_document
@@ -9,6 +9,7 @@ from reports.importing.labels import labels_for, normalise
 from reports.values import ReportValues
 
 from .conftest import EXAMPLES, SEEDS, example_json, needs_shared
+from .properties import examples
 
 SEED = SEEDS / "000_3cc3c4a50339be4b.txt"
 TABLES = ("table2", "table3", "table4")
@@ -163,7 +164,7 @@ def test_every_catalogue_label_matches_itself_and_its_halfwidth_form():
     assert normalise("（三） 不予公开") == normalise("(三)不予公开")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(60)
 @given(st.lists(st.lists(st.sampled_from(["", "0", "1", "/", "两", "（三）不予公开", "三、收到和处理政府信息公开申请情况",
                                           "规章", "行政复议", "(七) 总计", "四、结转下年度继续办理", "-1", "9" * 12]),
                          max_size=12), max_size=40))

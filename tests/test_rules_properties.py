@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reports import narrative
@@ -20,12 +20,14 @@ from reports.models import Organisation
 from reports.rules import Context, check
 from reports.values import ReportValues
 
+from .properties import examples
+
 FMT = get_format()
 T3 = FMT.table3
 T4 = FMT.table4
 Kind = Organisation.Kind
 ENTERED_T3 = [f"table3.{r.code}.{c.code}" for r in T3.entered_rows for c in T3.entered_columns]
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = examples(60)
 
 
 @st.composite

@@ -173,16 +173,19 @@ def bulk_import_confirm(request):
     for index in request.POST.getlist("selected"):
         token = request.POST.get(f"token-{index}", "")
         name = request.POST.get(f"name-{index}", "")
+        org_id = request.POST.get(f"org-{index}", "")
+        year = request.POST.get(f"year-{index}", "").strip()
+        # The form posts ASCII digits; int() would also read "１" or "٣" as a choice nobody made.
+        org = targets.get(int(org_id)) if org_id.isascii() and org_id.isdigit() else None
         try:
-            org = targets.get(int(request.POST.get(f"org-{index}", "") or 0))
-            year = int(request.POST.get(f"year-{index}", "") or 0)
             if org is None:
                 raise ImportTargetError("请选择这份报告所属的机关。")
+            if not _is_year(year):
+                raise ImportTargetError("报告年度应为四位数字，如 2023。")
             values, prose, signature = values_from_payload(unsign(token, request.user))
-            report = create_from_import(org, year, values, by=request.user, prose_fields=prose, signature=signature)
+            report = create_from_import(org, int(year), values, by=request.user, prose_fields=prose,
+                                        signature=signature)
             outcomes.append({"name": name, "report": report})
-        except ValueError:
-            outcomes.append({"name": name, "error": "报告年度应为四位数字，如 2023。"})
         except (ImportTargetError, PermissionDenied) as exc:
             outcomes.append({"name": name, "error": str(exc)})
     if not outcomes:
