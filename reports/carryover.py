@@ -15,7 +15,7 @@ from django.dispatch import receiver
 
 from .models import CarriedText, Membership, Organisation, Report
 from .permissions import can_edit, roles_for
-from .rules import Context, Finding
+from .rules import Finding
 from .services import create_report, save_values
 from .signals import section_saved
 from .values import PROSE_FIELDS, ReportValues
@@ -31,19 +31,6 @@ def digest(text: str) -> str:
 
 def previous_report(organisation: Organisation, year: int) -> Report | None:
     return Report.objects.filter(organisation=organisation, year=year - 1).first()
-
-
-def previous_context(report: Report) -> Context:
-    """The rules' context for a report: its organisation and last year's values (for cross-year checks)."""
-    prev = previous_report(report.organisation, report.year)
-    return Context(
-        org_kind=report.organisation.kind,
-        org_name=report.organisation.name,
-        year=report.year,
-        previous=prev.values() if prev else None,
-        previous_approved_here=bool(prev and prev.origin == Report.Origin.ENTERED
-                                    and prev.status in (Report.Status.APPROVED, Report.Status.PUBLISHED)),
-    )
 
 
 def carried_values(previous: ReportValues) -> ReportValues:

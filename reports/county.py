@@ -93,7 +93,7 @@ def bulk_contexts(reports: Iterable[Report]) -> dict[int, Context]:
     out = {}
     for r in reports:
         prev = previous.get((r.organisation_id, r.year - 1))
-        out[r.pk] = context_for(r, prev, previous_values[prev.pk] if prev else None)
+        out[r.pk] = context_for(r.organisation, r.year, prev, previous_values[prev.pk] if prev else None)
     return out
 
 

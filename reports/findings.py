@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Acknowledgement, Report
+from .models import Acknowledgement, Organisation, Report
 from .permissions import can_edit
 from .rules import Context, Finding, check, gate
 from .values import ReportValues
@@ -18,12 +18,18 @@ EXPLANATION_MAX_CHARS = 2000
 
 def report_context(report: Report) -> Context:
     """The organisation, and last year's report of the same organisation (year − 1) if there is one."""
-    previous = Report.objects.filter(organisation_id=report.organisation_id, year=report.year - 1).first()
-    return context_for(report, previous, previous.values() if previous is not None else None)
+    return organisation_context(report.organisation, report.year)
 
 
-def context_for(report: Report, previous: Report | None, previous_values: ReportValues | None) -> Context:
-    """The rules' Context of `report`, given last year's report and its values (loaded one by one or in bulk).
+def organisation_context(organisation: Organisation, year: int) -> Context:
+    """The rules' Context for `organisation`'s report of `year`, whether or not that report exists yet."""
+    previous = Report.objects.filter(organisation=organisation, year=year - 1).first()
+    return context_for(organisation, year, previous, previous.values() if previous is not None else None)
+
+
+def context_for(organisation: Organisation, year: int, previous: Report | None,
+                previous_values: ReportValues | None) -> Context:
+    """The rules' Context, given last year's report and its values (loaded one by one or in bulk).
 
     Cross-year rules are errors only when last year's report was drafted and approved in gkportal;
     numbers imported or typed in from an old document only warn.
@@ -34,9 +40,9 @@ def context_for(report: Report, previous: Report | None, previous_values: Report
         and previous.origin == Report.Origin.ENTERED
     )
     return Context(
-        org_kind=report.organisation.kind,
-        org_name=report.organisation.name,
-        year=report.year,
+        org_kind=organisation.kind,
+        org_name=organisation.name,
+        year=year,
         previous=previous_values,
         previous_approved_here=approved_here,
         other_handling_warn_share=settings.GKPORTAL_OTHER_HANDLING_WARN_SHARE,
@@ -105,5 +111,6 @@ __all__ = [
     "cell_anchor",
     "finding_url",
     "findings_for_report",
+    "organisation_context",
     "report_context",
 ]

@@ -8,9 +8,9 @@ from reports.carryover import (
     carryover_findings,
     confirm_part,
     pending_parts,
-    previous_context,
     start_from_previous,
 )
+from reports.findings import report_context
 from reports.models import Report
 from reports.services import save_values
 from reports.signals import section_saved
@@ -96,15 +96,15 @@ def test_only_drafters_start_a_report_and_only_from_an_existing_one(last_year, t
     assert not Report.objects.filter(year=2024).exists()
 
 
-def test_previous_context_carries_last_years_values_for_the_cross_year_checks(last_year, township, drafter):
+def test_the_context_carries_last_years_values_for_the_cross_year_checks(last_year, township, drafter):
     report = start_from_previous(township, 2024, by=drafter)
-    context = previous_context(report)
+    context = report_context(report)
     assert context.previous.table2["normative_in_force"] == \
         last_year.values().table2["normative_in_force"]
     assert context.year == 2024 and context.org_kind == township.kind
     assert context.previous_approved_here is False  # last year's is a draft
     Report.objects.filter(pk=last_year.pk).update(status=Report.Status.PUBLISHED)
-    assert previous_context(report).previous_approved_here is True
+    assert report_context(report).previous_approved_here is True
 
 
 def test_an_imported_previous_year_does_not_count_as_approved_here(township, drafter):
@@ -112,7 +112,7 @@ def test_an_imported_previous_year_does_not_count_as_approved_here(township, dra
 
     make_report(township, 2022, demo_values(), origin=Report.Origin.IMPORTED, status=Report.Status.PUBLISHED)
     report = start_from_previous(township, 2023, by=drafter)
-    assert previous_context(report).previous_approved_here is False
+    assert report_context(report).previous_approved_here is False
     assert report.values().t3("carried_over", "total") == 2
 
 

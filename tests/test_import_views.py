@@ -264,3 +264,58 @@ def test_the_preview_warns_when_the_document_is_another_organisations_or_years(c
                   _report_json("郇封镇人民政府", 2022, 1)).content.decode()
     assert "文档标题中的机关是“郇封镇人民政府”" in page
     assert "文档是 2022 年度的报告" in page
+
+
+# ------------------------------------------------------------------------------------ the checks in a preview
+
+
+def _last_year_approved_here(org) -> Report:
+    """西村乡's 2022 report, approved in gkportal: 结转下年度 (自然人) = 2, so 2023's 上年结转 must be 2."""
+    from .conftest import demo_values
+
+    return make_report(org, 2022, demo_values(), status=Report.Status.APPROVED, origin=Report.Origin.ENTERED)
+
+
+def test_the_preview_checks_against_last_years_report(client, report, drafter, township):
+    _last_year_approved_here(township)
+    client.force_login(drafter)
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  _report_json("西村乡人民政府", 2023, 4)).content.decode()
+    assert "T3-CARRY" in page and "上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in page
+
+
+def test_the_preview_uses_the_configured_other_handling_threshold(client, report, drafter, settings):
+    from .conftest import complete_values
+
+    values = complete_values()
+    values.table3["other_3"]["natural"] = 1
+    values.table3["carry_forward"]["natural"] = 1
+    document = json.dumps({"org": "西村乡人民政府", "year": 2023, **values.to_json_dict()}, ensure_ascii=False)
+    client.force_login(drafter)
+    url = f"/reports/{report.pk}/import/"
+    assert "T3-OTHER-HIGH" in upload(client, url, "r.json", document.encode()).content.decode()
+    settings.GKPORTAL_OTHER_HANDLING_WARN_SHARE = 0.4
+    assert "T3-OTHER-HIGH" not in upload(client, url, "r.json", document.encode()).content.decode()
+
+
+def test_the_bulk_preview_checks_each_document_against_its_organisations_last_year(client, county_officer,
+                                                                                   township):
+    _last_year_approved_here(township)
+    client.force_login(county_officer)
+    page = upload(client, "/import/", "西村乡2023.json", _report_json("西村乡人民政府", 2023, 4)).content.decode()
+    assert re.search(rf'<option value="{township.pk}" selected>', page)
+    assert "T3-CARRY" in page and "上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in page
+
+
+def test_the_import_command_checks_against_last_year_before_this_years_report_exists(township, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _last_year_approved_here(township)
+    path = tmp_path / "r.json"
+    path.write_bytes(_report_json("西村乡人民政府", 2023, 4))
+    out = StringIO()
+    call_command("import_report", str(path), "--org", "西村乡", "--year", "2023", "--dry-run", stdout=out)
+    assert "[T3-CARRY] 二、上年结转（自然人）为 0，但上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in out.getvalue()
+    assert not Report.objects.filter(year=2023).exists()

@@ -12,8 +12,9 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..carryover import CarryoverError, confirm_part, previous_context, start_from_previous
+from ..carryover import CarryoverError, confirm_part, start_from_previous
 from ..exchange import report_to_json
+from ..findings import organisation_context, report_context
 from ..importing import ACCEPT, ReadError, max_upload_bytes, read_document, too_large_message
 from ..importing.apply import (
     ImportTargetError,
@@ -29,6 +30,7 @@ from ..importing.bundle import read_uploads
 from ..importing.labels import normalise
 from ..importing.result import ImportResult, prose_name
 from ..importing.xlsx import analysts_workbook, report_workbook
+from ..models import Organisation
 from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
 from ..rendering import table2_blocks, table3_lines, table4_cells
 from ..rules import Context, check
@@ -100,7 +102,7 @@ def report_import(request, report_id: int):
             error = f"{files[0][0]}：{exc}"
     if error:
         return render(request, "reports/import_upload.html", ctx | {"error": error}, status=400)
-    doc = _preview(result, previous_context(report), request.user)
+    doc = _preview(result, report_context(report), request.user)
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
     org = report.organisation
@@ -126,16 +128,17 @@ def report_import_confirm(request, report_id: int):
 # ------------------------------------------------------------------------------------ bulk
 
 
-def _guess_target(result: ImportResult | None, targets) -> int | None:
+def _guess_target(result: ImportResult | None, targets) -> Organisation | None:
+    """The organisation the document names, among those the user may import for."""
     if result is None or not result.org_name:
         return None
     wanted = normalise(result.org_name)
     for org in targets:
         if wanted in (normalise(org.name), normalise(org.short_name or "")):
-            return org.pk
+            return org
     for org in targets:
         if normalise(org.name).startswith(wanted) or wanted.startswith(normalise(org.short_name or org.name)):
-            return org.pk
+            return org
     return None
 
 
@@ -155,10 +158,13 @@ def bulk_import(request):
     for i, doc in enumerate(read_uploads(files)):
         item = {"index": i, "name": doc.name, "error": doc.error}
         if doc.result is not None:
-            context = Context(year=doc.result.year)
+            target = _guess_target(doc.result, targets)
+            year = doc.result.year or (int(default_year) if _is_year(default_year) else None)
+            # With the organisation and year known, the cross-year checks run against last year's report.
+            context = organisation_context(target, year) if target and year else Context(year=year)
             item |= _preview(doc.result, context, request.user)
-            item["target"] = _guess_target(doc.result, targets)
-            item["year"] = doc.result.year or (int(default_year) if _is_year(default_year) else "")
+            item["target"] = target.pk if target else None
+            item["year"] = year or ""
         docs.append(item)
     return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs})
 

@@ -3,12 +3,11 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
-from reports.carryover import previous_context
 from reports.importing import ReadError, max_upload_bytes, read_document, too_large_message
 from reports.importing.apply import mark_imported
 from reports.importing.result import prose_name
-from reports.models import Report
-from reports.rules import Context, check
+from reports.findings import organisation_context
+from reports.rules import check
 from reports.services import save_values
 
 from ._common import find_organisation, report_to_overwrite
@@ -38,10 +37,7 @@ class Command(BaseCommand):
         except ReadError as exc:
             raise CommandError(f"{path}：{exc}") from None
         self._print(result, verbose_cells)
-        existing = Report.objects.filter(organisation=organisation, year=year).first()
-        context = previous_context(existing) if existing else Context(
-            org_kind=organisation.kind, org_name=organisation.name, year=year)
-        findings = check(result.values, context) if result.ok else []
+        findings = check(result.values, organisation_context(organisation, year)) if result.ok else []
         self.stdout.write(f"校验结果：{len(findings)} 项" if findings else "校验结果：通过")
         for f in findings:
             self.stdout.write(f"  [{f.rule}] {f.message}")
