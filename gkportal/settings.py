@@ -184,6 +184,11 @@ X_FRAME_OPTIONS = "DENY"
 GKPORTAL_BASE_URL = env_str("GKPORTAL_BASE_URL") or ""
 # T3-OTHER-HIGH: warn when （六）其他处理 exceeds this share of （七）总计.
 GKPORTAL_OTHER_HANDLING_WARN_SHARE = env_float("GKPORTAL_OTHER_HANDLING_WARN_SHARE", 0.2)
+# The largest document (or zip of documents) an import accepts.
+_import_max_mb = env_int("GKPORTAL_IMPORT_MAX_MB", 20)
+if not 1 <= _import_max_mb <= 1024:
+    raise ImproperlyConfigured(f"GKPORTAL_IMPORT_MAX_MB={_import_max_mb} should be between 1 and 1024 (megabytes).")
+GKPORTAL_IMPORT_MAX_BYTES = _import_max_mb * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -51,3 +51,12 @@ def test_sqlite_is_the_default_database():
     result = manage("shell", "-c", "from django.db import connection; print(connection.vendor)",
                     env={"DJANGO_DEBUG": "1"})
     assert result.stdout.strip().splitlines()[-1] == "sqlite", result.stderr
+
+
+def test_the_import_size_limit_comes_from_the_environment_in_megabytes():
+    read = "from reports.importing import max_upload_bytes; print(max_upload_bytes())"
+    result = manage("shell", "-c", read, env={"DJANGO_DEBUG": "1", "GKPORTAL_IMPORT_MAX_MB": "5"})
+    assert result.stdout.strip().splitlines()[-1] == str(5 * 1024 * 1024), result.stderr
+    result = manage("check", env={"DJANGO_DEBUG": "1", "GKPORTAL_IMPORT_MAX_MB": "0"})
+    assert result.returncode != 0
+    assert "GKPORTAL_IMPORT_MAX_MB=0 should be between 1 and 1024" in result.stderr

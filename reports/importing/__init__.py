@@ -14,13 +14,12 @@ from django.conf import settings
 from ..values import clean_text
 from .result import Cell, ImportResult, Line, Note, ReadError
 
-# An annual report is a few hundred KB even as a PDF with pictures; a county's zip of them a few MB.
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "GKPORTAL_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    """GKPORTAL_IMPORT_MAX_MB: an annual report is a few hundred KB even as a PDF with pictures."""
+    return settings.GKPORTAL_IMPORT_MAX_BYTES
 
 
 def too_large_message(size: int) -> str:
