@@ -59,3 +59,18 @@ def test_demo_shows_every_state_through_the_real_transitions():
     published = Report.objects.get(organisation__short_name="县自然资源局")
     assert list(published.events.values_list("action", flat=True)) == ["submit", "approve", "publish"]
     assert Publication.objects.filter(report=published).count() == 1
+
+
+def test_the_countys_own_report_prefilled_by_the_office_is_drafted_by_the_county_drafter():
+    from django.contrib.auth import get_user_model
+
+    from reports.county import prefill_consolidated_report
+    from reports.permissions import can_edit
+
+    call_command("load_demo", stdout=StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    county = Organisation.objects.get(name="修武县人民政府")
+    report = prefill_consolidated_report(county, 2023, by=users["county"])
+    assert report.values().t3("new", "total") > 0
+    assert can_edit(users["county_drafter"], report)
+    assert not can_edit(users["county_approver"], report)

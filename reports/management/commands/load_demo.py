@@ -32,6 +32,9 @@ USERS = [
     # (username, full name, organisation, role, is_superuser)
     ("admin", "系统管理员", None, None, True),
     ("county", "县政务公开办 王科长", "修武县人民政府", Role.SUPERVISOR, False),
+    # The county government's own (consolidated) report is drafted and approved like any other.
+    ("county_drafter", "县政府办公室 周干事", "修武县人民政府", Role.DRAFTER, False),
+    ("county_approver", "县政府办公室 吴副主任（分管领导）", "修武县人民政府", Role.APPROVER, False),
     ("xicun_drafter", "西村乡党政办 李干事", "西村乡人民政府", Role.DRAFTER, False),
     ("xicun_approver", "西村乡 张副乡长（分管领导）", "西村乡人民政府", Role.APPROVER, False),
     ("huanfeng_drafter", "郇封镇党政办 赵干事", "郇封镇人民政府", Role.DRAFTER, False),
