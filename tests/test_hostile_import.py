@@ -271,7 +271,8 @@ def test_a_bulk_confirmation_with_hostile_fields_imports_only_into_the_subtree(
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("org-0", "１", "请选择这份报告所属的机关"), ("org-0", "٣", "请选择这份报告所属的机关"),
-    ("org-0", "-1", "请选择这份报告所属的机关"), ("year-0", "２０２２", "报告年度应为四位数字"),
+    ("org-0", "-1", "请选择这份报告所属的机关"), ("org-0", "9" * 5000, "请选择这份报告所属的机关"),
+    ("year-0", "２０２２", "报告年度应为四位数字"),
     ("year-0", "22", "报告年度应为四位数字")])
 def test_a_bulk_confirmation_reads_only_the_ascii_choices_the_form_offers(
         field, value, message, county_officer, township, bulk_preview):

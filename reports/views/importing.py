@@ -182,7 +182,7 @@ def bulk_import_confirm(request):
         org_id = request.POST.get(f"org-{index}", "")
         year = request.POST.get(f"year-{index}", "").strip()
         # The form posts ASCII digits; int() would also read "１" or "٣" as a choice nobody made.
-        org = targets.get(int(org_id)) if org_id.isascii() and org_id.isdigit() else None
+        org = targets.get(int(org_id)) if org_id.isascii() and org_id.isdigit() and len(org_id) < 19 else None
         try:
             if org is None:
                 raise ImportTargetError("请选择这份报告所属的机关。")
