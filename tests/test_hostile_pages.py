@@ -50,6 +50,10 @@ def candidates(report, township, sibling, county, drafter, approver, county_offi
     }
 
 
+# Where database integers end: SQLite raises OverflowError past 2⁶³ − 1, PostgreSQL's smallint ends at 32767.
+BOUNDARIES = [2**15 - 1, 2**15, 2**31, 2**63 - 1, 2**63, 2**64, 10**18]
+
+
 @st.composite
 def url(draw, candidates: dict[str, list]) -> str:
     everything = [r for r, _name in routes()]
@@ -59,7 +63,7 @@ def url(draw, candidates: dict[str, list]) -> str:
     for name, choices in candidates.items():
         real = st.sampled_from(choices)
         if isinstance(choices[0], int):
-            values[name] = draw(st.one_of(real, real, st.integers(0, 10**30)))
+            values[name] = draw(st.one_of(real, real, st.integers(0, 10**30), st.sampled_from(BOUNDARIES)))
         else:
             values[name] = draw(st.one_of(real, real, hostile_text().filter(bool).map(lambda s: quote(s, safe=""))))
     return concrete_url(route, values)
@@ -85,7 +89,10 @@ def test_every_page_answers_hostile_ids_and_query_strings_without_a_500_or_a_cha
 @pytest.mark.parametrize("path", ["/gongkai/%00/", "/gongkai/%00/2023/", "/gongkai/a%00b/", "/reports/1/edit/%00/",
                                   "/county/1/2023/tables/cell/?key=%00", "/export/reports.xlsx?year=%C2%B2",
                                   "/export/reports.xlsx?year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93",
-                                  f"/reports/{10**30}/"])
+                                  f"/reports/{10**30}/", f"/reports/{2**63}/", f"/gongkai/{2**63}/2022/",
+                                  f"/gongkai/{2**63}/", f"/gongkai/1/{2**63}/", "/gongkai/1/99999/",
+                                  f"/county/{2**63}/2023/", f"/county/1/{2**15}/tables/",
+                                  f"/gongkai/1/2023/v{2**63}.pdf", f"/manage/users/{2**63}/"])
 def test_nul_bytes_and_odd_digits_in_a_url_are_a_4xx(path, client, county_officer):
     client.force_login(county_officer)
     assert 400 <= client.get(path).status_code < 500
