@@ -22,6 +22,7 @@ from .hostile_support import (
     form_data,
     hostile_text,
     logged_in,
+    path_to,
     post,
     rolled_back,
     snapshot,
@@ -91,7 +92,7 @@ def test_editing_an_organisation_with_hostile_fields_keeps_it_valid_or_unchanged
         body = data.draw(form_data(list(base), base))
         if data.draw(st.booleans()):
             body["parent"] = _ids(data.draw, township.pk, sibling.pk, foreign["county"].pk)
-        response = post(client, reverse("manage_org_edit", args=[target]), body, data.draw(st.booleans()))
+        response = post(client, path_to("manage_org_edit", target), body, data.draw(st.booleans()))
         if _accepted_or_unchanged(response, before):
             assert target == township.pk
             moved = Organisation.objects.get(pk=township.pk)
@@ -137,7 +138,7 @@ def test_changing_a_person_with_hostile_fields_keeps_them_valid_or_unchanged(
         body = data.draw(form_data(list(base), base))
         if page == "manage_user_grant" and data.draw(st.booleans()):
             body["organisation"] = _ids(data.draw, township.pk, foreign["town"].pk)
-        response = post(client, reverse(page, args=[person]), body, data.draw(st.booleans()))
+        response = post(client, path_to(page, person), body, data.draw(st.booleans()))
         if _accepted_or_unchanged(response, before):
             assert person == drafter.pk
             assert not Membership.objects.filter(user_id=drafter.pk, organisation=foreign["town"]).exists()
@@ -153,7 +154,7 @@ def test_revoking_a_role_by_hostile_ids_changes_only_a_managed_role(data, county
     client = logged_in(county_officer)
     with rolled_back():
         before = snapshot()
-        response = client.post(reverse("manage_user_revoke", args=[person, membership]), data.draw(form_data([])))
+        response = client.post(path_to("manage_user_revoke", person, membership), data.draw(form_data([])))
         assert response.status_code < 500
         event(f"HTTP {response.status_code}")
         if Membership.objects.filter(pk=second.pk).exists():
@@ -177,7 +178,7 @@ def test_the_consolidated_report_prefill_never_fails_and_stays_in_the_subtree(
     with rolled_back():
         before = snapshot()
         body = data.draw(form_data([]))
-        response = post(client, reverse("county_prefill", args=[org, year]), body, data.draw(st.booleans()))
+        response = post(client, path_to("county_prefill", org, year), body, data.draw(st.booleans()))
         assert response.status_code < 500
         event(f"HTTP {response.status_code}")
         after = snapshot()

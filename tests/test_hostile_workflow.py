@@ -22,6 +22,7 @@ from .hostile_support import (
     hostile_text,
     logged_in,
     others,
+    path_to,
     post,
     rolled_back,
     snapshot,
@@ -158,7 +159,7 @@ def test_resolving_a_comment_of_another_report_or_a_missing_one_changes_nothing(
     client = logged_in(people[actor])
     with rolled_back():
         before = snapshot()
-        response = client.post(reverse("report_comment_resolve", args=[report_id, comment_id]),
+        response = client.post(path_to("report_comment_resolve", report_id, comment_id),
                                data.draw(form_data([])))
         assert response.status_code < 500
         event(f"HTTP {response.status_code}")
