@@ -104,9 +104,6 @@ def post(client: Client, url: str, data: dict, urlencoded: bool = False):
     return client.post(url, data)
 
 
-# ---------------------------------------------------------------- what is stored
-
-
 def post_files(client: Client, url: str, files: list[tuple[str, bytes]], fields: dict[str, str] | None = None):
     """POST files as multipart/form-data with their names on the wire exactly as given.
 
@@ -125,6 +122,9 @@ def post_files(client: Client, url: str, files: list[tuple[str, bytes]], fields:
                      + data + b"\r\n")
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
     return client.post(url, body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+# ---------------------------------------------------------------- what is stored
 
 
 def snapshot() -> dict[str, Any]:
