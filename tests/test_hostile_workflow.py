@@ -164,7 +164,9 @@ def test_resolving_a_comment_of_another_report_or_a_missing_one_changes_nothing(
         assert response.status_code < 500
         event(f"HTTP {response.status_code}")
         if response.status_code == 302:
-            assert (actor, report_id, comment_id) == ("drafter", ready.pk, mine.pk)
+            # A comment of earlier examples may carry the drawn id: any comment of the drafter's own report.
+            assert (actor, report_id) == ("drafter", ready.pk)
+            assert ready.section_comments.filter(pk=comment_id).exists()
         else:
             assert snapshot() == before
 
