@@ -11,6 +11,7 @@ import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..values import ReportValues
 from .cells import CellError, looks_numeric, read_amount, read_count
@@ -254,17 +255,14 @@ class Interpreter(ProseMixin):
             self._set_t2(fields[position], source, line.where)
 
     def _set_t2(self, key: str, cell: Cell | None, where: str) -> None:
-        fee = key == self.fmt.table2.fee_field
-        try:
-            value, how = read_amount(cell) if fee else read_count(cell)
-        except CellError as exc:
-            self._cell_error(key, cell, exc)
-            return
-        if fee:
-            self.result.values.fees_10k_yuan = value
+        if key == self.fmt.table2.fee_field:
+            ok, value = self._entered(key, cell, where, read_amount)
+            if ok:
+                self.result.values.fees_10k_yuan = value
         else:
-            self.result.values.table2[key] = value
-        self._source(key, cell, where, how)
+            ok, value = self._entered(key, cell, where)
+            if ok:
+                self.result.values.table2[key] = value
 
     # ---- 表三
 
@@ -434,13 +432,9 @@ class Interpreter(ProseMixin):
             if code == "total" or col.derived:
                 self._printed(key, cell, entry.line.where)
                 continue
-            try:
-                value, how = read_count(cell)
-            except CellError as exc:
-                self._cell_error(key, cell, exc)
-                continue
-            self.result.values.table3[code][col.code] = value
-            self._source(key, cell, entry.line.where, how)
+            ok, value = self._entered(key, cell, entry.line.where)
+            if ok:
+                self.result.values.table3[code][col.code] = value
 
     # ---- 表四
 
@@ -484,13 +478,9 @@ class Interpreter(ProseMixin):
                 if col.derived:
                     self._printed(key, cell, line.where)
                     continue
-                try:
-                    value, how = read_count(cell)
-                except CellError as exc:
-                    self._cell_error(key, cell, exc)
-                    continue
-                self.result.values.table4[group.code][col.code] = value
-                self._source(key, cell, line.where, how)
+                ok, value = self._entered(key, cell, line.where)
+                if ok:
+                    self.result.values.table4[group.code][col.code] = value
 
     def _align(self, table: str, values: list[Cell | None], n: int) -> list[Cell | None] | None:
         """A PDF row with fewer numbers than columns: each number under the column it is printed in."""
@@ -525,6 +515,16 @@ class Interpreter(ProseMixin):
         return [statistics.mean(c) for c in clusters[-n:]]  # the number columns are the table's rightmost
 
     # ------------------------------------------------------------------ cells
+
+    def _entered(self, key: str, cell: Cell | None, where: str, reader=read_count) -> tuple[bool, Any]:
+        """(True, value) for an entered cell read, noting where it came from; (False, None) after noting why not."""
+        try:
+            value, how = reader(cell)
+        except CellError as exc:
+            self._cell_error(key, cell, exc)
+            return False, None
+        self._source(key, cell, where, how)
+        return True, value
 
     def _source(self, key: str, cell: Cell | None, where: str, how: str) -> None:
         self.result.sources[key] = cell.where if cell is not None else f"{where}（没有这一格）"
