@@ -379,33 +379,49 @@ class ProactiveForm(SectionForm):
         return out
 
 
-class ApplicationsForm(SectionForm):
-    """三、收到和处理政府信息公开申请情况: 表三's 24 entered rows × 6 entered columns."""
+class GridSectionForm(SectionForm):
+    """A table entered as a grid: its entered rows (or groups) × its entered columns, keyed table.row.column."""
 
-    code = "applications"
+    table = ""  # the attribute of ReportValues and of the format: "table3" or "table4"
+
+    @classmethod
+    def grid_rows(cls, fmt) -> list:
+        raise NotImplementedError
 
     @classmethod
     def cell_fields(cls, fmt, report):
-        t3 = fmt.table3
+        t = getattr(fmt, cls.table)
         return [
-            (f"table3.{r.code}.{c.code}", CountField(label=t3.cell_name(r.code, c.code)))
-            for r in t3.entered_rows
-            for c in t3.entered_columns
+            (f"{cls.table}.{r.code}.{c.code}", CountField(label=t.cell_name(r.code, c.code)))
+            for r in cls.grid_rows(fmt)
+            for c in t.entered_columns
         ]
 
     @classmethod
     def texts(cls, values, report):
-        t3 = values.format.table3
+        fmt, data = values.format, getattr(values, cls.table)
         return {
-            f"table3.{r.code}.{c.code}": count_text(values.table3[r.code][c.code])
-            for r in t3.entered_rows
-            for c in t3.entered_columns
+            f"{cls.table}.{r.code}.{c.code}": count_text(data[r.code][c.code])
+            for r in cls.grid_rows(fmt)
+            for c in getattr(fmt, cls.table).entered_columns
         }
 
     def apply(self, values, cells):
+        data = getattr(values, self.table)
         for key, value in cells.items():
             _, row, col = key.split(".")
-            values.table3[row][col] = value
+            data[row][col] = value
+
+
+class ApplicationsForm(GridSectionForm):
+    """三、收到和处理政府信息公开申请情况: 表三's 24 entered rows × 6 entered columns."""
+
+    code = "applications"
+    table = "table3"
+
+    @classmethod
+    def grid_rows(cls, fmt):
+        return fmt.table3.entered_rows
 
     def model_updates(self, cells):
         return {}
@@ -420,33 +436,15 @@ class ApplicationsForm(SectionForm):
         super().save_related(cells, now)
 
 
-class ReviewLitigationForm(SectionForm):
+class ReviewLitigationForm(GridSectionForm):
     """四、政府信息公开行政复议、行政诉讼情况: 表四's 12 entered cells."""
 
     code = "review_litigation"
+    table = "table4"
 
     @classmethod
-    def cell_fields(cls, fmt, report):
-        t4 = fmt.table4
-        return [
-            (f"table4.{g.code}.{c.code}", CountField(label=t4.cell_name(g.code, c.code)))
-            for g in t4.groups
-            for c in t4.entered_columns
-        ]
-
-    @classmethod
-    def texts(cls, values, report):
-        t4 = values.format.table4
-        return {
-            f"table4.{g.code}.{c.code}": count_text(values.table4[g.code][c.code])
-            for g in t4.groups
-            for c in t4.entered_columns
-        }
-
-    def apply(self, values, cells):
-        for key, value in cells.items():
-            _, group, col = key.split(".")
-            values.table4[group][col] = value
+    def grid_rows(cls, fmt):
+        return fmt.table4.groups
 
     def model_updates(self, cells):
         t4 = self.report.format.table4
