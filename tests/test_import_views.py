@@ -319,3 +319,47 @@ def test_the_import_command_checks_against_last_year_before_this_years_report_ex
     call_command("import_report", str(path), "--org", "西村乡", "--year", "2023", "--dry-run", stdout=out)
     assert "[T3-CARRY] 二、上年结转（自然人）为 0，但上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in out.getvalue()
     assert not Report.objects.filter(year=2023).exists()
+
+
+def _with_fee(report, yuan: str, count: int) -> None:
+    from decimal import Decimal
+
+    from reports.services import save_values
+
+    values = report.values()
+    values.processing_fee_yuan, values.processing_fee_count = Decimal(yuan), count
+    save_values(report, values, prose=True)
+
+
+def test_an_import_keeps_the_processing_fee_a_document_does_not_state(client, report, drafter):
+    """Word, PDF, HTML and text documents carry no 信息处理费 fields: the clerk's entry stays."""
+    from reports.importing.xlsx import report_workbook
+
+    _with_fee(report, "12.50", 3)
+    workbook = report_workbook(report)
+    _with_fee(report, "30.00", 2)  # entered after the workbook was made
+    client.force_login(drafter)
+    page = upload(client, f"/reports/{report.pk}/import/", "r.xlsx", workbook).content.decode()
+    client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page)})
+    values = Report.objects.get(pk=report.pk).values()
+    assert (str(values.processing_fee_yuan), values.processing_fee_count) == ("30.00", 2)
+    document = json.loads(json.dumps({"org": "西村乡人民政府", "year": 2023, **report.values().to_json_dict()}))
+    document["processing_fee"] = {"yuan": None, "applications": None}
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  json.dumps(document, ensure_ascii=False).encode()).content.decode()
+    client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page)})
+    kept = Report.objects.get(pk=report.pk).values()
+    assert (kept.processing_fee_yuan, kept.processing_fee_count) == (values.processing_fee_yuan,
+                                                                     values.processing_fee_count)
+
+
+def test_an_import_of_a_json_file_with_a_processing_fee_takes_it(client, report, drafter):
+    _with_fee(report, "12.50", 3)
+    document = {"org": "西村乡人民政府", "year": 2023, **report.values().to_json_dict()}
+    document["processing_fee"] = {"yuan": "8.00", "applications": 1}
+    client.force_login(drafter)
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  json.dumps(document, ensure_ascii=False).encode()).content.decode()
+    client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page)})
+    values = Report.objects.get(pk=report.pk).values()
+    assert (str(values.processing_fee_yuan), values.processing_fee_count) == ("8.00", 1)

@@ -34,6 +34,8 @@ def to_payload(result: ImportResult) -> dict[str, Any]:
         "format": v.format_version,
         "table2": v.table2,
         "fee": None if v.fees_10k_yuan is None else str(v.fees_10k_yuan),
+        "processing_fee": [None if v.processing_fee_yuan is None else str(v.processing_fee_yuan),
+                           v.processing_fee_count],
         "table3": v.table3,
         "table4": v.table4,
         "printed": v.printed_totals,
@@ -69,6 +71,9 @@ def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], t
         for key in fmt.table2.count_fields:
             values.table2[key] = parse_count(doc["table2"][key], key)
         values.fees_10k_yuan = parse_amount(doc["fee"], "fee")
+        yuan, count = doc["processing_fee"]
+        values.processing_fee_yuan = parse_amount(yuan, "processing_fee", places=2)
+        values.processing_fee_count = parse_count(count, "processing_fee")
         for row in fmt.table3.entered_rows:
             for col in fmt.table3.entered_columns:
                 values.table3[row.code][col.code] = parse_count(doc["table3"][row.code][col.code], row.code)
@@ -86,11 +91,15 @@ def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], t
 
 
 def _merged(report: Report, values: ReportValues, prose_fields: list[str]) -> ReportValues:
-    """The document's numbers; its prose where it had prose, the report's own text elsewhere."""
-    current = report.values().prose
+    """The document's numbers; its prose where it had prose, the report's own text elsewhere; the report's
+    信息处理费 unless the document gave one (only a JSON file states it)."""
+    current = report.values()
     for name in PROSE_FIELDS:
         if name not in prose_fields:
-            values.prose[name] = current.get(name, "")
+            values.prose[name] = current.prose.get(name, "")
+    if values.processing_fee_yuan is None and values.processing_fee_count is None:
+        values.processing_fee_yuan = current.processing_fee_yuan
+        values.processing_fee_count = current.processing_fee_count
     return values
 
 
