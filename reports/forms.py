@@ -411,6 +411,18 @@ class GridSectionForm(SectionForm):
         for key, value in cells.items():
             _, row, col = key.split(".")
             data[row][col] = value
+        # Saving the grid is the clerk's word on its numbers: an imported document's printed 总计 of this
+        # table (T3-SUM, T3-ROW, T4-*) no longer stands against them.
+        values.printed_totals = self.other_tables_printed(values.printed_totals)
+
+    def other_tables_printed(self, printed: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in printed.items() if not k.startswith(f"{self.table}.")}
+
+    def save_related(self, cells, now):
+        stored = self.report.printed_totals or {}
+        if (kept := self.other_tables_printed(stored)) != stored:
+            Report.objects.filter(pk=self.report.pk).update(printed_totals=kept)
+        super().save_related(cells, now)
 
 
 class ApplicationsForm(GridSectionForm):

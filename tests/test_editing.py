@@ -456,3 +456,32 @@ def test_a_report_missing_sections_gets_them_when_opened(client, report, drafter
     assert client.get(edit_url(report, "problems")).status_code == 200
     fresh = Report.objects.get(pk=report.pk)
     assert fresh.problems.text == "" and fresh.applications.rows.count() == 24
+
+
+def test_an_imported_documents_printed_totals_give_way_when_the_clerk_saves_that_table(client, report, drafter):
+    """T3-SUM/T3-ROW/T4-* compare a document's printed 总计 with the sums: they must not outlive the clerk's word."""
+    from reports.findings import findings_for_report
+
+    Report.objects.filter(pk=report.pk).update(
+        printed_totals={"table3.total.natural": 3, "table4.litigation_direct.total": 1})
+    report.refresh_from_db()
+    rules = {f.rule for f in findings_for_report(report)}
+    assert {"T3-SUM", "T4-LIT-D"} <= rules
+    client.force_login(drafter)
+    assert post_section(client, report, "applications", "save").status_code == 200
+    fresh = Report.objects.get(pk=report.pk)
+    assert fresh.printed_totals == {"table4.litigation_direct.total": 1}  # 表四's stands until 表四 is saved
+    rules = {f.rule for f in findings_for_report(fresh)}
+    assert "T3-SUM" not in rules and "T4-LIT-D" in rules
+
+
+def test_a_printed_total_that_the_corrected_cells_add_up_to_is_no_longer_reported(report):
+    from reports.findings import findings_for_report
+
+    total = report.values().t3("total", "natural")
+    Report.objects.filter(pk=report.pk).update(printed_totals={"table3.total.natural": total + 1})
+    report.refresh_from_db()
+    assert "T3-SUM" in {f.rule for f in findings_for_report(report)}
+    Report.objects.filter(pk=report.pk).update(printed_totals={"table3.total.natural": total})
+    report.refresh_from_db()
+    assert "T3-SUM" not in {f.rule for f in findings_for_report(report)}

@@ -288,7 +288,8 @@ def test_t4_printed_totals_are_the_sum_of_the_four_results(group, rule, name):
     values.printed_totals = {f"table4.{group}.total": 1}
     [finding] = only(values, rule)
     assert finding.severity == "error" and finding.section == "review_litigation"
-    assert finding.message == f"原文档印出的{name}为 1，但结果维持、结果纠正、其他结果、尚未审结之和为 0：请核对。"
+    assert finding.message == (f"原文档印出的{name}为 1，但结果维持、结果纠正、其他结果、尚未审结之和为 0：请核对，"
+                               "改正表中的数字，或核对无误后在表四中保存一次，此项即消除。")
 
 
 def test_t4_narr_compares_stated_cases_and_outcomes_with_table4():

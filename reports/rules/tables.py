@@ -120,13 +120,19 @@ def t3_balance(values: ReportValues, context: Context) -> list[Finding]:
     return out
 
 
+# The printed 总计 belongs to the imported document; saving the table in gkportal settles it (reports.forms).
+SETTLE = "改正表中的数字，或核对无误后在{table}中保存一次，此项即消除。"
+
+
 def _printed(values: ReportValues, table: str) -> list[tuple[str, str, str, Any, Any]]:
     """(key, group/row, column, printed, computed) for each printed 总计 that differs from the sum."""
     out = []
     for key, printed in values.printed_totals.items():
         parts = key.split(".")
         if len(parts) == 3 and parts[0] == table:
-            out.append((key, parts[1], parts[2], printed, values.derived(key)))
+            computed = values.derived(key)
+            if printed != computed:  # a corrected cell can make the sum agree with the document again
+                out.append((key, parts[1], parts[2], printed, computed))
     return out
 
 
@@ -141,7 +147,7 @@ def t3_sum(values: ReportValues, context: Context) -> list[Finding]:
         out.append(Finding(
             "T3-SUM", "error",
             f"原文档印出的（七）总计（{t3.column(col).label}）为 {show(printed)}，但（一）至（六）各项办理结果之和为 "
-            f"{show(computed)}：请核对原文档的各项办理结果和总计。",
+            f"{show(computed)}：请核对原文档的各项办理结果和总计，" + SETTLE.format(table="表三"),
             (key, *(f"table3.{r.code}.{col}" for r in t3.result_rows)), printed, computed, "applications",
         ))
     return out
@@ -158,7 +164,7 @@ def t3_row(values: ReportValues, context: Context) -> list[Finding]:
         out.append(Finding(
             "T3-ROW", "error",
             f"原文档印出的「{t3.row(row).full_label}」总计为 {show(printed)}，但自然人和五类法人或其他组织之和为 "
-            f"{show(computed)}：请核对这一行。",
+            f"{show(computed)}：请核对这一行，" + SETTLE.format(table="表三"),
             (key, *(f"table3.{row}.{c.code}" for c in t3.entered_columns)), printed, computed, "applications",
         ))
     return out
@@ -255,7 +261,8 @@ def t4_totals(values: ReportValues, context: Context) -> list[Finding]:
         name = t4.cell_name(group, col)
         out.append(Finding(
             T4_RULES[group], "error",
-            f"原文档印出的{name}为 {show(printed)}，但结果维持、结果纠正、其他结果、尚未审结之和为 {show(computed)}：请核对。",
+            f"原文档印出的{name}为 {show(printed)}，但结果维持、结果纠正、其他结果、尚未审结之和为 {show(computed)}："
+            "请核对，" + SETTLE.format(table="表四"),
             (key, *(f"table4.{group}.{c.code}" for c in t4.entered_columns)), printed, computed, "review_litigation",
         ))
     return out
