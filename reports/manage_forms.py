@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from django import forms
@@ -35,16 +34,10 @@ class OrganisationForm(forms.ModelForm):
         self.fields["parent"].error_messages["invalid_choice"] = "请从您管理的机关中选择上级机关。"
 
     def clean_deadline_month_day(self) -> str:
+        """"1-31" as "01-31"; whether the date exists is the model field's validator's to say."""
         raw = self.cleaned_data["deadline_month_day"].strip()
         match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", raw)
-        try:
-            # 2023 is not a leap year: a 02-29 deadline would not exist in most years.
-            date = datetime.date(2023, int(match[1]), int(match[2])) if match else None
-        except ValueError:
-            date = None
-        if date is None:
-            raise forms.ValidationError("请按“月-日”填写，如 01-31。")
-        return f"{date.month:02d}-{date.day:02d}"
+        return f"{int(match[1]):02d}-{int(match[2]):02d}" if match else raw
 
 
 class UserCreateForm(UserCreationForm):

@@ -10,6 +10,7 @@ column types and database CHECK constraints, fit a model formset, and make the c
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,6 +32,15 @@ def count_field(verbose_name: str) -> models.PositiveIntegerField:
         blank=True,
         validators=[MaxValueValidator(MAX_COUNT)],
     )
+
+
+def validate_month_day(value: str) -> None:
+    """A deadline as "MM-DD" that exists in every year (so not 02-29): Organisation.deadline() relies on it."""
+    try:
+        month, day = (int(p) for p in value.split("-")) if re.fullmatch(r"\d\d-\d\d", value) else (0, 0)
+        datetime.date(2023, month, day)  # 2023 is not a leap year
+    except ValueError:
+        raise ValidationError("请按“月-日”填写，如 01-31。", code="month_day") from None
 
 
 class Organisation(models.Model):
@@ -66,6 +76,7 @@ class Organisation(models.Model):
         "年报截止日期（月-日）",
         max_length=5,
         default="01-31",
+        validators=[validate_month_day],
         help_text="次年的截止日期，如 01-31；县级汇总报告一般为 02-20。",
     )
 

@@ -56,6 +56,19 @@ def test_an_impossible_deadline_is_refused_at_the_field(office, township, deadli
     assert not Organisation.objects.filter(name="修武县教育局").exists()
 
 
+@pytest.mark.parametrize("deadline", ["02-30", "1-31", "02-29", "ab-cd"])
+def test_the_model_refuses_a_deadline_that_deadline_cannot_read(township, deadline):
+    """The admin and every other ModelForm validate through the field, not only the county's form."""
+    from django.core.exceptions import ValidationError
+
+    township.deadline_month_day = deadline
+    with pytest.raises(ValidationError, match="请按“月-日”填写"):
+        township.full_clean()
+    township.deadline_month_day = "02-20"
+    township.full_clean()
+    assert township.deadline(2023).isoformat() == "2024-02-20"
+
+
 def test_it_cannot_place_an_organisation_outside_its_subtree(office, other_county):
     response = office.post("/manage/organisations/new/", {
         "name": "获嘉县教育局", "kind": Kind.COUNTY_DEPT, "parent": other_county.pk, "deadline_month_day": "01-31"})
