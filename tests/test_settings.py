@@ -60,3 +60,8 @@ def test_the_import_size_limit_comes_from_the_environment_in_megabytes():
     result = manage("check", env={"DJANGO_DEBUG": "1", "GKPORTAL_IMPORT_MAX_MB": "0"})
     assert result.returncode != 0
     assert "GKPORTAL_IMPORT_MAX_MB=0 should be between 1 and 1024" in result.stderr
+
+
+def test_the_migrations_match_the_models():
+    result = manage("makemigrations", "--check", "--dry-run", env={"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
