@@ -493,6 +493,11 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.message
 
+    @classmethod
+    def unread_count(cls, user) -> int:
+        """What the navigation badge and the inbox both show: every unread notification, not a page of them."""
+        return cls.objects.filter(recipient=user, read_at__isnull=True).count()
+
 
 class AccessEvent(models.Model):
     """An audit row for the county office's management of organisations, people and roles."""

@@ -286,6 +286,15 @@ def test_the_inbox_lists_what_waits_and_the_notifications(client, ready, drafter
     assert "现在没有等您处理的报告" not in page(client, "/inbox/")
 
 
+def test_the_inbox_and_the_badge_count_every_unread_notification_alike(client, ready, approver):
+    Notification.objects.bulk_create(
+        [Notification(recipient=approver, report=ready, message=f"第{i}条") for i in range(60)])
+    client.force_login(approver)
+    html = page(client, "/inbox/")
+    assert ">60 条未读</span>" in html  # the inbox shows the newest 50; its count is of all
+    assert 'aria-label="60 条未读通知">60<' in html
+
+
 def test_the_inbox_needs_a_login(client):
     response = client.get("/inbox/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -72,6 +72,6 @@ def nav_counts(context) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"unread": 0, "manages": False}
     return {
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread": Notification.unread_count(user),
         "manages": bool(supervised_ids(user)),
     }

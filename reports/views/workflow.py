@@ -132,7 +132,7 @@ def versions(request, report_id: int):
 def inbox(request):
     notifications = list(Notification.objects.filter(recipient=request.user).select_related("report")[:50])
     context = {"waiting": waiting_for(request.user), "notifications": notifications,
-               "unread": sum(1 for n in notifications if n.read_at is None)}
+               "unread": Notification.unread_count(request.user)}
     return render(request, "reports/inbox.html", context)
 
 
