@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..catalogue import Format, get_format
+from ..rules.text import KNOWN_SLIPS
 
-# Known slips seen in real reports (rules.md N-TYPO, format-2021.md §12): wrong → right.
-TYPOS: tuple[tuple[str, str], ...] = (
-    ("本年度止", "本年废止"),
-    ("行政法复议", "行政复议"),
-    ("截转", "结转"),
-)
+# The known slips of rules.md N-TYPO that are plain words (本年度止, 行政法复议, 截转): wrong → right, so that
+# a table label printed with one still matches.
+TYPOS: tuple[tuple[str, str], ...] = tuple(
+    (code, right) for code, pattern, right, _why in KNOWN_SLIPS if pattern.pattern == code)
 
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 _ENUM_COMMA = re.compile(r"(?<![0-9])([0-9]{1,2})[、,，．]")

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from ..catalogue import Format, report_title
-from .labels import TYPOS, normalise
+from .labels import normalise
 from .result import ImportResult, prose_name
 
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -45,11 +45,7 @@ class ProseMixin:
             if text:
                 r.values.prose[key] = text
                 r.prose_found.append(key)
-        for key in r.prose_found:
-            for wrong, right in TYPOS:
-                if wrong in r.values.prose[key]:
-                    r.note("typo", f"{prose_name(self.fmt, key)}中有疑似错字“{wrong}”（应为“{right}”），导入后请在文字中改正",
-                           *self.prose_where.get(key, [])[:1], severity="warning")
+        # Slips in the prose are the rules' N-TYPO, which the preview shows with the other findings.
         if r.prose_found:
             r.note("prose", f"读到文字部分：{'、'.join(prose_name(self.fmt, k) for k in r.prose_found)}。")
 
