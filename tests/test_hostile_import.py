@@ -23,7 +23,7 @@ from reports.docx_export import render_docx
 from reports.exchange import report_to_json
 from reports.importing.apply import SALT, import_targets
 from reports.importing.xlsx import report_workbook
-from reports.models import Report
+from reports.models import CarriedText, Report
 from reports.rendering import render_html
 
 from .conftest import Kind, Role, make_org, make_report, make_user
@@ -294,6 +294,8 @@ def test_next_year_and_confirming_carried_text_change_only_the_users_own_reports
     user = data.draw(st.sampled_from([drafter, outsider]))
     target = data.draw(st.sampled_from([report.pk, other_report.pk, 10**12]))
     page = data.draw(st.sampled_from(["report_next_year", "report_confirm_carried"]))
+    for marked in (report, other_report):  # marks to confirm: each report's §五 copied from last year
+        CarriedText.objects.get_or_create(report=marked, part="problems", defaults={"digest": "0" * 64})
     client = logged_in(user)
     with rolled_back():
         before = snapshot()
@@ -305,6 +307,10 @@ def test_next_year_and_confirming_carried_text_change_only_the_users_own_reports
         changed = {pk for pk, r in after["reports"].items() if before["reports"].get(pk) != r}
         own = {m.organisation_id for m in user.memberships.filter(role=Role.DRAFTER)}
         assert {Report.objects.get(pk=pk).organisation_id for pk in changed} <= own
+        own_reports = set(Report.objects.filter(organisation_id__in=own).values_list("pk", flat=True))
+        assert [c for c in after["carried"] if c[1] not in own_reports] == \
+            [c for c in before["carried"] if c[1] not in own_reports]  # nobody confirms another's marks
+        event("a mark confirmed" if len(after["carried"]) < len(before["carried"]) else "marks unchanged")
         if changed:
             assert_valid_storage()
         else:
