@@ -96,10 +96,6 @@ class Organisation(models.Model):
     def has_rulemaking_power(self) -> bool:
         return self.kind in self.RULEMAKING_KINDS
 
-    @property
-    def is_government(self) -> bool:
-        return self.kind in self.GOVERNMENT_KINDS
-
     def deadline(self, year: int) -> datetime.date:
         """The date by which the report for `year` is due (in year + 1)."""
         month, day = (int(p) for p in self.deadline_month_day.split("-"))

@@ -78,11 +78,6 @@ def latest_publication(report: Report) -> Publication | None:
     return report.publications.order_by("-number").first()
 
 
-def publication_summaries(report: Report):
-    """The report's publications, oldest first, without their (large) bytes."""
-    return report.publications.defer("html", "pdf").order_by("number")
-
-
 def publication_json(publication: Publication) -> dict[str, Any]:
     """The published numbers with where they come from: what /data.json serves."""
     report = publication.report

@@ -241,7 +241,8 @@ def test_report_downloads_as_xlsx_and_json_for_those_who_may_read_it(client, rep
     client.force_login(drafter)
     response = client.get(f"/reports/{report.pk}/export.xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()  # RFC 5987: the charset's case is free
+    assert response["X-Content-Type-Options"] == "nosniff"
     data = json.loads(client.get(f"/reports/{report.pk}/export.json").content)
     assert data["table3"]["new"][0] == 4
     client.force_login(outsider)

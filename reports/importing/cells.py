@@ -6,7 +6,6 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from ..catalogue import MAX_COUNT
 from .result import Cell
@@ -26,10 +25,6 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
-def is_blank_marker(text: str) -> bool:
-    return clean(text) in BLANK_MARKERS
-
-
 def looks_numeric(text: str) -> bool:
     """A number as documents print them (also 1,234 and a trailing 件/万元), or a blank marker."""
     t = clean(text)
@@ -39,15 +34,11 @@ def looks_numeric(text: str) -> bool:
     return bool(_NUMBER.match(t) or _GROUPED.match(t))
 
 
-def _typed(cell: Cell) -> Any:
-    return cell.value if cell.value is not None else None
-
-
 def read_count(cell: Cell | None) -> tuple[int | None, str]:
     """(value, how): how is "" for a number, "blank" for an empty cell, "marker" for "/" and the like."""
     if cell is None:
         return None, "blank"
-    typed = _typed(cell)
+    typed = cell.value  # a spreadsheet's typed value; None for text
     if isinstance(typed, bool) or isinstance(typed, (datetime.date, datetime.time)):
         raise CellError(f"“{cell.text}”不是件数")
     if isinstance(typed, (int, float, Decimal)):
@@ -85,7 +76,7 @@ def read_amount(cell: Cell | None) -> tuple[Decimal | None, str]:
     """The 行政事业性收费 amount in 万元, kept with the decimals written (max 6)."""
     if cell is None:
         return None, "blank"
-    typed = _typed(cell)
+    typed = cell.value
     if isinstance(typed, bool) or isinstance(typed, (datetime.date, datetime.time)):
         raise CellError(f"“{cell.text}”不是金额")
     if isinstance(typed, (int, float, Decimal)):

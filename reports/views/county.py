@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ..charts import trend_charts
@@ -39,6 +38,7 @@ from ..county_xlsx import consolidated_workbook
 from ..models import Membership, Organisation, Report
 from ..permissions import roles_for, subtree_ids
 from ..rendering import table2_blocks, table3_lines, table4_cells
+from .downloads import XLSX, file_response
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100
 DEFAULT_SORT = "deadline"
@@ -176,11 +176,7 @@ def tables(request, root: Organisation, year: int):
 def tables_xlsx(request, root: Organisation, year: int):
     data = consolidated_workbook(consolidation(root, year))
     name = f"{root.display_name}{year}年度政府信息公开工作年度报告汇总表.xlsx"
-    return HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    return file_response(request, data, XLSX, name)
 
 
 @county_view

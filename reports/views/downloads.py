@@ -10,6 +10,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_response(request: HttpRequest, content: bytes, content_type: str, filename: str, *,

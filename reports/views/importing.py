@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,15 +33,7 @@ from ..models import Organisation
 from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
 from ..rendering import table2_blocks, table3_lines, table4_cells
 from ..rules import Context, check
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
+from .downloads import JSON, XLSX, file_response
 
 def _is_year(text: str) -> bool:
     """Four ASCII digits: str.isdigit() also admits ２ and ², which int() or the database refuse."""
@@ -205,13 +196,13 @@ def bulk_import_confirm(request):
 
 def report_export_xlsx(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
-    return _download(report_workbook(report), f"{report.title}.xlsx", XLSX)
+    return file_response(request, report_workbook(report), XLSX, f"{report.title}.xlsx")
 
 
 def report_export_json(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
     text = json.dumps(report_to_json(report), ensure_ascii=False, indent=1) + "\n"
-    return _download(text.encode("utf-8"), f"{report.title}.json", "application/json; charset=utf-8")
+    return file_response(request, text.encode("utf-8"), JSON, f"{report.title}.json")
 
 
 @login_required
@@ -224,7 +215,7 @@ def analysts_export(request):
             return HttpResponseBadRequest("年度应为四位数字。".encode())
         reports = reports.filter(year=int(year))
     name = f"政府信息公开工作年度报告数据{year or ''}.xlsx"
-    return _download(analysts_workbook(reports), name, XLSX)
+    return file_response(request, analysts_workbook(reports), XLSX, name)
 
 
 # ------------------------------------------------------------------------------------ next year
