@@ -259,3 +259,19 @@ def test_the_page_tells_when_an_acknowledged_warning_changed_since(client, repor
     client.force_login(approver)
     page = client.get(f"/reports/{report.pk}/findings/").content.decode()
     assert "确认之后数据有变化。确认时的提示为：“五、存在的主要问题及改进情况”只有 2 字" in page
+
+
+def test_a_warning_has_one_name_in_the_editor_on_the_findings_page_and_on_the_command_line(client, report, drafter):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    warned_report(report)
+    client.force_login(drafter)
+    editor = client.get(f"/reports/{report.pk}/edit/problems/").content.decode()
+    assert '<span class="sev">提示</span>' in editor
+    page = client.get(f"/reports/{report.pk}/findings/").content.decode()
+    assert '<span class="badge text-bg-warning">提示</span>' in page
+    out = StringIO()
+    call_command("check_reports", "--year", "2023", stdout=out)
+    assert "\tN-S5\t提示" in out.getvalue()

@@ -17,6 +17,8 @@ from typing import Any, Callable, Literal
 from ..values import PROSE_FIELDS, ReportValues
 
 Severity = Literal["error", "warning", "info"]
+# What every page and the command line call them: a warning is a 提示 the drafter confirms.
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "提示", "info": "说明"}
 
 # The report section each prose field is printed in (the preface stands before 一 and is edited with it).
 PROSE_SECTIONS = {
@@ -225,6 +227,7 @@ __all__ = [
     "RULES",
     "RULE_INFO",
     "RuleInfo",
+    "SEVERITY_LABELS",
     "check",
     "gate",
     "help_texts",

@@ -1,5 +1,7 @@
 from django import template
 
+from ..rules import SEVERITY_LABELS
+
 register = template.Library()
 
 
@@ -7,6 +9,12 @@ register = template.Library()
 def cell(value):
     """A table cell as printed: the number, or an empty cell when it was never filled in."""
     return "" if value is None else value
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    """错误, 提示 or 说明: one name for each severity on every page."""
+    return SEVERITY_LABELS.get(severity, severity)
 
 
 @register.filter

@@ -44,7 +44,7 @@ FIRST_YEAR, LAST_YEAR = 2008, 2100
 DEFAULT_SORT = "deadline"
 PAGE_SIZE = 200  # a county has a few dozen organisations; a city or a province may have thousands
 SORT_LABELS = {"name": "机关", "kind": "机关类型", "state": "状态", "changed": "最后更新", "deadline": "截止日期",
-               "errors": "错误", "warnings": "警告"}
+               "errors": "错误", "warnings": "提示"}
 
 
 def _error(request, title: str, message: str, status: int) -> HttpResponse:

@@ -38,7 +38,7 @@ from ..permissions import (
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
 from ..findings import findings_for_report
-from ..rules import Finding
+from ..rules import SEVERITY_LABELS, Finding
 from ..services import ensure_sections
 from ..values import ReportValues
 
@@ -49,7 +49,6 @@ STATES = {
     "errors": "有错误",
     "warnings": "需核实",
 }
-SEVERITY_LABELS = {"error": "错误", "warning": "需核实", "info": "提示"}
 
 
 @dataclass
@@ -265,7 +264,6 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
         "blank": filled_keys(values, report, form.code)[1],
         "phrases": standard_sentences(values),
         "conflict": conflict,
-        "severity_labels": SEVERITY_LABELS,
         "editor_config": {
             "checkUrl": reverse("section_check", args=[report.pk, form.code]),
             "saveUrl": reverse("section_save", args=[report.pk, form.code]),
@@ -274,7 +272,6 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
             "saved": type(form).texts(form.saved, report),
             "blank": filled_keys(values, report, form.code)[1],
             "storageKey": f"gkportal:{request.user.pk}:{report.pk}:{form.code}",
-            "overviewMax": report.format.overview_max_chars,
             "severityLabels": SEVERITY_LABELS,
         },
     }

@@ -40,7 +40,6 @@
   var saving = false, saveAgain = false, saveTimer = null, retryTimer = null;
   var checkSeq = 0, checkTimer = null, checkAbort = null;
   var conflictKeys = null; // keys awaiting a choice, while the conflict panel is open
-  var lastFindings = null;
 
   // ------------------------------------------------------------ values and the local copy
 
@@ -281,7 +280,6 @@
     var others = findings.filter(function (f) { return f.section !== config.section && f.severity === "error"; }).length;
     document.getElementById("other-findings").hidden = others === 0;
     document.getElementById("other-count").textContent = String(others);
-    lastFindings = findings;
   }
 
   function showFocusInfo(el) {

@@ -4,10 +4,10 @@ from django.core.management import BaseCommand, CommandError
 
 from reports.findings import acknowledgements, findings_for_report
 from reports.models import Report
+from reports.rules import SEVERITY_LABELS
 
 from ._common import find_organisation
 
-SEVERITY_LABELS = {"error": "错误", "warning": "提示", "info": "说明"}
 
 
 class Command(BaseCommand):
