@@ -25,6 +25,7 @@ from django.utils import timezone
 from .catalogue import MAX_COUNT, Format
 from .findings import findings_for_report
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
+from .narrative import overview_length
 from .rules import Context, Finding, check
 from .services import fee_places
 from .signals import section_saved
@@ -136,11 +137,6 @@ class AmountField(forms.Field):
 
     def to_python(self, value: Any) -> Decimal | None:
         return parse_amount_text(value if isinstance(value, str) else "", places=self.places, unit=self.unit)
-
-
-def nonblank_length(text: str) -> int:
-    """Characters that are not white space: how §一's 1 000-character guideline is counted."""
-    return sum(1 for ch in text if not ch.isspace())
 
 
 def dom_id(key: str) -> str:
@@ -337,7 +333,7 @@ class OverviewForm(SectionForm):
 
     def overview_chars(self) -> int:
         values = self.values or self.saved
-        return sum(nonblank_length(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
+        return overview_length(values)
 
 
 class ProactiveForm(SectionForm):
@@ -580,7 +576,6 @@ __all__ = [
     "dom_id",
     "filled_keys",
     "finding_section",
-    "nonblank_length",
     "parse_amount_text",
     "parse_count_text",
     "printed_mismatches",

@@ -35,6 +35,11 @@ def non_blank_len(text: str) -> int:
     return len(_SPACES.sub("", text))
 
 
+def overview_length(values) -> int:
+    """§一's length as rule N-S1-LEN counts it, and as the editor shows it: its five parts, non-blank."""
+    return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
+
+
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
     return [s for s in (normalize(p) for p in re.split(r"[。；;！？!?\n]", text)) if s]
@@ -252,6 +257,7 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
 __all__ = [
     "Statement",
     "non_blank_len",
+    "overview_length",
     "normalize",
     "parse_number",
     "repeated_share",

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reports.catalogue import MAX_COUNT
-from reports.forms import dom_id, nonblank_length, parse_amount_text, parse_count_text, section_of_key
+from reports.forms import dom_id, parse_amount_text, parse_count_text, section_of_key
+from reports.narrative import non_blank_len
 from reports.phrasing import apply_standard_sentences, on_request_sentence, review_litigation_sentence
 
 from .conftest import complete_values, demo_values
@@ -98,7 +99,7 @@ def test_cell_keys_map_to_html_ids_and_sections():
 
 
 def test_non_blank_characters_are_counted():
-    assert nonblank_length("一、 总体\n情况\u3000。") == 7
+    assert non_blank_len("一、 总体\n情况\u3000。") == 7
 
 
 # ---------------------------------------------------------------- 生成标准表述

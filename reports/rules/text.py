@@ -19,7 +19,7 @@ from . import OVERVIEW_FIELDS, PROSE_SECTIONS, Context, Finding, organisation_ki
 def n_s1_len(values: ReportValues, context: Context) -> list[Finding]:
     """N-S1-LEN: §一 in principle no longer than 1 000 characters (non-blank)."""
     limit = values.format.overview_max_chars
-    length = sum(narrative.non_blank_len(values.prose[f]) for f in OVERVIEW_FIELDS)
+    length = narrative.overview_length(values)
     if length <= limit:
         return []
     return [Finding(

@@ -373,7 +373,7 @@ def section_check(request: HttpRequest, report: Report, form_class: type[Section
     }
     if isinstance(form, OverviewForm):
         payload["overview_chars"] = form.overview_chars()
-        payload["overview_over"] = payload["overview_chars"] > report.format.overview_max_chars
+        payload["overview_over"] = any(f.rule == "N-S1-LEN" for f in form.findings)
         if request.POST.get("generate") == "on_request":
             text, problems = apply_standard_sentences(values.prose["overview_on_request"], values)
             payload["generated"] = {"prose.overview_on_request": text, "problems": problems}
