@@ -27,9 +27,8 @@ from .findings import findings_for_report
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
-from .services import fee_places
 from .signals import section_saved
-from .values import Count, ReportValues, clean_text
+from .values import Count, ReportValues, clean_text, decimal_places
 
 # What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
 _PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
@@ -371,7 +370,7 @@ class ProactiveForm(SectionForm):
         fee = cells[f"table2.{t2.fee_field}"]
         out = {key: cells[f"table2.{key}"] for key in t2.count_fields}
         out[t2.fee_field] = fee
-        out[f"{t2.fee_field}_places"] = fee_places(fee)
+        out[f"{t2.fee_field}_places"] = decimal_places(fee)
         return out
 
 

@@ -20,7 +20,7 @@ from .models import (
     Report,
     ReviewLitigationSection,
 )
-from .values import ReportValues
+from .values import ReportValues, decimal_places
 
 OVERVIEW_FIELDS = ("proactive", "on_request", "management", "platform", "oversight")
 
@@ -50,12 +50,6 @@ def fee_for_display(value: Decimal | None, places: int) -> Decimal | None:
     if value is None:
         return None
     return value.quantize(Decimal(1).scaleb(-places)) if places else value.quantize(Decimal(1))
-
-
-def fee_places(value: Decimal | None) -> int:
-    if value is None:
-        return 0
-    return max(0, -int(value.as_tuple().exponent))
 
 
 # The sections `read_values` reads: `with_sections` joins them, so many reports are read in one query.
@@ -121,7 +115,7 @@ def save_values(report: Report, values: ReportValues, *, prose: bool = True) -> 
     for key in fmt.table2.count_fields:
         setattr(p, key, values.table2[key])
     p.fees_10k_yuan = values.fees_10k_yuan
-    p.fees_10k_yuan_places = fee_places(values.fees_10k_yuan)
+    p.fees_10k_yuan_places = decimal_places(values.fees_10k_yuan)
     _bump(p, [*fmt.table2.count_fields, "fees_10k_yuan", "fees_10k_yuan_places"])
 
     section = report.applications

@@ -40,6 +40,13 @@ def clean_text(text: str) -> str:
     return _UNSTORABLE.sub("", text.translate(_BREAKS))
 
 
+def decimal_places(value: Decimal | None) -> int:
+    """How many decimals an amount was written with (12.50 → 2): kept, since 96171.60 万元 is printed so."""
+    if value is None:
+        return 0
+    return max(0, -int(value.as_tuple().exponent))
+
+
 def sum_or_none(values: Iterable[Count]) -> Count:
     """The sum of the filled-in values; None when every one is blank."""
     filled = [v for v in values if v is not None]

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from .. import narrative
 from ..catalogue import MAX_COUNT
-from ..values import PROSE_FIELDS, ReportValues
+from ..values import PROSE_FIELDS, ReportValues, decimal_places
 from . import PROSE_SECTIONS, Context, Finding, organisation_kinds, rule
 
 
@@ -115,10 +115,6 @@ def s_int(values: ReportValues, context: Context) -> list[Finding]:
     return out
 
 
-def _places(v: Decimal) -> int:
-    return max(0, -int(v.as_tuple().exponent))
-
-
 @rule
 def s_fee_num(values: ReportValues, context: Context) -> list[Finding]:
     """S-FEE-NUM: amounts are numbers ≥ 0; 万元 up to 6 decimals (0.01 元), 元 up to 2 (分)."""
@@ -132,9 +128,9 @@ def s_fee_num(values: ReportValues, context: Context) -> list[Finding]:
         if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
             out.append(Finding("S-FEE-NUM", "error", f"{name}为 {value}：金额应为不小于 0 的数。",
                                (key,), value, None, section))
-        elif _places(value) > places:
+        elif decimal_places(value) > places:
             out.append(Finding("S-FEE-NUM", "warning",
-                               f"{name}为 {value}，有 {_places(value)} 位小数：最多保留 {places} 位，请核对。",
+                               f"{name}为 {value}，有 {decimal_places(value)} 位小数：最多保留 {places} 位，请核对。",
                                (key,), value, None, section))
     return out
 
