@@ -8,12 +8,6 @@ import pytest
 from django.utils import timezone
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """These tests make many users; the default hasher takes about a second each on a busy 2-core machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def on(monkeypatch):
     """Freeze the day the pages and commands take as today: on(date)."""

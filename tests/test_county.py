@@ -14,7 +14,7 @@ from reports.rules import check
 from reports.services import read_values
 
 from .conftest import Kind, Role, complete_values, make_org, make_report, make_user
-from .county_support import fast_passwords, on  # noqa: F401
+from .county_support import on  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 

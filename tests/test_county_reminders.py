@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from reports.models import ReminderSent, Report
 
 from .conftest import Role, make_org, make_report, make_user
-from .county_support import fast_passwords, on  # noqa: F401
+from .county_support import on  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from reports.signals import section_saved
 from reports.values import ReportValues, sum_or_none
 
 from .conftest import Kind, Role, complete_values, demo_values, make_org, make_report, make_user
-from .county_support import fast_passwords  # noqa: F401
 from .properties import examples
 
 pytestmark = pytest.mark.django_db

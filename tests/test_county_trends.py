@@ -9,7 +9,6 @@ from reports.county import county_trend, organisation_trend, short_label
 from reports.models import Report
 
 from .conftest import complete_values, make_org, make_report
-from .county_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -42,12 +42,6 @@ def post_section(client, report, section, action, changes=None, rev=None):
     return client.post(edit_url(report, section, action), data)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas are made per test; the production hasher's million rounds would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signals():
     received = []

@@ -13,7 +13,6 @@ from reports.county import reporting_year
 from reports.models import Report
 
 from ..conftest import Kind, complete_values, make_org, make_report
-from ..county_support import fast_passwords  # noqa: F401
 from .conftest import login, screenshot
 
 Status = Report.Status

@@ -20,11 +20,6 @@ REFUSED = re.compile(r"\bis-refused\b")
 SAVED = re.compile(r"^已保存 \d\d:\d\d:\d\d$")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 IDLE = "() => { const f = document.getElementById('editor-form'); return !f || f.dataset.busy !== '1'; }"
 
 
