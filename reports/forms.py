@@ -138,11 +138,6 @@ class AmountField(forms.Field):
         return parse_amount_text(value if isinstance(value, str) else "", places=self.places, unit=self.unit)
 
 
-def dom_id(key: str) -> str:
-    """The HTML id of a cell's input: cell-table3-new-natural."""
-    return "cell-" + key.replace(".", "-")
-
-
 def count_text(value: Count) -> str:
     return "" if value is None else str(value)
 
@@ -572,7 +567,6 @@ __all__ = [
     "SECTION_FORMS",
     "SectionForm",
     "TextField",
-    "dom_id",
     "filled_keys",
     "finding_section",
     "parse_amount_text",

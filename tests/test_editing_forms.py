@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reports.catalogue import MAX_COUNT
-from reports.forms import dom_id, parse_amount_text, parse_count_text, section_of_key
+from reports.findings import cell_anchor
+from reports.forms import parse_amount_text, parse_count_text, section_of_key
 from reports.narrative import non_blank_len
 from reports.phrasing import apply_standard_sentences, on_request_sentence, review_litigation_sentence
 
@@ -88,8 +89,8 @@ def test_it_refuses_bad_amounts(typed, places, code):
 
 
 def test_cell_keys_map_to_html_ids_and_sections():
-    assert dom_id("table3.new.natural") == "cell-table3-new-natural"
-    assert dom_id("table2.fees_10k_yuan") == "cell-table2-fees_10k_yuan"
+    assert cell_anchor("table3.new.natural") == "cell-table3-new-natural"
+    assert cell_anchor("table2.fees_10k_yuan") == "cell-table2-fees_10k_yuan"
     assert section_of_key("table2.licensing") == "proactive"
     assert section_of_key("table3.total.natural") == "applications"
     assert section_of_key("table4.review.pending") == "review_litigation"

@@ -22,7 +22,6 @@ from ..forms import (
     OverviewForm,
     SectionForm,
     count_text,
-    dom_id,
     filled_keys,
     finding_section,
     printed_mismatches,
@@ -37,7 +36,7 @@ from ..permissions import (
     visible_organisation_ids,
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
-from ..findings import findings_for_report
+from ..findings import cell_anchor, finding_url, findings_for_report
 from ..rules import SEVERITY_LABELS, Finding
 from ..services import ensure_sections
 from ..values import ReportValues
@@ -115,11 +114,7 @@ def _form_class(section: str) -> type[SectionForm]:
 
 
 def _finding_link(report: Report, finding: Finding, editable: bool) -> str:
-    section = finding_section(finding)
-    if not editable or not section:
-        return ""
-    url = reverse("section_edit", args=[report.pk, section])
-    return f"{url}#{dom_id(finding.cells[0])}" if finding.cells else url
+    return finding_url(report, finding) if editable and finding_section(finding) else ""
 
 
 def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -176,7 +171,7 @@ class EditorCell:
 
     @property
     def id(self) -> str:
-        return dom_id(self.key)
+        return cell_anchor(self.key)
 
 
 def _cell(form: SectionForm, key: str, r: int = 0, c: int = 0) -> EditorCell:
