@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 
+from .permissions import EDITABLE_STATES
 from .services import ensure_sections
+from .writing import How, WriteRefused, writing
 from .models import (
     AccessEvent,
     Acknowledgement,
@@ -46,10 +49,22 @@ class PersonAdmin(UserAdmin):
 
 
 class _OneSection(admin.StackedInline):
+    """A section of a report, shown read-only: report data change only through reports.writing (the editor,
+    imports, the commands), which lock the report, refuse a locked one and keep a version."""
+
     extra = 0
     max_num = 1
     can_delete = False
     exclude = ["revision"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OverviewInline(_OneSection):
@@ -73,15 +88,35 @@ class OtherMattersInline(_OneSection):
     model = OtherMattersSection
 
 
+# The report's own data; like the sections, they are changed in the editor, never here.
+REPORT_DATA_FIELDS = ["format_version", "preface", "signature_name", "signature_date", "printed_totals"]
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["organisation", "year", "status", "origin", "updated_at"]
     list_filter = ["year", "status", "origin", "organisation__kind"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["organisation"]
-    # The state changes only through reports.workflow, which audits it.
-    readonly_fields = ["status", "created_at", "updated_at"]
+    # The state changes only through reports.workflow, which audits it; the data only through the editor.
+    readonly_fields = ["status", "created_at", "updated_at", *REPORT_DATA_FIELDS]
     inlines = [OverviewInline, ProactiveInline, ReviewLitigationInline, ProblemsInline, OtherMattersInline]
+
+    def has_change_permission(self, request, obj=None):
+        # An approved or published report is locked on every path, the admin's included.
+        if obj is not None and obj.status not in EDITABLE_STATES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            with writing(obj, by=request.user, how=How.ADMIN):
+                super().save_model(request, obj, form, change)
+        except WriteRefused as exc:
+            raise PermissionDenied(str(exc)) from None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -93,19 +128,26 @@ class ApplicationRowInline(admin.TabularInline):
     extra = 0
     can_delete = False
     max_num = 0
-    readonly_fields = ["row"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApplicationSection)
 class ApplicationSectionAdmin(admin.ModelAdmin):
-    """表三, one row record per entered row; its sums are derived and not shown here."""
+    """表三, one row record per entered row, read-only (the editor writes it); its sums are derived."""
 
     list_display = ["report", "revision", "updated_at"]
     search_fields = ["report__organisation__name"]
-    readonly_fields = ["report", "revision"]
     inlines = [ApplicationRowInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

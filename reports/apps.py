@@ -6,7 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "政府信息公开工作年度报告"
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401  (connects the version-keeping receiver to section_saved)
         from . import carryover  # noqa: F401  (connects its section_saved receiver)
         # Connects the report_published receiver that freezes the published HTML and PDF.
         from . import publishing  # noqa: F401

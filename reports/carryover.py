@@ -19,6 +19,7 @@ from .rules import Finding
 from .services import create_report, save_values
 from .signals import section_saved
 from .values import PROSE_FIELDS, ReportValues
+from .writing import How, writing
 
 
 class CarryoverError(Exception):
@@ -55,12 +56,13 @@ def start_from_previous(organisation: Organisation, year: int, *, by) -> Report:
     try:
         with transaction.atomic():
             report = create_report(organisation, year, format_version=prev.format_version)
-            save_values(report, values, prose=True)
-            CarriedText.objects.bulk_create(
-                CarriedText(report=report, part=name, source=prev, digest=digest(values.prose[name]))
-                for name in PROSE_FIELDS
-                if values.prose[name].strip()
-            )
+            with writing(report, by=by, how=How.CARRYOVER) as report:
+                save_values(report, values, prose=True)
+                CarriedText.objects.bulk_create(
+                    CarriedText(report=report, part=name, source=prev, digest=digest(values.prose[name]))
+                    for name in PROSE_FIELDS
+                    if values.prose[name].strip()
+                )
     except IntegrityError:  # someone else created it a moment ago
         raise CarryoverError(f"{organisation.name}的 {year} 年度报告已经存在。") from None
     return report
@@ -85,11 +87,14 @@ def refresh_marks(report: Report) -> None:
 
 def confirm_part(report: Report, part: str, *, by) -> None:
     """The clerk has read a copied part and keeps it as it is."""
-    if not can_edit(by, report):
-        raise PermissionDenied("只有本机关的填报人可以确认草稿中的文字。")
     if part not in PROSE_FIELDS:
         raise CarryoverError("没有这一部分。")
-    CarriedText.objects.filter(report=report, part=part).delete()
+    with transaction.atomic():
+        # Under the report's lock, like every write: a confirmation must not land in a submitted report.
+        report = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+        if not can_edit(by, report):
+            raise PermissionDenied("只有本机关的填报人可以在草稿或已退回的报告中确认文字。")
+        CarriedText.objects.filter(report=report, part=part).delete()
 
 
 def carryover_findings(report: Report) -> list[Finding]:

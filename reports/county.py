@@ -24,8 +24,8 @@ from .permissions import EDITABLE_STATES, subtree_ids
 from .rules import Context, check
 from .services import (SECTION_RELATIONS, create_report, read_values, save_values, table3_rows,
                        with_sections)
-from .signals import section_saved
 from .values import Count, ReportValues, sum_or_none
+from .writing import How, WriteRefused, writing
 
 Status = Report.Status
 Kind = Organisation.Kind
@@ -323,13 +323,14 @@ def prefill_consolidated_report(root: Organisation, year: int, *, by) -> Report:
         report = create_report(root, year)
     sums = consolidation(root, year).values
     try:
-        save_values(report, sums, prose=False)
+        with writing(report, by=by, how=How.PREFILL) as report:
+            save_values(report, sums, prose=False)
     except ValidationError:
         raise ConsolidationError(
             f"汇总数超出了单元格允许的最大值 {MAX_COUNT}，无法填入{report.title}；请检查下属机关报告中的异常数字。"
         ) from None
-    for section in ("proactive", "applications", "review_litigation"):
-        section_saved.send(sender=Report, report=report, section=section, by=by)
+    except WriteRefused as exc:
+        raise ConsolidationError(str(exc)) from None
     return report
 
 

@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from .narrative import overview_length
 from .rules import Context, Finding, check
 from .signals import section_saved
 from .values import Count, ReportValues, clean_text, decimal_places
+from .writing import How, writing
 
 # What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
 _PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
@@ -255,6 +255,8 @@ class SectionForm(forms.Form):
     def save(self, *, revision: int, by) -> int:
         """Store the section if it is still at `revision`; the new revision. Raises Conflict otherwise.
 
+        The report's row is locked first and its state and `by`'s right checked again (reports.writing):
+        a save that loses to a submission, approval or publication raises WriteRefused and writes nothing.
         The compare-and-set is one UPDATE … WHERE revision = n: of two simultaneous saves from the same
         revision exactly one matches (PostgreSQL re-reads the row after the first commits), so neither
         can overwrite the other unseen.
@@ -264,15 +266,14 @@ class SectionForm(forms.Form):
         cells = {key: self.cleaned_data.get(key) for key in self.keys}
         model = SECTION_MODELS[self.code]
         now = timezone.now()
-        with transaction.atomic():
-            updated = model.objects.filter(report=self.report, revision=revision).update(
+        with writing(self.report, by=by, how=How.SAVE, section=self.code) as locked:
+            updated = model.objects.filter(report=locked, revision=revision).update(
                 revision=F("revision") + 1, updated_at=now, **self.model_updates(cells)
             )
             if not updated:
                 raise Conflict()
             self.save_related(cells, now)
-            fresh = Report.objects.select_related("organisation").get(pk=self.report.pk)
-            section_saved.send(sender=Report, report=fresh, section=self.code, by=by)
+            section_saved.send(sender=Report, report=locked, section=self.code, by=by)
         return revision + 1
 
 

@@ -437,7 +437,7 @@ class SectionComment(models.Model):
 
 
 class ReportVersion(models.Model):
-    """The report's values as they were after one save or one transition (the JSON of reports.exchange)."""
+    """The report's values as they were after one change or one transition (the JSON of reports.exchange)."""
 
     class Kind(models.TextChoices):
         SAVE = "save", "保存"
@@ -446,6 +446,12 @@ class ReportVersion(models.Model):
         APPROVE = "approve", "审核通过"
         PUBLISH = "publish", "公开发布"
         REOPEN = "reopen", "重新打开"
+        # The paths other than the editor by which data change (reports.writing).
+        IMPORT = "import", "导入"
+        CARRYOVER = "carryover", "沿用上一年度"
+        PREFILL = "prefill", "汇总填入"
+        COMMAND = "command", "命令行"
+        ADMIN = "admin", "管理后台"
 
     report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("版本号")

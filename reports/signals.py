@@ -1,7 +1,7 @@
 """Signals that let one part of gkportal react to another without importing it.
 
-- section_saved(sender=Report, report, section, by): after an editor's save of one section
-  (the workflow part keeps a version on it).
+- section_saved(sender=Report, report, section, by): after an editor's save of one section, inside its
+  transaction (the carry-over part drops the marks of edited text; reports.writing keeps the version).
 - report_published(sender=Report, report, by, correction_note): inside the publish transaction
   (the rendering part freezes the HTML and PDF; an exception rolls the publication back).
 """

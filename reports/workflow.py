@@ -13,19 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
-from .exchange import report_to_json
 from .findings import blocking_findings, findings_for_report
 from .publishing import PublishingError
 from .rendering import MissingFontsError
-from .models import Membership, Notification, Report, ReportEvent, ReportVersion, SectionComment
+from .models import Membership, Notification, Report, ReportEvent, SectionComment
 from .permissions import ACTION_STATES, can, roles_for, users_with_role
-from .signals import report_published, section_saved
+from .signals import report_published
+from .writing import record_version
 
 log = logging.getLogger(__name__)
 
@@ -172,36 +170,6 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
     _notify(locked, event)
     report.status = locked.status
     return event
-
-
-# ---------------------------------------------------------------- versions
-
-
-def snapshot(report: Report) -> dict[str, Any]:
-    """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees)."""
-    return report_to_json(report)
-
-
-def record_version(report: Report, *, by=None, kind: str = ReportVersion.Kind.SAVE, section: str = "",
-                   event: ReportEvent | None = None) -> ReportVersion | None:
-    """Keep the report's values as a new version; a save that changed nothing keeps none."""
-    with transaction.atomic():
-        # The lock serialises version numbers between two people saving at once.
-        Report.objects.select_for_update().filter(pk=report.pk).first()
-        data = snapshot(report)
-        last = report.versions.order_by("-number").first()
-        if kind == ReportVersion.Kind.SAVE and last is not None and last.data == data:
-            return None
-        number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        return ReportVersion.objects.create(
-            report=report, number=number, kind=kind, section=section or "", data=data,
-            created_by=by if by is not None and by.is_authenticated else None, event=event,
-        )
-
-
-@receiver(section_saved, dispatch_uid="reports.workflow.keep_version")
-def _keep_version_on_save(sender, report: Report, section: str = "", by=None, **kwargs) -> None:
-    record_version(report, by=by, kind=ReportVersion.Kind.SAVE, section=section)
 
 
 # ---------------------------------------------------------------- section comments

@@ -128,3 +128,80 @@ def test_two_people_saving_different_sections_at_once_both_keep_their_edit():
     assert values.t3("new", "natural") == 11 and values.prose["problems"] == "第二个人的文字"
     numbers = list(report.versions.order_by("number").values_list("number", "section"))
     assert numbers == [(1, "applications"), (2, "problems")]
+
+
+def _held_at(monkeypatch, race, module, name: str) -> None:
+    original = getattr(module, name)
+
+    def held(*args, **kwargs):
+        race.hold()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_arriving_while_the_report_is_submitted_waits_and_is_refused(monkeypatch):
+    """Issue 12: the save passed the view's check while the report was a draft; the submission commits
+    first; the save must then find the report locked and write nothing."""
+    from django.urls import reverse
+
+    from reports import workflow
+
+    from .race_support import Race
+    from .workflow_support import complete_report
+
+    org = make_org()
+    report = complete_report(org)
+    drafter = make_user("clerk", org, Role.DRAFTER)
+    texts = SECTION_FORMS["problems"].texts(report.values(), report)
+    url = reverse("section_save", args=[report.pk, "problems"])
+    race = Race()
+    _held_at(monkeypatch, race, workflow, "record_version")  # the submission stops after its status write
+    outcomes = race.run(
+        lambda: workflow.submit(Report.objects.get(pk=report.pk), by=drafter),
+        lambda: _client(drafter).post(url, texts | {"prose.problems": "迟到的修改",
+                                                    "revision": str(report.problems.revision)}),
+    )
+    assert race.second_waited, "the save never waited on the submission's lock: no race happened"
+    assert outcomes["first"][0] == "done"
+    kind, response = outcomes["second"]
+    assert (kind, response.status_code) == ("done", 423), response.content
+    fresh = Report.objects.get(pk=report.pk)
+    assert fresh.status == Report.Status.SUBMITTED and fresh.problems.text != "迟到的修改"
+    assert fresh.versions.order_by("-number").first().kind == "submit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_arriving_during_a_save_waits_and_includes_it(monkeypatch):
+    """The other order: the save holds the report's lock, the submission waits, then sees the saved text."""
+    from django.urls import reverse
+
+    from reports import workflow
+    from reports.signals import section_saved
+
+    from .race_support import Race
+    from .workflow_support import complete_report
+
+    org = make_org()
+    report = complete_report(org)
+    drafter = make_user("clerk", org, Role.DRAFTER)
+    texts = SECTION_FORMS["problems"].texts(report.values(), report)
+    text = texts["prose.problems"] + "另外，个别栏目更新不够及时，下一步将加强督促检查。"
+    url = reverse("section_save", args=[report.pk, "problems"])
+    race = Race()
+    section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
+    try:
+        outcomes = race.run(
+            lambda: _client(drafter).post(url, texts | {"prose.problems": text,
+                                                        "revision": str(report.problems.revision)}),
+            lambda: workflow.submit(Report.objects.get(pk=report.pk), by=drafter),
+        )
+    finally:
+        section_saved.disconnect(dispatch_uid="tests.race.hold")
+    assert race.second_waited, "the submission never waited on the save's lock: no race happened"
+    assert outcomes["first"][1].status_code == 200 and outcomes["second"][0] == "done", outcomes
+    fresh = Report.objects.get(pk=report.pk)
+    save, sub = fresh.versions.order_by("-number")[1], fresh.versions.order_by("-number")[0]
+    assert (save.kind, sub.kind) == ("save", "submit")
+    assert sub.data["prose"]["problems"] == text

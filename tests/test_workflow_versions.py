@@ -55,15 +55,15 @@ def test_blank_and_zero_are_different_values(ready, drafter):
 
 def test_it_shows_changes_in_table_two_table_four_and_the_fees(ready, drafter):
     from reports.services import save_values
-    from reports.signals import section_saved
+    from reports.writing import How, writing
 
     edit(ready, drafter, section="proactive")
     values = ready.values()
     values.table2["licensing"] = 41
     values.table4["review"]["corrected"] = 2
     values.processing_fee_count = 3
-    save_values(ready, values)
-    section_saved.send(sender=Report, report=ready, section="proactive", by=drafter)
+    with writing(ready, by=drafter, how=How.SAVE, section="proactive") as locked:
+        save_values(locked, values)
     v1, v2 = ready.versions.order_by("number")
     names = {c.key: c.name for c in diff_versions(v1, v2).cells}
     assert names["table2.licensing"] == "第二十条第（五）项 行政许可（本年处理决定数量）"

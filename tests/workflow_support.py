@@ -5,6 +5,7 @@ from __future__ import annotations
 from reports.models import Report
 from reports.services import save_values
 from reports.signals import section_saved
+from reports.writing import How, writing
 
 from .conftest import complete_values, make_report
 
@@ -22,7 +23,7 @@ def set_status(report: Report, status: str) -> Report:
 
 
 def edit(report: Report, by, section: str = "applications", **cells) -> None:
-    """What the section editor does: store changed values, then send section_saved.
+    """What the section editor does: store changed values through the write path, send section_saved.
 
     Cells are given as row__column=value for 表三, or prose_<name>=text.
     """
@@ -33,5 +34,6 @@ def edit(report: Report, by, section: str = "applications", **cells) -> None:
         else:
             row, col = key.split("__")
             values.table3[row][col] = value
-    save_values(report, values)
-    section_saved.send(sender=Report, report=report, section=section, by=by)
+    with writing(report, by=by, how=How.SAVE, section=section) as locked:
+        save_values(locked, values)
+        section_saved.send(sender=Report, report=locked, section=section, by=by)

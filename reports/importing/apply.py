@@ -18,6 +18,7 @@ from ..models import Membership, Organisation, Report
 from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
 from ..services import create_report, save_values
 from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count
+from ..writing import How, WriteRefused, writing
 from .result import ImportResult
 
 SALT = "gkportal.importing.preview"
@@ -119,16 +120,18 @@ def mark_imported(report: Report, signature: tuple[str, datetime.date | None]) -
 def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[str],
                 signature: tuple[str, datetime.date | None] = ("", None)) -> Report:
     """Replace an editable report's values with a document's (drafters of its organisation only)."""
-    with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
-        if not can_edit(by, report):
-            raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以导入到草稿或已退回的报告。")
-        if report.format_version != values.format_version:
-            raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
-        save_values(report, _merged(report, values, prose_fields), prose=True)
-        mark_imported(report, signature)
-        # In the same transaction: an import is stored with its carried-text marks settled, or not at all.
-        refresh_marks(report)
+    try:
+        with writing(report, by=by, how=How.IMPORT) as report:
+            if not can_edit(by, report):
+                raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以导入到草稿或已退回的报告。")
+            if report.format_version != values.format_version:
+                raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
+            save_values(report, _merged(report, values, prose_fields), prose=True)
+            mark_imported(report, signature)
+            # In the same transaction: an import is stored with its carried-text marks settled, or not at all.
+            refresh_marks(report)
+    except WriteRefused as exc:
+        raise ImportTargetError(str(exc)) from None
     return report
 
 
@@ -161,10 +164,13 @@ def create_from_import(organisation: Organisation, year: int, values: ReportValu
                 raise ImportTargetError(
                     f"{report.title}已经存在（{report.get_status_display()}），不能用导入覆盖。"
                     "如需导入，请由本机关填报人在该报告的页面中导入。")
-            save_values(report, _merged(report, values, prose_fields), prose=True)
-            mark_imported(report, signature)
+            with writing(report, by=by, how=How.IMPORT) as report:
+                save_values(report, _merged(report, values, prose_fields), prose=True)
+                mark_imported(report, signature)
     except IntegrityError:
         raise ImportTargetError(f"{organisation.name}的 {year} 年度报告刚刚被创建，请刷新后重试。") from None
+    except WriteRefused as exc:
+        raise ImportTargetError(str(exc)) from None
     return report
 
 

@@ -40,6 +40,7 @@ from ..findings import cell_anchor, finding_url, findings_for_report
 from ..rules import SEVERITY_LABELS, Finding
 from ..services import ensure_sections
 from ..values import ReportValues
+from ..writing import WriteRefused
 
 STATES = {
     "empty": "未填写",
@@ -307,6 +308,10 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
         return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form), status=400)
     try:
         form.save(revision=revision, by=request.user)
+    except WriteRefused as exc:
+        # The report was locked (or the right withdrawn) after the page was opened: keep what was typed.
+        return render(request, f"reports/edit_{section}.html",
+                      _editor_context(request, report, form) | {"refused": str(exc)}, status=423)
     except Conflict:
         theirs = section_texts(report, section)
         differ = [
@@ -389,6 +394,8 @@ def section_save(request: HttpRequest, report: Report, form_class: type[SectionF
         )
     try:
         new_revision = form.save(revision=revision, by=request.user)
+    except WriteRefused as exc:
+        return JsonResponse({"error": str(exc), "locked": exc.code == "locked"}, status=423)
     except Conflict:
         fresh = Report.objects.get(pk=report.pk)
         section = getattr(fresh, form.code)

@@ -9,6 +9,7 @@ from reports.importing.result import prose_name
 from reports.findings import organisation_context
 from reports.rules import check
 from reports.services import save_values
+from reports.writing import How, writing
 
 from ._common import find_organisation, report_to_overwrite
 
@@ -81,10 +82,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = report_to_overwrite(organisation, year, format_version=values.format_version, replace=replace,
                                          source="文档")
-            current = report.values().prose
-            for name, text in current.items():
-                if name not in result.prose_found:
-                    values.prose[name] = text
-            save_values(report, values, prose=True)
-            mark_imported(report, (result.signature_name, result.signature_date))
+            with writing(report, by=None, how=How.COMMAND) as report:
+                current = report.values().prose
+                for name, text in current.items():
+                    if name not in result.prose_found:
+                        values.prose[name] = text
+                save_values(report, values, prose=True)
+                mark_imported(report, (result.signature_name, result.signature_date))
         self.stdout.write(self.style.SUCCESS(f"已导入 {report.title}"))

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from reports.exchange import read_report_json
 from reports.services import save_values
+from reports.writing import How, writing
 from reports.values import ValuesError
 
 from ._common import find_organisation, report_to_overwrite
@@ -38,7 +39,8 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             report = report_to_overwrite(organisation, year, format_version=values.format_version, replace=replace)
-            save_values(report, values, prose="prose" in data)
+            with writing(report, by=None, how=How.COMMAND) as report:
+                save_values(report, values, prose="prose" in data)
         blanks = len(values.blank_cells())
         self.stdout.write(self.style.SUCCESS(
             f"已读入 {report.title}" + (f"（{blanks} 个单元格为空）" if blanks else "")

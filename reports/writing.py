@@ -1,0 +1,117 @@
+"""The one write path for a report's data: lock the row, re-check state and right, write, keep a version.
+
+A check made when a request starts is not enough: between it and the write, the report can be submitted,
+approved or published (the outside test of issue 12 saw a save land 32 ms after publication). So every
+path that changes a report's values or prose — the editor, an import, starting from last year, the
+county's prefill, the commands, the admin — does its writing inside `writing(report, by=…, how=…)`:
+the report's row is locked (SELECT … FOR UPDATE, the same lock the transitions take, taken first so the
+two serialise), its state and the actor's right are checked on the locked row, and the change is kept as
+a version naming who and how, in the same transaction. A refused write raises WriteRefused and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from django.db import transaction
+from django.db.models import Max
+
+from .exchange import report_to_json
+from .models import Membership, Report, ReportEvent, ReportVersion
+from .permissions import EDITABLE_STATES, can_edit, roles_for
+
+How = ReportVersion.Kind  # the path a change came by: 保存, 导入, 沿用上一年度, 汇总填入, 命令行, 管理后台
+Role = Membership.Role
+
+
+class WriteRefused(Exception):
+    """The report can't be changed now; the message is for the user. `code`: locked or forbidden."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _drafter(by, report: Report) -> bool:
+    return can_edit(by, report)
+
+
+def _drafter_or_supervisor(by, report: Report) -> bool:
+    return bool(roles_for(by, report.organisation) & {Role.DRAFTER, Role.SUPERVISOR})
+
+
+def _supervisor(by, report: Report) -> bool:
+    return Role.SUPERVISOR in roles_for(by, report.organisation)
+
+
+def _operator(by, report: Report) -> bool:
+    """Commands run by whoever holds the server; the admin by its staff (Django checks them first)."""
+    return by is None or not by.is_authenticated or by.is_staff or by.is_superuser
+
+
+# Who may write by each path (the state is checked for all of them). An import into an existing report is
+# the drafters'; a county office imports whole documents as new reports (`how=IMPORT, by=supervisor`).
+RIGHTS: dict[str, Callable[[Any, Report], bool]] = {
+    How.SAVE: _drafter,
+    How.IMPORT: _drafter_or_supervisor,
+    How.CARRYOVER: _drafter,
+    How.PREFILL: _supervisor,
+    How.COMMAND: _operator,
+    How.ADMIN: _operator,
+}
+
+FORBIDDEN = {
+    How.SAVE: "您不能修改这份报告：只有本机关的填报人可以修改草稿或已退回的报告。",
+    How.IMPORT: "您不能向这份报告导入：只有本机关的填报人或主管部门可以导入。",
+    How.CARRYOVER: "只有本机关的填报人可以沿用上一年度的报告。",
+    How.PREFILL: "只有主管部门可以用汇总数填入本级报告。",
+}
+
+
+def locked_message(report: Report) -> str:
+    return (f"{report.title}当前为“{report.get_status_display()}”，已锁定，不能再修改；这次修改没有保存。"
+            "如需修改，请由审核人退回或重新打开。")
+
+
+def lock(report: Report | int, *, by, how: str) -> Report:
+    """Inside a transaction: the report's row locked, once its state and `by`'s right allow `how`."""
+    pk = report if isinstance(report, int) else report.pk
+    locked = Report.objects.select_for_update().select_related("organisation").get(pk=pk)
+    if locked.status not in EDITABLE_STATES:
+        raise WriteRefused(locked_message(locked), "locked")
+    if not RIGHTS[how](by, locked):
+        raise WriteRefused(FORBIDDEN.get(how, "您不能修改这份报告。"), "forbidden")
+    return locked
+
+
+@contextmanager
+def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterator[Report]:
+    """One transaction: the locked, writable report for the caller to change, then a version of it."""
+    with transaction.atomic():
+        locked = lock(report, by=by, how=how)
+        yield locked
+        record_version(locked, by=by, kind=how, section=section)
+
+
+def snapshot(report: Report) -> dict[str, Any]:
+    """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees)."""
+    return report_to_json(report)
+
+
+def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
+                   event: ReportEvent | None = None) -> ReportVersion | None:
+    """Keep the report's values as a new version; a write that changed nothing keeps none."""
+    with transaction.atomic():
+        # The lock serialises version numbers between two people saving at once (a no-op when held).
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        data = snapshot(report)
+        last = report.versions.order_by("-number").first()
+        if event is None and last is not None and last.data == data:
+            return None
+        number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        return ReportVersion.objects.create(
+            report=report, number=number, kind=kind, section=section or "", data=data,
+            created_by=by if by is not None and by.is_authenticated else None, event=event,
+        )
