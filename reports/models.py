@@ -576,6 +576,20 @@ class CarriedText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.part}"
+class UsedPreview(models.Model):
+    """An import preview that was confirmed: its token can't be confirmed a second time (a replay)."""
+
+    nonce = models.CharField("预览编号", max_length=32, unique=True)
+    used_at = models.DateTimeField("导入时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "已导入的预览"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
 class Publication(models.Model):
     """One frozen publication of a report: the exact HTML and PDF bytes the public gets, never re-rendered.
 

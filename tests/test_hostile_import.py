@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
+import uuid
 import zipfile
 
 import pytest
@@ -196,7 +198,8 @@ def test_a_confirmation_with_a_forged_foreign_or_garbled_token_changes_nothing(d
         token = data.draw(hostile_text())
     else:
         user = drafter if kind == "forged" else other_user
-        token = signing.dumps({"user": user.pk, "doc": data.draw(forged_doc())}, salt=SALT, compress=True)
+        token = signing.dumps({"user": user.pk, "doc": data.draw(forged_doc()), "nonce": uuid.uuid4().hex,
+                                 "at": time.time(), "rev": None}, salt=SALT, compress=True)
     client = logged_in(drafter)
     with rolled_back():
         before = snapshot()

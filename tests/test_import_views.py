@@ -364,3 +364,54 @@ def test_an_import_of_a_json_file_with_a_processing_fee_takes_it(client, report,
     client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page)})
     values = Report.objects.get(pk=report.pk).values()
     assert (str(values.processing_fee_yuan), values.processing_fee_count) == ("8.00", 1)
+
+
+def _json_preview(client, report, natural: int) -> str:
+    data = report_to_json(report)
+    data["table3"]["new"][0] = natural
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json", json.dumps(data).encode()).content.decode()
+    return token_of(page)
+
+
+def test_a_preview_confirmed_twice_imports_once(client, report, drafter):
+    """Issue 12: replaying a confirmation overwrote a later save (the clerk's edit survived only in history)."""
+    client.force_login(drafter)
+    token = _json_preview(client, report, 41)
+    assert client.post(f"/reports/{report.pk}/import/confirm/", {"token": token}).status_code == 302
+    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") == 41
+    before = snapshot()
+    response = client.post(f"/reports/{report.pk}/import/confirm/", {"token": token}, follow=True)
+    assert "这份预览已经导入过了" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_save_after_the_preview_makes_it_stale_and_survives(client, report, drafter):
+    client.force_login(drafter)
+    token = _json_preview(client, report, 41)
+    # The clerk then types in the editor: 新收 自然人 = 7.
+    form_page = client.get(f"/reports/{report.pk}/edit/applications/")
+    body = {k: v for k, v in form_page.context["form"].initial.items()}
+    body = {k: ("" if v is None else str(v)) for k, v in body.items()} | {"table3.new.natural": "7"}
+    saved = client.post(f"/reports/{report.pk}/edit/applications/save/", body)
+    assert saved.status_code == 200, saved.content
+    before = snapshot()
+    response = client.post(f"/reports/{report.pk}/import/confirm/", {"token": token}, follow=True)
+    assert "这份预览已失效" in response.content.decode()
+    assert snapshot() == before
+    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") == 7
+
+
+def test_a_bulk_preview_replayed_after_the_report_changed_is_refused(client, township, county_officer, drafter):
+    report = make_report(township, 2022, origin=Report.Origin.IMPORTED)
+    data = report_to_json(report)
+    data["table3"]["new"][0] = 52
+    client.force_login(county_officer)
+    page = upload(client, "/import/", "r.json", json.dumps(data).encode(), year="2022").content.decode()
+    form = {"selected": "0", "token-0": token_of(page, "token-0"), "org-0": str(township.pk), "year-0": "2022",
+            "name-0": "r.json"}
+    assert client.post("/import/confirm/", form).status_code == 200
+    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") == 52
+    before = snapshot()
+    again = client.post("/import/confirm/", form)
+    assert again.status_code == 400 and "这份预览已经导入过了" in again.content.decode()
+    assert snapshot() == before

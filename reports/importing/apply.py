@@ -1,20 +1,27 @@
 """Saving what a preview showed: into an existing report (its drafters) or as a new report (county office).
 
 Between the preview and the confirmation, the values travel in a signed token (django.core.signing):
-nothing is stored until the clerk confirms, and what is saved is exactly what was shown.
+nothing is stored until the clerk confirms, and what is saved is exactly what was shown. A token is
+good once (its nonce is recorded with the import, in the same transaction) and only while the report is
+as it was when previewed: a save after the preview makes it stale, so a replayed or forgotten preview
+can't overwrite later work.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..carryover import refresh_marks
-from ..models import Membership, Organisation, Report
+from ..models import SECTION_MODELS, Membership, Organisation, Report, UsedPreview
 from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
 from ..services import create_report, save_values
 from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count
@@ -47,21 +54,60 @@ def to_payload(result: ImportResult) -> dict[str, Any]:
     }
 
 
-def sign(result: ImportResult, user) -> str:
-    return signing.dumps({"user": user.pk, "doc": to_payload(result)}, salt=SALT, compress=True)
+@dataclass(frozen=True)
+class Preview:
+    """What a confirmed token carries: the document, and what binds it to one use of one report state."""
+
+    doc: dict[str, Any]
+    nonce: str
+    at: float  # when the preview was made (seconds since the epoch)
+    revision: int | None  # the report's data_revision() then, for a preview into an existing report
 
 
-def unsign(token: str, user) -> dict[str, Any]:
-    """The payload of a token made for this user in the last day; ImportTargetError otherwise."""
+def data_revision(report: Report) -> int:
+    """A number that every save of any section increases: the sum of the six sections' revisions."""
+    return sum(getattr(report, name).revision for name in SECTION_MODELS)
+
+
+def sign(result: ImportResult, user, *, report: Report | None = None) -> str:
+    return signing.dumps({"user": user.pk, "doc": to_payload(result), "nonce": secrets.token_hex(16),
+                          "at": time.time(), "rev": data_revision(report) if report is not None else None},
+                         salt=SALT, compress=True)
+
+
+def unsign(token: str, user) -> Preview:
+    """The preview of a token made for this user in the last day; ImportTargetError otherwise."""
     try:
         data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise ImportTargetError("预览已超过一天，请重新上传文件。") from None
     except signing.BadSignature:
         raise ImportTargetError("预览数据无效，请重新上传文件。") from None
-    if data.get("user") != user.pk:
+    if data.get("user") != user.pk or not isinstance(data.get("nonce"), str):
         raise ImportTargetError("预览数据无效，请重新上传文件。")
-    return data["doc"]
+    return Preview(doc=data["doc"], nonce=data["nonce"], at=float(data.get("at") or 0), revision=data.get("rev"))
+
+
+def claim(preview: Preview | None, report: Report | None) -> None:
+    """Inside the import's transaction: use the preview up, once, and only on the report it was made for."""
+    if preview is None:
+        return
+    used = "这份预览已经导入过了，不能再次导入。如需重新导入，请重新上传文件。"
+    if UsedPreview.objects.filter(nonce=preview.nonce).exists():
+        raise ImportTargetError(used)
+    if report is not None:
+        stale = (data_revision(report) != preview.revision if preview.revision is not None
+                 else report.updated_at.timestamp() > preview.at)
+        if stale:
+            raise ImportTargetError(f"预览之后，{report.title}又有了修改，这份预览已失效。"
+                                    "为免覆盖新的修改，请重新上传文件并核对预览后再导入。")
+    try:
+        with transaction.atomic():
+            UsedPreview.objects.create(nonce=preview.nonce)
+    except IntegrityError:
+        raise ImportTargetError(used) from None  # the same token confirmed twice at the same moment
+    # Nonces outlive their tokens by nothing: a token older than MAX_AGE is refused anyway.
+    UsedPreview.objects.filter(used_at__lt=timezone.now() - datetime.timedelta(seconds=MAX_AGE + 60)).delete()
 
 
 def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], tuple[str, datetime.date | None]]:
@@ -118,7 +164,7 @@ def mark_imported(report: Report, signature: tuple[str, datetime.date | None]) -
 
 
 def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[str],
-                signature: tuple[str, datetime.date | None] = ("", None)) -> Report:
+                signature: tuple[str, datetime.date | None] = ("", None), preview: Preview | None = None) -> Report:
     """Replace an editable report's values with a document's (drafters of its organisation only)."""
     try:
         with writing(report, by=by, how=How.IMPORT) as report:
@@ -126,6 +172,7 @@ def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[
                 raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以导入到草稿或已退回的报告。")
             if report.format_version != values.format_version:
                 raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
+            claim(preview, report)
             save_values(report, _merged(report, values, prose_fields), prose=True)
             mark_imported(report, signature)
             # In the same transaction: an import is stored with its carried-text marks settled, or not at all.
@@ -147,7 +194,8 @@ def import_targets(user) -> list[Organisation]:
 
 
 def create_from_import(organisation: Organisation, year: int, values: ReportValues, *, by,
-                       prose_fields: list[str], signature: tuple[str, datetime.date | None] = ("", None)) -> Report:
+                       prose_fields: list[str], signature: tuple[str, datetime.date | None] = ("", None),
+                       preview: Preview | None = None) -> Report:
     """A new report (or a replaced imported draft) for `year` from a document; county office or own drafters."""
     roles = roles_for(by, organisation)
     if not roles & {Membership.Role.SUPERVISOR, Membership.Role.DRAFTER}:
@@ -157,6 +205,7 @@ def create_from_import(organisation: Organisation, year: int, values: ReportValu
     try:
         with transaction.atomic():
             report = (Report.objects.select_for_update().filter(organisation=organisation, year=year).first())
+            claim(preview, report)
             if report is None:
                 report = create_report(organisation, year, format_version=values.format_version,
                                        origin=Report.Origin.IMPORTED)
@@ -183,5 +232,5 @@ def overwritten(report: Report, values: ReportValues) -> int:
     return sum(1 for k, v in current.items() if v is not None and new.get(k) != v)
 
 
-__all__ = ["ImportTargetError", "create_from_import", "import_into", "import_targets", "overwritten", "sign",
+__all__ = ["ImportTargetError", "Preview", "claim", "create_from_import", "data_revision", "import_into", "import_targets", "overwritten", "sign",
            "unsign", "values_from_payload"]

@@ -53,7 +53,7 @@ def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
     return out, ""
 
 
-def _preview(result: ImportResult, context: Context, user) -> dict:
+def _preview(result: ImportResult, context: Context, user, report=None) -> dict:
     """What the preview template shows of one document."""
     values = result.values
     fmt = values.format
@@ -70,7 +70,7 @@ def _preview(result: ImportResult, context: Context, user) -> dict:
         "blanks": result.blank_cells(),
         "findings": check(values, context) if result.ok else [],
         "prose": [(prose_name(fmt, k), values.prose[k]) for k in result.prose_found],
-        "token": sign(result, user) if result.ok else "",
+        "token": sign(result, user, report=report) if result.ok else "",
     }
 
 
@@ -93,7 +93,7 @@ def report_import(request, report_id: int):
             error = f"{files[0][0]}：{exc}"
     if error:
         return render(request, "reports/import_upload.html", ctx | {"error": error}, status=400)
-    doc = _preview(result, report_context(report), request.user)
+    doc = _preview(result, report_context(report), request.user, report)
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
     org = report.organisation
@@ -107,8 +107,9 @@ def report_import(request, report_id: int):
 def report_import_confirm(request, report_id: int):
     report = get_report_for_editing(request.user, report_id)
     try:
-        values, prose, signature = values_from_payload(unsign(request.POST.get("token", ""), request.user))
-        import_into(report, values, by=request.user, prose_fields=prose, signature=signature)
+        preview = unsign(request.POST.get("token", ""), request.user)
+        values, prose, signature = values_from_payload(preview.doc)
+        import_into(report, values, by=request.user, prose_fields=prose, signature=signature, preview=preview)
     except ImportTargetError as exc:
         messages.error(request, str(exc))
         return redirect("report_import", report_id=report.pk)
@@ -179,9 +180,10 @@ def bulk_import_confirm(request):
                 raise ImportTargetError("请选择这份报告所属的机关。")
             if not _is_year(year):
                 raise ImportTargetError("报告年度应为四位数字，如 2023。")
-            values, prose, signature = values_from_payload(unsign(token, request.user))
+            preview = unsign(token, request.user)
+            values, prose, signature = values_from_payload(preview.doc)
             report = create_from_import(org, int(year), values, by=request.user, prose_fields=prose,
-                                        signature=signature)
+                                        signature=signature, preview=preview)
             outcomes.append({"name": name, "report": report})
         except (ImportTargetError, PermissionDenied) as exc:
             outcomes.append({"name": name, "error": str(exc)})
