@@ -122,10 +122,18 @@ def can_edit(user, report: Report) -> bool:
     return can(user, "edit", report)
 
 
+def locked_message(report: Report) -> str:
+    """Why a drafter's change was not taken: the report has left the editable states."""
+    return (f"{report.title}当前为“{report.get_status_display()}”，已锁定，不能再修改；这次修改没有保存。"
+            "如需修改，请由审核人退回或重新打开。")
+
+
 def get_report_for_editing(user, report_id: int) -> Report:
     """The report if the user may edit it: 404 when they may not see it, 403 when they may only read it."""
     report = get_report_for_user(user, report_id)
     if not can_edit(user, report):
+        if could(user, "edit", report):  # a drafter, but the report was submitted meanwhile
+            raise PermissionDenied(locked_message(report))
         raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以修改草稿或已退回的报告。")
     return report
 

@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from .exchange import report_to_json
 from .models import Membership, Report, ReportEvent, ReportVersion
-from .permissions import EDITABLE_STATES, can_edit, roles_for
+from .permissions import EDITABLE_STATES, can_edit, locked_message, roles_for
 
 How = ReportVersion.Kind  # the path a change came by: 保存, 导入, 沿用上一年度, 汇总填入, 命令行, 管理后台
 Role = Membership.Role
@@ -68,11 +68,6 @@ FORBIDDEN = {
     How.CARRYOVER: "只有本机关的填报人可以沿用上一年度的报告。",
     How.PREFILL: "只有主管部门可以用汇总数填入本级报告。",
 }
-
-
-def locked_message(report: Report) -> str:
-    return (f"{report.title}当前为“{report.get_status_display()}”，已锁定，不能再修改；这次修改没有保存。"
-            "如需修改，请由审核人退回或重新打开。")
 
 
 def lock(report: Report | int, *, by, how: str) -> Report:

@@ -352,6 +352,23 @@ def test_prose_is_saved_when_the_field_is_left(page, report, drafter):
     expect(page.get_by_label("五、存在的主要问题及改进情况")).to_have_value("一是公开目录更新不及时。")
 
 
+def test_a_save_after_a_colleague_submitted_is_refused_and_the_text_stays(page, report, drafter):
+    login(page, "drafter")
+    open_editor(page, report, "problems")
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)  # a colleague submits it
+    box = page.get_by_label("五、存在的主要问题及改进情况")
+    box.fill("提交之后才写的文字。")
+    box.press("Tab")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("已锁定")
+    expect(status).to_contain_text("修改已保存在本机浏览器中")
+    expect(box).to_have_value("提交之后才写的文字。")
+    screenshot(page, "editor-locked")
+    kept = page.evaluate("() => Object.keys(localStorage).map(k => localStorage.getItem(k)).join()")
+    assert "提交之后才写的文字。" in kept
+    assert stored(report).prose["problems"] != "提交之后才写的文字。"
+
+
 def test_edits_made_offline_are_kept_and_saved_when_the_network_returns(page, report, drafter):
     login(page, "drafter")
     open_editor(page, report, "applications")
