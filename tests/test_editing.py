@@ -372,7 +372,7 @@ def test_a_submitted_report_can_no_longer_be_saved(client, report, drafter):
     Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
     client.force_login(drafter)
     response = post_section(client, report, "problems", "save", {"prose.problems": "改了"})
-    assert response.status_code == 403 and "不能修改" in response.json()["error"]
+    assert response.status_code == 403 and "已提交待审核”，已锁定，不能再修改" in response.json()["error"]
 
 
 def test_a_stale_save_gets_409_with_what_the_other_person_saved(client, report, drafter):
