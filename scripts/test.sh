@@ -3,11 +3,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# Spread the tests over the machine's cores (pytest-xdist; each worker has its own test database).
+# GKPORTAL_TEST_WORKERS=0 runs them in one process, as a debugger wants.
+WORKERS="${GKPORTAL_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+if [ "$WORKERS" -gt 1 ] 2>/dev/null; then XDIST=(-n "$WORKERS"); else XDIST=(); fi
 # The test environment's settings come from gkportal/pytest_plugin.py.
 unset DATABASE_URL
 
 echo "== gkportal tests on SQLite =="
-$PY -m pytest "$@"
+$PY -m pytest "${XDIST[@]}" "$@"
 sqlite_rc=$?
 
 pg_rc=0
@@ -20,7 +24,7 @@ except Exception:
 PY
 then
   echo "== gkportal tests on PostgreSQL (127.0.0.1:5432) =="
-  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" $PY -m pytest "$@"
+  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" $PY -m pytest "${XDIST[@]}" "$@"
   pg_rc=$?
 else
   echo "== PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped =="
