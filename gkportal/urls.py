@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from reports.accounts import OwnPasswordChangeView
+
 from .auth import AdminLoginForm, LoginForm
 from .health import healthz
 
@@ -14,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password_change/", OwnPasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
 ]
