@@ -7,12 +7,13 @@ sends every other request to the password-change page.
 
 from __future__ import annotations
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import AccessEvent, Account
+from .models import CONFIRMED_ROLES, AccessEvent, Account
 
 FORCED_MESSAGE = "您的密码是由他人设置的。请先设置一个只有您自己知道的新密码，然后才能继续使用系统。"
 
@@ -74,3 +75,17 @@ class PasswordChangeRequiredMiddleware:
         if path.startswith(settings.STATIC_URL) or path == "/healthz":
             return True
         return path in {reverse(name) for name in self.ALLOWED_NAMES}
+
+
+class UnprivilegedPasswordResetForm(PasswordResetForm):
+    """The emailed reset link, for drafters only.
+
+    A county office chose the email address when it created the account (and could have given its own):
+    for an approver or a supervisor the link would let it set the password of the person who approves.
+    They ask the site administrator instead.
+    """
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if not (user.memberships.filter(role__in=CONFIRMED_ROLES).exists() or user.pending_grants.exists()):
+                yield user

@@ -207,6 +207,17 @@ def test_the_office_cannot_take_over_an_approvers_account_by_password_or_email(c
     assert approver.email == ""
 
 
+def test_the_emailed_reset_link_is_for_drafters_only(client, drafter, approver, county_officer):
+    from django.core import mail
+
+    for person in (drafter, approver, county_officer):
+        person.email = f"{person.username}@xw.gov.cn"
+        person.save()
+        response = client.post("/accounts/password_reset/", {"email": person.email})
+        assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["drafter@xw.gov.cn"]]
+
+
 # ---------------------------------------------------------------- the first login
 
 
