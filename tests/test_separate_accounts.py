@@ -261,6 +261,28 @@ def test_an_account_the_administrator_creates_sets_its_own_password_too(client, 
     assert Account.objects.get(user__username="xw_new").must_change_password
 
 
+def test_the_administrator_confirms_a_grant_in_the_admin(client, county_officer, township, drafter):
+    client.force_login(county_officer)
+    client.post(f"/manage/users/{drafter.pk}/roles/", {"organisation": township.pk, "role": Role.APPROVER})
+    grant = RoleGrant.objects.get(user=drafter)
+    admin = User.objects.create_superuser("root", password="Root-pass-2026!")
+    client.force_login(admin)
+    response = client.post("/admin/reports/rolegrant/", {"action": "confirm", "_selected_action": [grant.pk]},
+                           follow=True)
+    assert "已确认" in response.content.decode()
+    assert Membership.objects.filter(user=drafter, organisation=township, role=Role.APPROVER).exists()
+    assert AccessEvent.objects.filter(action="role_confirmed", actor=admin).exists()
+
+
+def test_a_password_the_administrator_sets_in_the_admin_must_be_replaced(client, approver):
+    admin = User.objects.create_superuser("root", password="Root-pass-2026!")
+    client.force_login(admin)
+    response = client.post(f"/admin/auth/user/{approver.pk}/password/",
+                           {"password1": INITIAL, "password2": INITIAL, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Account.objects.get(user=approver).must_change_password
+
+
 # ---------------------------------------------------------------- the demo
 
 
