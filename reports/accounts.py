@@ -8,7 +8,7 @@ sends every other request to the password-change page.
 from __future__ import annotations
 
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -89,3 +89,12 @@ class UnprivilegedPasswordResetForm(PasswordResetForm):
         for user in super().get_users(email):
             if not (user.memberships.filter(role__in=CONFIRMED_ROLES).exists() or user.pending_grants.exists()):
                 yield user
+
+
+class OwnPasswordResetConfirmView(PasswordResetConfirmView):
+    """The emailed link's page: the password typed there is the owner's own."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_set_by_owner(form.user)
+        return response

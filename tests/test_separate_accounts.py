@@ -7,6 +7,7 @@ publish; or create a second supervisor that grants the county user the approver 
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -216,6 +217,16 @@ def test_the_emailed_reset_link_is_for_drafters_only(client, drafter, approver, 
         response = client.post("/accounts/password_reset/", {"email": person.email})
         assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["drafter@xw.gov.cn"]]
+
+    # The drafter's own password, set through the link, frees an account whose password the office had set.
+    from reports.accounts import password_set_by_other
+
+    password_set_by_other(drafter)
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+/)", mail.outbox[0].body)[1]
+    form_url = client.get(link)["Location"]
+    response = client.post(form_url, {"new_password1": OWN, "new_password2": OWN})
+    assert response.status_code == 302
+    assert not Account.objects.get(user=drafter).must_change_password
 
 
 # ---------------------------------------------------------------- the first login

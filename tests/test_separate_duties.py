@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports.models import Membership, Report
-from reports.workflow import approve, publish, reopen, return_report, submit
+from reports.workflow import approve, reopen, return_report, submit
 
 from .conftest import Role, make_user
 from .workflow_support import complete_report, edit
