@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
+
+from reports.accounts import OwnPasswordChangeView, OwnPasswordResetConfirmView, UnprivilegedPasswordResetForm
 
 from .auth import AdminLoginForm, LoginForm
 from .health import healthz
@@ -14,6 +16,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password_change/", OwnPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", PasswordResetView.as_view(form_class=UnprivilegedPasswordResetForm),
+         name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", OwnPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from .accounts import password_set_by_other
+from .organisations import confirm_grant
 from .permissions import EDITABLE_STATES
 from .services import ensure_sections
 from .writing import How, WriteRefused, writing
@@ -21,6 +23,7 @@ from .models import (
     Report,
     ReportEvent,
     ReviewLitigationSection,
+    RoleGrant,
 )
 
 
@@ -46,6 +49,35 @@ admin.site.unregister(User)
 @admin.register(User)
 class PersonAdmin(UserAdmin):
     inlines = [MembershipInline]
+
+    # A password the administrator types is the administrator's: the owner sets their own at first login.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.pk != request.user.pk:
+            password_set_by_other(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and str(id) != str(request.user.pk):
+            password_set_by_other(User.objects.get(pk=id))
+        return response
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "granted_by", "granted_at"]
+    list_filter = ["role"]
+    actions = ["confirm"]
+
+    @admin.action(description="确认所选的授权")
+    def confirm(self, request, queryset):
+        for grant in queryset:
+            try:
+                confirm_grant(grant, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{grant}：{''.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"已确认：{grant.user} · {grant.organisation} · {grant.get_role_display()}")
 
 
 class _OneSection(admin.StackedInline):

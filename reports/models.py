@@ -144,6 +144,59 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
 
+# The roles that approve or publish: granting one through /manage/ takes a second person's confirmation.
+CONFIRMED_ROLES = frozenset({Membership.Role.APPROVER, Membership.Role.SUPERVISOR})
+
+
+class RoleGrant(models.Model):
+    """A grant of the approver's or the supervisor's role that waits for a second person to confirm it.
+
+    The grant becomes a Membership only when someone else with authority over the organisation (a
+    supervisor above it who is neither the grantor nor the grantee, or the site administrator) confirms
+    it: otherwise a county office could make an account of its own an approver, or a supervisor that
+    grants the office itself the role, and then approve and publish alone.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="pending_grants")
+    organisation = models.ForeignKey(Organisation, verbose_name="机关", on_delete=models.CASCADE,
+                                     related_name="pending_grants")
+    role = models.CharField("角色", max_length=16, choices=Membership.Role.choices)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="授予人", on_delete=models.PROTECT,
+                                   related_name="+")
+    granted_at = models.DateTimeField("授予时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "待确认的授权"
+        verbose_name_plural = verbose_name
+        ordering = ["granted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="rolegrant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}（待确认）"
+
+
+class Account(models.Model):
+    """Whether a login's password is its owner's own: one set by someone else must be changed first."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="account")
+    must_change_password = models.BooleanField(
+        "须先修改密码", default=False,
+        help_text="密码由他人（主管部门或系统管理员）设置：本人登录后须先改为只有自己知道的密码。",
+    )
+    password_set_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号状态"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.user}{'（须修改密码）' if self.must_change_password else ''}"
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -512,6 +565,10 @@ class AccessEvent(models.Model):
         PASSWORD_SET = "password_set", "重设密码"
         ROLE_GRANTED = "role_granted", "授予角色"
         ROLE_REVOKED = "role_revoked", "撤销角色"
+        ROLE_PENDING = "role_pending", "授予角色（待确认）"
+        ROLE_CONFIRMED = "role_confirmed", "确认授予角色"
+        ROLE_WITHDRAWN = "role_withdrawn", "撤回授予角色"
+        PASSWORD_OWN = "password_own", "本人设置密码"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
                               related_name="+")

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Membership, Organisation, Report
+from .models import Membership, Organisation, Report, RoleGrant
 
 
 def subtree_ids(organisations) -> set[int]:
@@ -183,11 +183,13 @@ def get_organisation_for_manager(user, organisation_id: int, *, edit: bool = Fal
 
 
 def managed_users(user) -> QuerySet:
-    """People holding a role in the user's subtree."""
+    """People holding a role in the user's subtree, or waiting for one to be confirmed there."""
     from django.contrib.auth import get_user_model
 
     ids = supervised_ids(user)
-    return get_user_model().objects.filter(memberships__organisation_id__in=ids).distinct()
+    people = get_user_model().objects
+    return people.filter(pk__in=people.filter(
+        Q(memberships__organisation_id__in=ids) | Q(pending_grants__organisation_id__in=ids)).values("pk"))
 
 
 def get_user_for_manager(manager, user_id: int):
@@ -205,6 +207,7 @@ def fully_managed(manager, person) -> bool:
         return False
     ids = supervised_ids(manager)
     orgs = set(Membership.objects.filter(user=person).values_list("organisation_id", flat=True))
+    orgs |= set(RoleGrant.objects.filter(user=person).values_list("organisation_id", flat=True))
     return bool(orgs) and orgs <= ids
 
 

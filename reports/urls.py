@@ -38,6 +38,8 @@ urlpatterns = [
     path("manage/users/<id:user_id>/roles/", manage.user_grant, name="manage_user_grant"),
     path("manage/users/<id:user_id>/roles/<id:membership_id>/revoke/", manage.user_revoke,
          name="manage_user_revoke"),
+    path("manage/grants/<id:grant_id>/confirm/", manage.grant_confirm, name="manage_grant_confirm"),
+    path("manage/grants/<id:grant_id>/withdraw/", manage.grant_withdraw, name="manage_grant_withdraw"),
     # The rules' findings: page, JSON, acknowledging a warning.
     path("reports/<id:report_id>/findings/", findings.report_findings, name="report_findings"),
     path("reports/<id:report_id>/findings.json", findings.report_findings_json, name="report_findings_json"),

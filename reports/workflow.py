@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
+from .duties import conflict
 from .findings import blocking_findings, findings_for_report
 from .publishing import PublishingError
 from .rendering import MissingFontsError
@@ -54,7 +55,7 @@ class WorkflowError(Exception):
     def __init__(self, message: str, code: str, findings: list[rules.Finding] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code  # forbidden, wrong_state, blocked, comment_required, publication_failed
+        self.code = code  # forbidden, wrong_state, separate_duties, blocked, comment_required, publication_failed
         self.findings = findings or []
 
 
@@ -120,6 +121,9 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
             f"这份报告当前为“{locked.get_status_display()}”，您不能{VERBS[action]}。请刷新页面查看最新状态。",
             "wrong_state",
         )
+    duty = conflict(locked, by, action)
+    if duty:
+        raise WorkflowError(duty, "separate_duties")
     comment = (comment or "").strip()
     correction_note = (correction_note or "").strip()
     if action == Action.RETURN and not comment:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reports.models import Membership, SectionComment
+from reports.models import Membership, RoleGrant, SectionComment
 
 from .hostile_support import concrete_url, routes, snapshot
 from .workflow_support import complete_report, set_status
@@ -18,14 +18,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def values(report, township, county, drafter, approver):
+def values(report, township, county, drafter, approver, county_officer):
     """A real object for every parameter a route takes."""
     comment = SectionComment.objects.create(report=report, section="problems", author=approver, text="请补充")
+    grant = RoleGrant.objects.create(user=drafter, organisation=township, role=Membership.Role.APPROVER,
+                                     granted_by=county_officer)
     return {
         "report_id": report.pk, "section": "problems", "comment_id": comment.pk, "organisation_id": township.pk,
         "user_id": drafter.pk, "membership_id": Membership.objects.get(user=drafter).pk, "org_id": county.pk,
         "year": 2023, "number": 1, "org_key": "西村乡", "object_id": report.pk, "content_type_id": 1,
-        "id": drafter.pk, "uidb64": "MQ", "token": "set-password",
+        "id": drafter.pk, "uidb64": "MQ", "token": "set-password", "grant_id": grant.pk,
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from reports.models import Membership, Report, SectionComment
+from reports.models import Membership, Report, RoleGrant, SectionComment
 from reports.workflow import publish
 
 from .hostile_support import concrete_url, hostile_text, logged_in, routes, snapshot, wrong_key
@@ -47,6 +47,8 @@ def candidates(report, township, sibling, county, drafter, approver, county_offi
         "id": [drafter.pk],
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        "grant_id": [RoleGrant.objects.create(user=drafter, organisation=sibling, role=Membership.Role.APPROVER,
+                                              granted_by=county_officer).pk],
     }
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from reports.models import Membership, Organisation, Report, SectionComment
+from reports.models import Membership, Organisation, Report, RoleGrant, SectionComment
 
 from .conftest import Kind, Role, make_org, make_user
 from .workflow_support import complete_report, set_status
@@ -193,7 +193,10 @@ MANAGE_CASES = {
 def test_management_matrix(client, orgs, name):
     method, path, data, row = MANAGE_CASES[name]
     target = make_user("target", orgs["own"], Role.DRAFTER)
-    membership = Membership.objects.create(user=target, organisation=orgs["own"], role=Role.SUPERVISOR)
+    # A second role to revoke: a drafter's below 西村乡 (an approver's or supervisor's account would be out of
+    # the office's reach for a password reset: test_separate_accounts.py).
+    village = Organisation.objects.create(name="西村乡东村", kind=Kind.OTHER, parent=orgs["own"])
+    membership = Membership.objects.create(user=target, organisation=village, role=Role.DRAFTER)
     ids = {"own": orgs["own"].pk, "parent": orgs["parent"].pk, "target": target.pk, "membership": membership.pk}
     path = path.format(**ids)
     data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in (data or {}).items()}
@@ -205,6 +208,7 @@ def test_management_matrix(client, orgs, name):
         unchanged = (
             not Organisation.objects.filter(name="西村乡某村委会").exists()
             and not Membership.objects.filter(user=target, role=Role.APPROVER).exists()
+            and not RoleGrant.objects.filter(user=target).exists()
             and Membership.objects.filter(pk=membership.pk).exists()
             and Organisation.objects.get(pk=orgs["own"].pk).short_name == "西村乡"
             and not User.objects.filter(username="newbie").exists()

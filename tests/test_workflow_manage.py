@@ -119,10 +119,11 @@ def test_it_cannot_create_a_user_outside_its_subtree(office, other_county):
 
 
 def test_it_grants_and_revokes_roles_and_keeps_an_audit(office, township, sibling, drafter):
-    response = office.post(f"/manage/users/{drafter.pk}/roles/", {"organisation": sibling.pk, "role": Role.APPROVER})
+    # A drafter's role takes effect at once (an approver's waits for confirmation: test_separate_accounts.py).
+    response = office.post(f"/manage/users/{drafter.pk}/roles/", {"organisation": sibling.pk, "role": Role.DRAFTER})
     assert response.status_code == 302
     granted = Membership.objects.get(user=drafter, organisation=sibling)
-    response = office.post(f"/manage/users/{drafter.pk}/roles/", {"organisation": sibling.pk, "role": Role.APPROVER})
+    response = office.post(f"/manage/users/{drafter.pk}/roles/", {"organisation": sibling.pk, "role": Role.DRAFTER})
     assert response.status_code == 400 and "此人在这个机关已有这个角色。" in response.content.decode()
     response = office.post(f"/manage/users/{drafter.pk}/roles/{granted.pk}/revoke/")
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from ..duties import conflict
 from ..models import Notification, Report
 from ..permissions import actions_for, can, could, roles_for, supervised_ids
 from ..workflow import comments_by_section, submission_blockers, was_published
@@ -29,7 +30,8 @@ def workflow_panel(context, report: Report) -> dict[str, Any]:
     correction = "publish" in actions and was_published(report)
     forms = [
         {"action": a, "button": BUTTONS[a], "style": BUTTON_STYLES[a], "url": reverse(f"report_{a}", args=[report.pk]),
-         "form": TransitionForm(a, correction=correction and a == "publish", auto_id=f"id_{a}_%s")}
+         "form": TransitionForm(a, correction=correction and a == "publish", auto_id=f"id_{a}_%s"),
+         "duty": conflict(report, user, a)}
         for a in actions
     ]
     editable_now = report.status in (Report.Status.DRAFT, Report.Status.RETURNED)

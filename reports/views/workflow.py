@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..duties import conflict
 from ..models import Notification, SectionComment
 from ..permissions import can, get_report_for_action
 from ..versions import default_pair, diff_versions
@@ -48,6 +49,7 @@ def transition(request, report_id: int, action: str):
     correction = action == "publish" and was_published(report)
     form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction)
     findings = submission_blockers(report) if action == "submit" else []
+    duty = conflict(report, request.user, action)
     status = 200
     if request.method == "POST":
         status = 400
@@ -59,13 +61,16 @@ def transition(request, report_id: int, action: str):
                     raise PermissionDenied(exc.message) from None
                 if exc.code == "wrong_state":
                     return _wrong_state(request, report, action)
-                form.add_error(None, exc.message)
+                if exc.code == "separate_duties":
+                    duty = exc.message
+                else:
+                    form.add_error(None, exc.message)
                 findings = exc.findings or findings
             else:
                 messages.success(request, DONE[action])
                 return redirect("report_detail", report.pk)
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
-               "correction": correction, "findings": findings}
+               "correction": correction, "findings": findings, "duty": duty}
     return render(request, "reports/transition.html", context, status=status)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from reports import workflow
+from reports.accounts import password_set_by_owner
 from reports.demo.prose import PROSE, prose_for
 from reports.exchange import read_report_json
 from reports.findings import acknowledge, findings_for_report
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = superuser
             user.set_password(DEMO_PASSWORD)
             user.save()
+            # The demo's printed logins work as they are: no first-login password change.
+            password_set_by_owner(user)
             if org:
                 Membership.objects.get_or_create(user=user, organisation=orgs[org], role=role)
             rows.append((username, full_name, org or "（全部）", role.label if role else "系统管理员"))

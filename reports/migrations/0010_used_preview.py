@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0008_version_kinds'),
+        ('reports', '0009_version_kinds'),
     ]
 
     operations = [

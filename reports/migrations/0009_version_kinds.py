@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0007_organisation_deadline_validated'),
+        ('reports', '0008_separate_duties'),
     ]
 
     operations = [
