@@ -133,3 +133,22 @@ def test_three_different_people_take_the_report_to_publication(client, ready, dr
     assert client.post(f"/reports/{ready.pk}/publish/", {}).status_code == 302
     assert status_of(ready) == S.PUBLISHED
     assert list(ready.events.values_list("actor__username", flat=True)) == ["drafter", "approver", "officer"]
+
+
+def test_an_import_is_drafting_and_the_countys_prefill_is_not(township, county, drafter, approver, county_officer):
+    """The write path's kinds: who imported numbers drafted them; the consolidated sums are computed."""
+    from reports.county import prefill_consolidated_report
+    from reports.duties import conflict
+    from reports.importing.apply import import_into
+
+    from .conftest import complete_values
+
+    report = complete_report(township)
+    values = complete_values()
+    import_into(report, values, by=drafter, prose_fields=[])
+    assert conflict(report, drafter, "approve") == APPROVE_REFUSED
+    assert conflict(report, approver, "approve") == ""
+
+    own = prefill_consolidated_report(county, 2023, by=county_officer)
+    assert own.versions.get().kind == "prefill"
+    assert conflict(own, county_officer, "publish") == ""
