@@ -7,5 +7,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import carryover  # noqa: F401  (connects its section_saved receiver)
+        from . import tallies  # noqa: F401  (an organisation's change makes its reports' counts stale)
         # Connects the report_published receiver that freezes the published HTML and PDF.
         from . import publishing  # noqa: F401

@@ -19,6 +19,7 @@ from .rules import Finding
 from .services import create_report, save_values
 from .signals import section_saved
 from .values import PROSE_FIELDS, ReportValues
+from . import tallies
 from .writing import How, writing
 
 
@@ -95,15 +96,22 @@ def confirm_part(report: Report, part: str, *, by) -> None:
         if not can_edit(by, report):
             raise PermissionDenied("只有本机关的填报人可以在草稿或已退回的报告中确认文字。")
         CarriedText.objects.filter(report=report, part=part).delete()
+        tallies.changed(report)
 
 
 def carryover_findings(report: Report) -> list[Finding]:
     """One warning per copied part not yet edited or confirmed (N-SIMILAR's plain case)."""
+    return findings_for_marks(report.format, pending_parts(report))
+
+
+def findings_for_marks(fmt, marks: list[CarriedText]) -> list[Finding]:
+    """The warnings of these marks, in the order of the document (for one report; read in bulk too)."""
     from .importing.result import prose_name
 
+    order = {name: i for i, name in enumerate(PROSE_FIELDS)}
     out = []
-    for mark in pending_parts(report):
-        name = prose_name(report.format, mark.part)
+    for mark in sorted((m for m in marks if m.part in order), key=lambda m: order[m.part]):
+        name = prose_name(fmt, mark.part)
         section = "overview" if mark.part.startswith("overview_") or mark.part == "preface" else mark.part
         out.append(Finding(
             "N-CARRIED", "warning",

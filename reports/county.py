@@ -10,21 +10,24 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
 
+from . import tallies
 from .catalogue import MAX_COUNT, Format, get_format
 from .findings import context_for
-from .models import Membership, Organisation, Report
+from .models import ApplicationRow, Membership, Organisation, ProactiveSection, Report, ReviewLitigationSection
 from .permissions import EDITABLE_STATES, subtree_ids
 from .rules import Context, check
-from .services import (SECTION_RELATIONS, create_report, read_values, save_values, table3_rows,
+from .services import (SECTION_RELATIONS, create_report, fee_for_display, read_values, save_values, table3_rows,
                        with_sections)
-from .values import Count, ReportValues, sum_or_none
+from .values import ReportValues, sum_or_none
+from .values import Count as CellCount
 from .writing import How, WriteRefused, writing
 
 Status = Report.Status
@@ -142,21 +145,19 @@ def state_choices() -> list[tuple[str, str]]:
 def dashboard_rows(root: Organisation, year: int, today: datetime.date) -> list[DashboardRow]:
     """One row per organisation below `root`: its report for `year`, deadline, and finding counts."""
     organisations = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
-    reports = list(with_sections(Report.objects.filter(organisation__in=organisations, year=year)))
+    # Only the report rows: the findings are counted when reports change (reports.tallies), not here.
+    reports = list(Report.objects.filter(organisation__in=organisations, year=year))
     by_org = {r.organisation_id: r for r in reports}
     for org in organisations:
         if org.pk in by_org:
             by_org[org.pk].organisation = org  # the contexts read it; saves a query
-    values = bulk_values(reports)
-    contexts = bulk_contexts(reports)
+    tallies.current(reports)
     rows = []
     for org in organisations:
         deadline = org.deadline(year)
         row = DashboardRow(org, by_org.get(org.pk), deadline, (deadline - today).days)
         if row.report is not None:
-            findings = check(values[row.report.pk], contexts[row.report.pk])
-            row.errors = sum(1 for f in findings if f.severity == "error")
-            row.warnings = sum(1 for f in findings if f.severity == "warning")
+            row.errors, row.warnings = row.report.tally_errors, row.report.tally_warnings
         rows.append(row)
     return rows
 
@@ -227,12 +228,50 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
     return out
 
 
+def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
+    """By year: how many reports, and the cell-wise sums of 表二, 表三 and 表四, summed by the database.
+
+    SQL's SUM skips NULL and is NULL when every value is — a blank cell adds nothing, as in `consolidate`.
+    Four queries whatever the number of reports; the fee (exact decimals, as entered) is added here.
+    """
+    version: dict[int, str] = {}
+    out: dict[int, tuple[int, ReportValues]] = {}
+    for year, fmt_version, n in (reports.values("year", "format_version").annotate(n=Count("pk"))
+                                 .values_list("year", "format_version", "n")):
+        if version.setdefault(year, fmt_version) != fmt_version:
+            raise ValueError("不同格式的报告不能汇总。")
+        out[year] = (n, ReportValues(format_version=fmt_version))
+    if not out:
+        return out
+    fmt = get_format(next(iter(version.values())))
+    t2 = fmt.table2.count_fields
+    for year, *cells in (ProactiveSection.objects.filter(report__in=reports).values("report__year")
+                         .annotate(**{f"s_{k}": Sum(k) for k in t2}).values_list("report__year", *(f"s_{k}" for k in t2))):
+        out[year][1].table2.update(zip(t2, cells))
+    for year, fee, places in ProactiveSection.objects.filter(report__in=reports).values_list(
+            "report__year", "fees_10k_yuan", "fees_10k_yuan_places"):
+        v = out[year][1]
+        v.fees_10k_yuan = _add(v.fees_10k_yuan, fee_for_display(fee, places))
+    t3 = [c.code for c in fmt.table3.entered_columns]
+    for year, row, *cells in (ApplicationRow.objects.filter(section__report__in=reports)
+                              .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
+                              .values_list("section__report__year", "row", *(f"s_{c}" for c in t3))):
+        out[year][1].table3[row].update(zip(t3, cells))
+    t4 = [(g.code, c.code, fmt.table4.field(g.code, c.code)) for g in fmt.table4.groups
+          for c in fmt.table4.entered_columns]
+    for year, *cells in (ReviewLitigationSection.objects.filter(report__in=reports).values("report__year")
+                         .annotate(**{f"s_{f}": Sum(f) for _, _, f in t4})
+                         .values_list("report__year", *(f"s_{f}" for _, _, f in t4))):
+        for (group, col, _), value in zip(t4, cells):
+            out[year][1].table4[group][col] = value
+    return out
+
+
 @dataclass
 class Consolidation:
     root: Organisation
     year: int
     reports: list[Report]  # the counted reports of the organisations below root, by organisation name
-    parts: dict[int, ReportValues]  # report id → its values
     values: ReportValues  # the sums
     left_out: list[tuple[Organisation, Report | None]] = field(default_factory=list)
 
@@ -240,11 +279,16 @@ class Consolidation:
     def fmt(self) -> Format:
         return self.values.format
 
+    @cached_property
+    def parts(self) -> dict[int, ReportValues]:
+        """Each counted report's values by report id (read when one cell is broken down, not for the sums)."""
+        return bulk_values(with_sections(Report.objects.filter(pk__in=[r.pk for r in self.reports])))
+
 
 def consolidation(root: Organisation, year: int) -> Consolidation:
-    """The sums of the counted reports below `root` for `year`, and who is left out; four queries."""
+    """The sums of the counted reports below `root` for `year`, and who is left out; six queries."""
     organisations = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
-    reports = list(with_sections(Report.objects.filter(organisation__in=organisations, year=year)))
+    reports = Report.objects.filter(organisation__in=organisations, year=year)
     by_org = {r.organisation_id: r for r in reports}
     counted, left_out = [], []
     for org in organisations:
@@ -255,8 +299,9 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
             counted.append(report)
         else:
             left_out.append((org, report))
-    parts = bulk_values(counted)
-    return Consolidation(root, year, counted, parts, consolidate(parts.values()), left_out)
+    sums = summed(Report.objects.filter(organisation__in=organisations, year=year, status__in=COUNTED_STATES))
+    values = sums[year][1] if year in sums else ReportValues(format_version=get_format().version)
+    return Consolidation(root, year, counted, values, left_out)
 
 
 def cell_keys(fmt: Format) -> list[str]:
@@ -268,7 +313,7 @@ def cell_keys(fmt: Format) -> list[str]:
     )
 
 
-def cell_value(values: ReportValues, key: str) -> Count | Decimal:
+def cell_value(values: ReportValues, key: str) -> CellCount | Decimal:
     """The value of a cell named as in `cell_keys`; KeyError for an unknown key."""
     fmt = values.format
     if key.startswith("table3."):
@@ -293,7 +338,7 @@ def cell_label(fmt: Format, key: str) -> str:
     return f"表二 {fmt.table2.cell(key).name}"
 
 
-def cell_breakdown(c: Consolidation, key: str) -> list[tuple[Report, Count | Decimal]]:
+def cell_breakdown(c: Consolidation, key: str) -> list[tuple[Report, CellCount | Decimal]]:
     """Each counted report's value of one cell, largest first (blank last)."""
     pairs = [(r, cell_value(c.parts[r.pk], key)) for r in c.reports]
     return sorted(pairs, key=lambda p: (p[1] is None, -(p[1] or 0), p[0].organisation.name))
@@ -348,21 +393,20 @@ class Trend:
 
     years: list[int]
     reports: list[int]  # how many reports each year's figures sum
-    new: list[Count]
-    carried_over: list[Count]
-    results: dict[str, list[Count]]  # （一）予以公开 … （六）其他处理
-    reviews: list[Count]
-    litigation: dict[str, list[Count]]  # 未经复议直接起诉, 复议后起诉
+    new: list[CellCount]
+    carried_over: list[CellCount]
+    results: dict[str, list[CellCount]]  # （一）予以公开 … （六）其他处理
+    reviews: list[CellCount]
+    litigation: dict[str, list[CellCount]]  # 未经复议直接起诉, 复议后起诉
 
     @property
     def report_counts(self) -> list[tuple[int, int]]:
         return list(zip(self.years, self.reports))
 
 
-def trend(per_year: dict[int, list[ReportValues]]) -> Trend:
-    """Sum each year's values and take the figures the charts show."""
-    years = sorted(per_year)
-    sums = {y: consolidate(per_year[y]) for y in years}
+def trend(sums: dict[int, ReportValues], counts: dict[int, int]) -> Trend:
+    """The figures the charts show, from each year's sums (and how many reports each sums)."""
+    years = sorted(sums)
     fmt = get_format()
     t3, t4 = fmt.table3, fmt.table4
     groups: dict[str, list[str]] = {}
@@ -370,7 +414,7 @@ def trend(per_year: dict[int, list[ReportValues]]) -> Trend:
         groups.setdefault(short_label(row.group or row.label), []).append(row.code)
     return Trend(
         years=years,
-        reports=[len(per_year[y]) for y in years],
+        reports=[counts[y] for y in years],
         new=[sums[y].t3("new", "total") for y in years],
         carried_over=[sums[y].t3("carried_over", "total") for y in years],
         results={
@@ -382,13 +426,10 @@ def trend(per_year: dict[int, list[ReportValues]]) -> Trend:
     )
 
 
-def _trend_of(reports) -> Trend:
-    reports = list(with_sections(reports.filter(status__in=COUNTED_STATES)))
-    values = bulk_values(reports)
-    per_year: dict[int, list[ReportValues]] = defaultdict(list)
-    for report in reports:
-        per_year[report.year].append(values[report.pk])
-    return trend(per_year)
+def _trend_of(reports: QuerySet[Report]) -> Trend:
+    """The counted reports' figures, summed by the database year by year."""
+    sums = summed(reports.filter(status__in=COUNTED_STATES))
+    return trend({year: values for year, (_n, values) in sums.items()}, {year: n for year, (n, _v) in sums.items()})
 
 
 def organisation_trend(org: Organisation) -> Trend:

@@ -90,6 +90,9 @@ def acknowledge(report: Report, finding_key: str, *, by, explanation: str = "") 
         defaults={"rule": finding.rule, "message": finding.message, "explanation": explanation, "by": by,
                   "at": timezone.now()},
     )
+    from . import tallies
+
+    tallies.changed(report)
     return ack
 
 

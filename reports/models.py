@@ -227,6 +227,13 @@ class Report(models.Model):
     signature_date = models.DateField("落款日期", null=True, blank=True)
     # What an imported document printed in its 总计 cells where that differs from the sums.
     printed_totals = models.JSONField("原文档印出的合计", default=dict, blank=True)
+    # The findings counted when the report (or last year's, its organisation, an acknowledgement) last
+    # changed, for pages that list many reports (reports.tallies); `tally_stamp` names the rules and
+    # settings they were counted with, "" when something they depend on changed since.
+    tally_errors = models.PositiveIntegerField("错误数", null=True, blank=True, editable=False)
+    tally_warnings = models.PositiveIntegerField("提示数", null=True, blank=True, editable=False)
+    tally_open = models.PositiveIntegerField("待处理数（错误和未确认的提示）", null=True, blank=True, editable=False)
+    tally_stamp = models.CharField("计数依据", max_length=16, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import rules
+from . import rules, tallies
 from .duties import conflict
 from .findings import blocking_findings, findings_for_report
 from .publishing import PublishingError
@@ -171,6 +171,8 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
             raise WorkflowError("发布失败：生成公开文件时出错，报告仍为“已审核通过”。请稍后重试或联系系统管理员。",
                                 "publication_failed") from exc
     record_version(locked, by=by, kind=action, event=event)
+    # Next year's checks compare with this report, more strictly once it is approved here.
+    tallies.mark_stale(following=locked)
     _notify(locked, event)
     report.status = locked.status
     return event

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 from django.db import transaction
 from django.db.models import Max
 
+from . import tallies
 from .exchange import report_to_json
 from .models import Membership, Report, ReportEvent, ReportVersion
 from .permissions import EDITABLE_STATES, can_edit, locked_message, roles_for
@@ -88,6 +89,7 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         locked = lock(report, by=by, how=how)
         yield locked
         record_version(locked, by=by, kind=how, section=section)
+        tallies.changed(locked)
 
 
 def snapshot(report: Report) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""Findings counted when reports change (reports.tallies): the county's pages read them, never stale ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports import tallies
+from reports.findings import acknowledge, blocking_findings, findings_for_report
+from reports.models import Report
+from reports.workflow import approve, submit
+
+from .test_county import BEFORE, YEAR, department, landscape, rows_by_name, set_status  # noqa: F401  (fixtures)
+from .conftest import complete_values, make_report
+from .workflow_support import complete_report, edit
+
+pytestmark = pytest.mark.django_db
+
+
+def truth(report: Report) -> tuple[int, int, int]:
+    """The counts as the report's own page finds them, one report at a time."""
+    findings = findings_for_report(report)
+    return (sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings),
+            len(blocking_findings(report)))
+
+
+def stored(report: Report) -> tuple[int | None, int | None, int | None]:
+    fresh = Report.objects.get(pk=report.pk)
+    return fresh.tally_errors, fresh.tally_warnings, fresh.tally_open
+
+
+def test_the_dashboard_counts_what_each_reports_page_finds(landscape):
+    from reports.county import dashboard_rows
+
+    rows = rows_by_name(dashboard_rows(landscape, YEAR, BEFORE))
+    for row in rows.values():
+        if row.report is not None:
+            assert (row.errors, row.warnings) == truth(row.report)[:2]
+            assert stored(row.report) == truth(row.report)
+
+
+def test_a_second_look_runs_no_rule(landscape, monkeypatch):
+    from reports.county import dashboard_rows
+
+    dashboard_rows(landscape, YEAR, BEFORE)
+
+    def no_rules(*args, **kwargs):
+        raise AssertionError("the rules ran again for unchanged reports")
+
+    monkeypatch.setattr(tallies, "check", no_rules)
+    rows = rows_by_name(dashboard_rows(landscape, YEAR, BEFORE))
+    assert rows["西村乡"].errors >= 2
+
+
+def test_an_editor_save_makes_the_counts_stale_and_the_next_look_counts_again(township, drafter):
+    report = complete_report(township)
+    tallies.current([report])
+    assert stored(report)[0] == 0
+    edit(report, drafter, new__natural=report.values().t3("new", "natural") + 1)  # T3-BAL breaks
+    assert Report.objects.get(pk=report.pk).tally_stamp == ""
+    fresh = tallies.current([Report.objects.get(pk=report.pk)])[0]
+    assert fresh.tally_errors >= 1 and stored(report) == truth(report)
+
+
+def test_a_transition_of_last_years_report_makes_this_years_counts_stale(township, drafter, approver):
+    last = complete_report(township, 2023)
+    this = make_report(township, 2024, complete_values())
+    tallies.current([this])
+    submit(last, by=drafter)
+    assert Report.objects.get(pk=this.pk).tally_stamp == ""
+    tallies.current([Report.objects.get(pk=this.pk)])
+    approve(last, by=approver)
+    assert Report.objects.get(pk=this.pk).tally_stamp == ""
+    assert stored(tallies.current([Report.objects.get(pk=this.pk)])[0]) == truth(this)
+
+
+def test_an_acknowledged_warning_leaves_the_open_count(township, drafter):
+    from reports.carryover import start_from_previous
+
+    complete_report(township, 2023)
+    report = start_from_previous(township, 2024, by=drafter)  # its copied prose: warnings to acknowledge
+    before = tallies.current([Report.objects.get(pk=report.pk)])[0]
+    warning = next(f for f in findings_for_report(report) if f.severity == "warning")
+    acknowledge(report, warning.key, by=drafter, explanation="本年确无问题。")
+    after = tallies.current([Report.objects.get(pk=report.pk)])[0]
+    assert after.tally_warnings == before.tally_warnings and after.tally_open == before.tally_open - 1
+
+
+def test_renaming_the_organisation_or_changing_a_setting_makes_counts_stale(township, settings):
+    report = complete_report(township)
+    tallies.current([report])
+    township.name = "西村镇人民政府"
+    township.save()
+    assert Report.objects.get(pk=report.pk).tally_stamp == ""
+    fresh = tallies.current([Report.objects.get(pk=report.pk)])[0]
+    assert tallies.is_current(fresh)
+    settings.GKPORTAL_OTHER_HANDLING_WARN_SHARE = 0.01
+    assert not tallies.is_current(Report.objects.get(pk=report.pk))
+
+
+def test_counts_of_a_report_with_nothing_stale_are_not_rewritten(township, django_assert_max_num_queries):
+    reports = [set_status(complete_report(township, year), Report.Status.PUBLISHED) for year in (2021, 2022, 2023)]
+    tallies.current(reports)
+    fresh = list(Report.objects.filter(pk__in=[r.pk for r in reports]))
+    with django_assert_max_num_queries(0):
+        counted = [(r.tally_errors, r.tally_warnings, r.tally_open) for r in tallies.current(fresh)]
+    assert counted == [truth(r) for r in fresh]
