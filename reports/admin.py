@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
+from .forms import TextField
 from .services import ensure_sections
 from .models import (
     AccessEvent,
@@ -21,6 +23,16 @@ from .models import (
 )
 
 
+class CleanTextMixin:
+    """Names and prose typed in the admin lose invisible control characters, as everywhere else
+    (forms.TextField, values.clean_text); only plain text columns, never e-mail addresses or choices."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", TextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
@@ -28,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CleanTextMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -45,7 +57,7 @@ class PersonAdmin(UserAdmin):
     inlines = [MembershipInline]
 
 
-class _OneSection(admin.StackedInline):
+class _OneSection(CleanTextMixin, admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False
@@ -74,7 +86,7 @@ class OtherMattersInline(_OneSection):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(CleanTextMixin, admin.ModelAdmin):
     list_display = ["organisation", "year", "status", "origin", "updated_at"]
     list_filter = ["year", "status", "origin", "organisation__kind"]
     search_fields = ["organisation__name"]
