@@ -154,7 +154,7 @@ class PublicationAdmin(_ReadOnly):
 
     list_display = ["report", "number", "published_at", "published_by", "pdf_sha256"]
     search_fields = ["report__organisation__name", "correction_note"]
-    exclude = ["html", "pdf", "data"]
+    exclude = ["html", "pdf", "data", "docx", "xlsx"]
 
 
 @admin.register(Acknowledgement)

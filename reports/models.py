@@ -585,11 +585,17 @@ class Publication(models.Model):
     report = models.ForeignKey(Report, verbose_name="年度报告", on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField("发布序号")
     title = models.CharField("标题", max_length=200)
+    # The organisation's name when it published: a later rename must not change what was published.
+    organisation_name = models.CharField("发布机关", max_length=100, blank=True)
     html = models.TextField("HTML 正文")
     html_sha256 = models.CharField("HTML 的 SHA-256", max_length=64)
     pdf = models.BinaryField("PDF")
     pdf_sha256 = models.CharField("PDF 的 SHA-256", max_length=64)
     pdf_pages = models.PositiveIntegerField("PDF 页数")
+    # The Word and Excel versions, made at publication (or at the first download, for publications made
+    # before they were stored), so that a download of a published report never renders it again.
+    docx = models.BinaryField("Word 文件", blank=True, default=b"")
+    xlsx = models.BinaryField("Excel 文件", blank=True, default=b"")
     # The numbers as published (ReportValues.to_json_dict()), served as JSON and CSV.
     data = models.JSONField("公开的数据")
     correction_note = models.TextField("更正说明", blank=True, **_comment_limit)
