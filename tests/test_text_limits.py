@@ -16,7 +16,7 @@ from reports.values import PROSE_FIELDS, PROSE_PART_MAX, PROSE_TOTAL_MAX, Values
 
 from .conftest import SEEDS, needs_shared
 from .test_editing import edit_url, post_section, revision
-from .test_import_views import snapshot, upload
+from .test_import_views import _report_json, _zip, snapshot, upload
 
 pytestmark = pytest.mark.django_db
 SEED = SEEDS / "000_3cc3c4a50339be4b.txt"
@@ -99,6 +99,28 @@ def test_a_text_document_with_a_part_over_the_limit_is_refused(client, report, d
     response = upload(client, f"/reports/{report.pk}/import/", "r.txt", document.encode())
     assert response.status_code == 400
     assert "“五、存在的主要问题及改进情况”最多 20000 字" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_bulk_import_refuses_the_too_long_document_and_names_it(client, county_officer, township, sibling):
+    long_one = json.loads(_report_json("郇封镇人民政府", 2023, 7))
+    long_one["prose"] = {"other_matters": TOO_LONG}
+    bundle = _zip({"郇封镇2023.json": json.dumps(long_one, ensure_ascii=False).encode(),
+                   "西村乡2023.json": _report_json("西村乡人民政府", 2023, 3)})
+    client.force_login(county_officer)
+    before = snapshot()
+    page = upload(client, "/import/", "reports.zip", bundle).content.decode()
+    assert "郇封镇2023.json" in page and "“六、其他需要报告的事项”最多 20000 字，现有 20345 字。" in page
+    assert page.count('class="import-preview') == 1  # the other document is previewed as usual
+    assert snapshot() == before
+
+
+def test_import_report_command_refuses_too_long_prose(tmp_path, report):
+    path = tmp_path / "r.json"
+    path.write_bytes(_json_file(report, overview_oversight=TOO_LONG))
+    before = snapshot()
+    with pytest.raises(CommandError, match="“（五）监督保障”最多 20000 字"):
+        call_command("import_report", str(path), "--org", report.organisation.name, "--year", "2023", "--replace")
     assert snapshot() == before
 
 
