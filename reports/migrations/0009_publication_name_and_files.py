@@ -6,10 +6,8 @@ from django.db import migrations, models
 def name_as_published(apps, schema_editor):
     """Publications made before the name was stored: the organisation's name now is the best there is."""
     Publication = apps.get_model("reports", "Publication")
-    for publication in Publication.objects.select_related("report__organisation").only(
-            "pk", "report__organisation__name"):
-        Publication.objects.filter(pk=publication.pk).update(
-            organisation_name=publication.report.organisation.name)
+    for pk, name in Publication.objects.values_list("pk", "report__organisation__name"):
+        Publication.objects.filter(pk=pk).update(organisation_name=name)
 
 
 class Migration(migrations.Migration):
