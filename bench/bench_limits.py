@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def median_time(fn, repeat: int) -> float:
+    """The median of `repeat` runs after one run that is not counted (templates, fonts, caches warm up)."""
+    fn()
     out = []
     for _ in range(repeat):
         start = time.perf_counter()
