@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from .forms import TextField
-from .services import ensure_sections
+from .services import OVERVIEW_FIELDS, ensure_sections
+from .values import clean_text, prose_total_error
 from .models import (
     AccessEvent,
     Acknowledgement,
@@ -85,8 +87,35 @@ class OtherMattersInline(_OneSection):
     model = OtherMattersSection
 
 
+# The prose the report's change page posts, by inline prefix (the sections' related names) and field.
+_ADMIN_PROSE = {
+    **{f"overview_{name}": ("overview", name) for name in OVERVIEW_FIELDS},
+    "problems": ("problems", "text"),
+    "other_matters": ("other_matters", "text"),
+}
+
+
+class ReportAdminForm(forms.ModelForm):
+    """The report's own fields; clean() also holds the whole report's prose to PROSE_TOTAL_MAX, reading the
+    sections' text as posted by the inlines on the same page (each inline checks only its own part)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        prose = self.instance.values().prose if self.instance.pk else {}
+        prose["preface"] = cleaned.get("preface") or ""
+        for name, (prefix, field) in _ADMIN_PROSE.items():
+            posted = self.data.get(f"{prefix}-0-{field}")
+            if posted is not None:
+                prose[name] = clean_text(posted).strip()
+        too_long = prose_total_error(prose)
+        if too_long:
+            raise forms.ValidationError(too_long, code="total_length")
+        return cleaned
+
+
 @admin.register(Report)
 class ReportAdmin(CleanTextMixin, admin.ModelAdmin):
+    form = ReportAdminForm
     list_display = ["organisation", "year", "status", "origin", "updated_at"]
     list_filter = ["year", "status", "origin", "organisation__kind"]
     search_fields = ["organisation__name"]

@@ -79,10 +79,14 @@ def prose_length_errors(prose: dict[str, str], fmt: Format | None = None) -> lis
         for key, text in prose.items()
         if key in PROSE_FIELDS and len(text or "") > PROSE_PART_MAX
     ]
+    total = prose_total_error(prose)
+    return out + [total] if total else out
+
+
+def prose_total_error(prose: dict[str, str]) -> str:
+    """What makes the whole report's prose too long, or ""."""
     total = sum(len(prose.get(key) or "") for key in PROSE_FIELDS)
-    if total > PROSE_TOTAL_MAX:
-        out.append(f"整份报告的文字部分合计最多 {PROSE_TOTAL_MAX} 字，现有 {total} 字。")
-    return out
+    return f"整份报告的文字部分合计最多 {PROSE_TOTAL_MAX} 字，现有 {total} 字。" if total > PROSE_TOTAL_MAX else ""
 
 
 def decimal_places(value: Decimal | None) -> int:

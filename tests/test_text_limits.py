@@ -188,6 +188,14 @@ def test_the_admin_refuses_a_too_long_part_and_drops_control_characters(client, 
     response = client.post(f"/admin/reports/report/{report.pk}/change/", data)
     assert response.status_code == 200
     assert "最多 20000 字，现有 20345 字。" in response.content.decode()
+    data[overview.add_prefix("platform")] = "字" * 19_000
+    for name in ("proactive", "on_request", "management"):
+        data[overview.add_prefix(name)] = "字" * 14_000  # 61,000 with the other parts: over the whole limit
+    response = client.post(f"/admin/reports/report/{report.pk}/change/", data)
+    assert response.status_code == 200
+    assert f"整份报告的文字部分合计最多 {PROSE_TOTAL_MAX} 字" in response.content.decode()
+    for name in ("proactive", "on_request", "management"):
+        data[overview.add_prefix(name)] = "字"
     data[overview.add_prefix("platform")] = "平台\u202e建设\x85"
     response = client.post(f"/admin/reports/report/{report.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
