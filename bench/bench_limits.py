@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/bench_limits.py [--orgs 200] [--repeat 3]
 
-One throw-away SQLite database, two counties generated alike (bench_county.generate): in the baseline
-county every report has the length of a real report (the demo's prose repeated to about 3,600 characters,
-as 淮安市's 2024 report); in the other every report's prose is at the limits (values.PROSE_PART_MAX in as many parts as
-PROSE_TOTAL_MAX allows: 3 × 20,000 = 60,000 characters, made of the demo's own sentences, numbers
-included, so the narrative rules have as much to read as they ever can). Prints, per step, the median
-time for both and the ratio: the county dashboard and consolidated tables, the editor's live check of
-§一, and one report's HTML, PDF, Word and Excel, each as the median wall and CPU seconds of runs taken
-alternately with the baseline's (CPU time is what a busy machine distorts least).
+One throw-away SQLite database, two counties generated alike (bench_county.generate). In the baseline
+county every report has the length of a real report (the demo's prose repeated to about 3,600
+characters, as 淮安市's 2024 report); in the other every report's prose is at the limits
+(values.PROSE_PART_MAX in as many parts as PROSE_TOTAL_MAX allows: 3 × 20,000 = 60,000 characters, made
+of the demo's own sentences, numbers included, so the narrative rules have as much to read as they ever
+can). Prints, per step, both medians and the ratio: the county dashboard and consolidated tables, the
+editor's live check of §一, and one report's HTML, PDF, Word and Excel, each as the median wall and CPU
+seconds of runs taken alternately with the baseline's (CPU time is what a busy machine distorts least).
 """
 
 from __future__ import annotations
