@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 
 from .accounts import password_set_by_other
+from .forms import TextField
 from .organisations import confirm_grant
 from .permissions import EDITABLE_STATES
 from .services import ensure_sections
@@ -27,6 +29,16 @@ from .models import (
 )
 
 
+class CleanTextMixin:
+    """Names and prose typed in the admin lose invisible control characters, as everywhere else
+    (forms.TextField, values.clean_text); only plain text columns, never e-mail addresses or choices."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", TextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
@@ -34,7 +46,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CleanTextMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -80,7 +92,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
                 self.message_user(request, f"已确认：{grant.user} · {grant.organisation} · {grant.get_role_display()}")
 
 
-class _OneSection(admin.StackedInline):
+class _OneSection(CleanTextMixin, admin.StackedInline):
     """A section of a report, shown read-only: report data change only through reports.writing (the editor,
     imports, the commands), which lock the report, refuse a locked one and keep a version."""
 
@@ -125,7 +137,7 @@ REPORT_DATA_FIELDS = ["format_version", "preface", "signature_name", "signature_
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(CleanTextMixin, admin.ModelAdmin):
     list_display = ["organisation", "year", "status", "origin", "updated_at"]
     list_filter = ["year", "status", "origin", "organisation__kind"]
     search_fields = ["organisation__name"]
@@ -216,7 +228,7 @@ class PublicationAdmin(_ReadOnly):
 
     list_display = ["report", "number", "published_at", "published_by", "pdf_sha256"]
     search_fields = ["report__organisation__name", "correction_note"]
-    exclude = ["html", "pdf", "data"]
+    exclude = ["html", "pdf", "data", "docx", "xlsx"]
 
 
 @admin.register(Acknowledgement)

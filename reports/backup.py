@@ -13,6 +13,13 @@ _APPS = ("auth", "reports")
 _SKIP = {"auth.permission"}
 
 
+def uses_natural_keys(model: type[models.Model]) -> bool:
+    """Whether the model refers to permissions: those are written by natural key (codename, app_label,
+    model), since the permission table is not backed up and its ids differ between databases."""
+    return any(getattr(f, "related_model", None) is not None and f.related_model._meta.label_lower in _SKIP
+               for f in model._meta.get_fields() if f.concrete)
+
+
 def backup_models() -> list[type[models.Model]]:
     """The models to save, parents before children (so foreign keys resolve on restore)."""
     chosen = [

@@ -27,7 +27,7 @@ from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
 from .signals import section_saved
-from .values import Count, ReportValues, clean_text, decimal_places
+from .values import PROSE_FIELDS, PROSE_PART_MAX, PROSE_TOTAL_MAX, Count, ReportValues, clean_text, decimal_places
 from .writing import How, writing
 
 # What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
@@ -108,9 +108,24 @@ def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: 
 class TextField(forms.CharField):
     """Free text as typed or pasted: the control characters nobody sees are dropped (values.clean_text)."""
 
+    default_error_messages = {"max_length": "最多 %(limit_value)d 字，现有 %(show_value)d 字。"}
+
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return clean_text(value) if isinstance(value, str) else value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        # A browser silently cuts text pasted into a textarea at its maxlength: the server says so instead.
+        if isinstance(widget, forms.Textarea):
+            attrs.pop("maxlength", None)
+        return attrs
+
+
+def prose_field(label: str) -> TextField:
+    """A prose part of the report, at most PROSE_PART_MAX characters (the reason is at the constant)."""
+    return TextField(label=label, required=False, strip=False, widget=forms.Textarea, max_length=PROSE_PART_MAX,
+                     error_messages={"max_length": "这一部分最多 %(limit_value)d 字，现有 %(show_value)d 字。"})
 
 
 class CountField(forms.Field):
@@ -230,11 +245,23 @@ class SectionForm(forms.Form):
         values = copy.deepcopy(self.saved)
         self.apply(values, cells)
         self.values = values
+        self._check_total_length(values)
         if self._context is not None:
             self.findings = check(values, self._context)
         else:
             self.findings = findings_for_report(self.report, values)
         return cleaned
+
+    def _check_total_length(self, values: ReportValues) -> None:
+        """The whole report's prose within PROSE_TOTAL_MAX: said at this section's longest prose part."""
+        total = sum(len(values.prose[name]) for name in PROSE_FIELDS)
+        mine = [k for k in self.keys if k.startswith("prose.") and k not in self.errors]
+        if total > PROSE_TOTAL_MAX and mine:
+            key = max(mine, key=lambda k: len(values.prose[k.removeprefix("prose.")]))
+            others = total - sum(len(values.prose[k.removeprefix("prose.")]) for k in mine)
+            self.add_error(key, ValidationError(
+                "整份报告的文字部分合计最多 %(limit)s 字，现有 %(total)s 字（其他部分已有 %(others)s 字），请精简。",
+                code="total_length", params={"limit": PROSE_TOTAL_MAX, "total": total, "others": others}))
 
     def cell_errors(self) -> dict[str, str]:
         return {key: " ".join(self.errors[key]) for key in self.keys if key in self.errors}
@@ -285,12 +312,10 @@ class OverviewForm(SectionForm):
     @classmethod
     def cell_fields(cls, fmt, report):
         fields: list[tuple[str, forms.Field]] = [
-            ("prose.preface", TextField(label=Report._meta.get_field("preface").verbose_name,
-                                        required=False, strip=False, widget=forms.Textarea)),
+            ("prose.preface", prose_field(Report._meta.get_field("preface").verbose_name)),
         ]
         for part in fmt.overview_parts:
-            fields.append((f"prose.overview_{part.code}",
-                           TextField(label=part.heading, required=False, strip=False, widget=forms.Textarea)))
+            fields.append((f"prose.overview_{part.code}", prose_field(part.heading)))
         fields += [
             ("signature.name", TextField(label=Report._meta.get_field("signature_name").verbose_name,
                                          required=False, max_length=100)),
@@ -461,8 +486,7 @@ class ProblemsForm(SectionForm):
 
     @classmethod
     def cell_fields(cls, fmt, report):
-        return [("prose.problems", TextField(label=fmt.section("problems").heading, required=False,
-                                             strip=False, widget=forms.Textarea))]
+        return [("prose.problems", prose_field(fmt.section("problems").heading))]
 
     @classmethod
     def texts(cls, values, report):
@@ -484,8 +508,7 @@ class OtherMattersForm(SectionForm):
     def cell_fields(cls, fmt, report):
         meta = OtherMattersSection._meta
         return [
-            ("prose.other_matters", TextField(label=fmt.section("other_matters").heading, required=False,
-                                              strip=False, widget=forms.Textarea)),
+            ("prose.other_matters", prose_field(fmt.section("other_matters").heading)),
             ("processing_fee.yuan", AmountField(places=2, unit="元",
                                                 label=meta.get_field("processing_fee_yuan").verbose_name)),
             ("processing_fee.applications", CountField(label=meta.get_field("processing_fee_count").verbose_name)),

@@ -15,13 +15,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from .catalogue import CURRENT_FORMAT, FORMATS, MAX_COUNT, get_format, report_title
-from .values import ReportValues
+from .values import COMMENT_MAX, PROSE_PART_MAX, ReportValues
+
+
+# A TextField's max_length reaches its form field only: the validator makes full_clean() check it too.
+_prose_limit = {"max_length": PROSE_PART_MAX, "validators": [MaxLengthValidator(PROSE_PART_MAX)]}
+_comment_limit = {"max_length": COMMENT_MAX, "validators": [MaxLengthValidator(COMMENT_MAX)]}
 
 
 def count_field(verbose_name: str) -> models.PositiveIntegerField:
@@ -220,7 +225,7 @@ class Report(models.Model):
     )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField("来源", max_length=16, choices=Origin.choices, default=Origin.ENTERED)
-    preface = models.TextField("前言", blank=True, help_text="印在“一、总体情况”之前的引言段落。")
+    preface = models.TextField("前言", blank=True, **_prose_limit, help_text="印在“一、总体情况”之前的引言段落。")
     signature_name = models.CharField(
         "落款机关", max_length=100, blank=True, help_text="留空则使用机关全称。"
     )
@@ -286,11 +291,11 @@ class OverviewSection(SectionModel):
     """一、总体情况: five prose parts."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="overview")
-    proactive = models.TextField("（一）主动公开", blank=True)
-    on_request = models.TextField("（二）依申请公开", blank=True)
-    management = models.TextField("（三）政府信息管理", blank=True)
-    platform = models.TextField("（四）政府信息公开平台建设", blank=True)
-    oversight = models.TextField("（五）监督保障", blank=True)
+    proactive = models.TextField("（一）主动公开", blank=True, **_prose_limit)
+    on_request = models.TextField("（二）依申请公开", blank=True, **_prose_limit)
+    management = models.TextField("（三）政府信息管理", blank=True, **_prose_limit)
+    platform = models.TextField("（四）政府信息公开平台建设", blank=True, **_prose_limit)
+    oversight = models.TextField("（五）监督保障", blank=True, **_prose_limit)
 
     class Meta:
         verbose_name = "一、总体情况"
@@ -392,7 +397,7 @@ class ProblemsSection(SectionModel):
     """五、存在的主要问题及改进情况."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="problems")
-    text = models.TextField("存在的主要问题及改进情况", blank=True)
+    text = models.TextField("存在的主要问题及改进情况", blank=True, **_prose_limit)
 
     class Meta:
         verbose_name = "五、存在的主要问题及改进情况"
@@ -403,7 +408,7 @@ class OtherMattersSection(SectionModel):
     """六、其他需要报告的事项, with the 信息处理费 facts (in 元, unlike 表二's 万元)."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="other_matters")
-    text = models.TextField("其他需要报告的事项", blank=True)
+    text = models.TextField("其他需要报告的事项", blank=True, **_prose_limit)
     processing_fee_yuan = models.DecimalField(
         "收取信息处理费金额（元）", max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))],
@@ -449,7 +454,7 @@ class ReportEvent(models.Model):
     action = models.CharField("操作", max_length=16, choices=Action.choices)
     from_status = models.CharField("原状态", max_length=16, choices=Report.Status.choices)
     to_status = models.CharField("新状态", max_length=16, choices=Report.Status.choices)
-    comment = models.TextField("意见、理由或更正说明", blank=True)
+    comment = models.TextField("意见、理由或更正说明", blank=True, **_comment_limit)
     is_correction = models.BooleanField("更正后重新发布", default=False)
 
     class Meta:
@@ -477,7 +482,7 @@ class SectionComment(models.Model):
     section = models.CharField("部分", max_length=20, choices=SECTION_CHOICES)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
                                related_name="+")
-    text = models.TextField("意见")
+    text = models.TextField("意见", **_comment_limit)
     created_at = models.DateTimeField("提出时间", default=timezone.now)
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
@@ -664,14 +669,20 @@ class Publication(models.Model):
     report = models.ForeignKey(Report, verbose_name="年度报告", on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField("发布序号")
     title = models.CharField("标题", max_length=200)
+    # The organisation's name when it published: a later rename must not change what was published.
+    organisation_name = models.CharField("发布机关", max_length=100, blank=True)
     html = models.TextField("HTML 正文")
     html_sha256 = models.CharField("HTML 的 SHA-256", max_length=64)
     pdf = models.BinaryField("PDF")
     pdf_sha256 = models.CharField("PDF 的 SHA-256", max_length=64)
     pdf_pages = models.PositiveIntegerField("PDF 页数")
+    # The Word and Excel versions, made at publication (or at the first download, for publications made
+    # before they were stored), so that a download of a published report never renders it again.
+    docx = models.BinaryField("Word 文件", blank=True, default=b"")
+    xlsx = models.BinaryField("Excel 文件", blank=True, default=b"")
     # The numbers as published (ReportValues.to_json_dict()), served as JSON and CSV.
     data = models.JSONField("公开的数据")
-    correction_note = models.TextField("更正说明", blank=True)
+    correction_note = models.TextField("更正说明", blank=True, **_comment_limit)
     published_at = models.DateTimeField("发布时间")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,

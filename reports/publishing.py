@@ -17,6 +17,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .catalogue import get_format
+from .docx_export import render_docx
+from .importing.xlsx import report_workbook
 from .models import Publication, Report
 from .rendering import document_article, html_to_pdf_pages, render_html
 from .signals import report_published
@@ -53,11 +55,14 @@ def freeze_publication(report: Report, *, by, correction_note: str = "") -> Publ
         report=locked,
         number=number,
         title=locked.title,
+        organisation_name=locked.organisation.name,
         html=html,
         html_sha256=sha256(html_bytes),
         pdf=pdf,
         pdf_sha256=sha256(pdf),
         pdf_pages=pages,
+        docx=render_docx(locked, draft=False),
+        xlsx=report_workbook(locked, values),
         data=values.to_json_dict(),
         correction_note=note if number > 1 else "",
         published_at=timezone.now(),
@@ -78,11 +83,31 @@ def latest_publication(report: Report) -> Publication | None:
     return report.publications.order_by("-number").first()
 
 
+FROZEN_FILES = {"docx": render_docx, "xlsx": lambda report, draft: report_workbook(report)}
+
+
+def published_file(report: Report, kind: str) -> bytes | None:
+    """The Word ("docx") or Excel ("xlsx") file of a published report, as frozen at its latest publication;
+    None when the report is not published (it is then rendered as a draft). A publication made before these
+    files were stored gets them at its first download, once."""
+    if report.status != Report.Status.PUBLISHED:
+        return None
+    row = report.publications.order_by("-number").values("pk", kind).first()
+    if row is None:
+        return None
+    content = bytes(row[kind] or b"")
+    if not content:
+        content = FROZEN_FILES[kind](report, draft=False)
+        Publication.objects.filter(pk=row["pk"], **{kind: b""}).update(**{kind: content})
+    return content
+
+
 def publication_json(publication: Publication) -> dict[str, Any]:
     """The published numbers with where they come from: what /data.json serves."""
     report = publication.report
     return {
-        "organisation": report.organisation.name,
+        # The name as published: a later rename of the organisation does not change a publication.
+        "organisation": publication.organisation_name or report.organisation.name,
         "year": report.year,
         "title": publication.title,
         "publication": publication.number,

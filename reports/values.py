@@ -31,13 +31,62 @@ PROSE_FIELDS = (
 # Word's manual line break (\v) and page break (\f) come along when text is pasted or imported: they are
 # line breaks. Other control characters nobody sees, and U+FFFE/U+FFFF, can't be stored in a .docx or an .xlsx
 # (XML 1.0) and NUL not even in PostgreSQL; lone surrogates (from JSON escapes) can't be encoded at all.
+# DEL and the C1 controls (\x7f-\x9f: \x85 is a "next line" some programs obey and others do not) are
+# as invisible. The bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+061C,
+# U+202A-U+202E, U+2066-U+2069) have no use in Chinese text and can make a name or a file name read
+# differently from what it is (“报告‮fdp.exe” shows as “报告exe.pdf”): dropped too.
 _BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
-_UNSTORABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_UNSTORABLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
 
 
 def clean_text(text: str) -> str:
-    """Text as it can be stored and exported: \\v and \\f as line breaks, other control characters removed."""
+    """Text as it can be stored, shown and exported: \\v and \\f as line breaks; other control characters
+    and bidirectional controls removed."""
     return _UNSTORABLE.sub("", text.translate(_BREAKS))
+
+
+# ---- how long a text may be
+#
+# Real reports are short: the three in shared/corpus and seeds have 2,300-3,700 characters in all (西村乡
+# 2023: 2,273; 淮安市 2024: 3,644; 平潭 2021: 3,647), and their longest prose part (§一 of a city's
+# consolidated report) about 1,400. §一 is 原则上 1,000 字 (rule N-S1-LEN, a warning, unchanged). A whole
+# report is rarely over 20,000. The hard limits below are far above what anyone writes, yet keep one save
+# from holding 351,000 characters (publishing then took a minute; a 1.7-million-character import made the
+# county dashboard take 5 s and the PDF and Word downloads fail).
+PROSE_PART_MAX = 20_000  # one prose part: 前言, each of §一's five parts, §五, §六 (ten times the longest seen)
+PROSE_TOTAL_MAX = 60_000  # all prose parts of one report together (about 16 times the longest seen)
+COMMENT_MAX = 2_000  # a reviewer's comment, a reason to return or reopen, a 更正说明
+
+
+def prose_name(fmt: Format, key: str) -> str:
+    """The heading a prose field prints under: 前言, （一）主动公开 …, 五、存在的主要问题及改进情况."""
+    if key == "preface":
+        return "前言"
+    if key.startswith("overview_"):
+        code = key.removeprefix("overview_")
+        return next(p.heading for p in fmt.overview_parts if p.code == code)
+    return fmt.section(key).heading
+
+
+def prose_length_errors(prose: dict[str, str], fmt: Format | None = None) -> list[str]:
+    """What makes this prose too long to store, one Chinese sentence per part (and one for the whole)."""
+    fmt = fmt or get_format()
+    out = [
+        f"“{prose_name(fmt, key)}”最多 {PROSE_PART_MAX} 字，现有 {len(text)} 字。"
+        for key, text in prose.items()
+        if key in PROSE_FIELDS and len(text or "") > PROSE_PART_MAX
+    ]
+    total = prose_total_error(prose)
+    return out + [total] if total else out
+
+
+def prose_total_error(prose: dict[str, str]) -> str:
+    """What makes the whole report's prose too long, or ""."""
+    total = sum(len(prose.get(key) or "") for key in PROSE_FIELDS)
+    return f"整份报告的文字部分合计最多 {PROSE_TOTAL_MAX} 字，现有 {total} 字。" if total > PROSE_TOTAL_MAX else ""
 
 
 def decimal_places(value: Decimal | None) -> int:

@@ -7,8 +7,7 @@ from django import forms
 from .catalogue import get_format
 from .forms import TextField
 from .models import ReportVersion
-
-COMMENT_MAX = 2000
+from .values import COMMENT_MAX
 
 # Per transition: the label of its comment field, whether it is required, and the button's words.
 COMMENT_FIELDS = {

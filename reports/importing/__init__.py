@@ -11,7 +11,7 @@ import dataclasses
 
 from django.conf import settings
 
-from ..values import clean_text
+from ..values import clean_text, prose_length_errors
 from .result import Cell, ImportResult, Line, Note, ReadError
 
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
@@ -74,6 +74,9 @@ def read_document(filename: str, data: bytes) -> ImportResult:
 def _cleaned(result: ImportResult) -> ImportResult:
     """The document's text without the control characters (NUL, lone surrogates…) nothing can store or show."""
     result.values.prose = {k: clean_text(v) for k, v in result.values.prose.items()}
+    too_long = prose_length_errors(result.values.prose, result.values.format)
+    if too_long:
+        raise ReadError("文档的文字太长，不能导入：" + "".join(too_long) + "请删去多余的内容后再导入。")
     result.title, result.org_name = clean_text(result.title), clean_text(result.org_name)
     result.signature_name = clean_text(result.signature_name)
     result.notes = [dataclasses.replace(n, message=clean_text(n.message), where=tuple(map(clean_text, n.where)))

@@ -24,7 +24,7 @@ from ..carryover import refresh_marks
 from ..models import SECTION_MODELS, Membership, Organisation, Report, UsedPreview
 from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
 from ..services import create_report, save_values
-from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count
+from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count, prose_length_errors
 from ..writing import How, WriteRefused, writing
 from .result import ImportResult
 
@@ -130,6 +130,8 @@ def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], t
         values.printed_totals = {str(k): parse_count(v, str(k)) for k, v in doc["printed"].items()}
         prose = {k: str(t) for k, t in doc["prose"].items() if k in PROSE_FIELDS}
         values.prose.update(prose)
+        if prose_length_errors(values.prose, fmt):
+            raise ValuesError("文字太长")
         name, date = doc["signature"]
         when = datetime.date.fromisoformat(date) if date else None
     except (KeyError, TypeError, ValueError, ValuesError) as exc:
@@ -147,6 +149,9 @@ def _merged(report: Report, values: ReportValues, prose_fields: list[str]) -> Re
     if values.processing_fee_yuan is None and values.processing_fee_count is None:
         values.processing_fee_yuan = current.processing_fee_yuan
         values.processing_fee_count = current.processing_fee_count
+    too_long = prose_length_errors(values.prose, values.format)
+    if too_long:  # the document's text with the report's own text of the parts it lacks
+        raise ImportTargetError("导入后文字太长，没有导入：" + "".join(too_long))
     return values
 
 

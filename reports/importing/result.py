@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..values import ReportValues
+from ..values import ReportValues, prose_name  # noqa: F401  (prose_name is used from here)
 
 Severity = Literal["info", "warning", "error"]
 
@@ -140,13 +140,3 @@ def cell_name(values: ReportValues, key: str) -> str:
         _, group, col = key.split(".")
         return f"表四 {fmt.table4.cell_name(group, col)}"
     return f"表二 {fmt.table2.cell(key).name}"
-
-
-def prose_name(fmt, key: str) -> str:
-    """The heading a prose field prints under: 前言, （一）主动公开 …, 五、存在的主要问题及改进情况."""
-    if key == "preface":
-        return "前言"
-    if key.startswith("overview_"):
-        code = key.removeprefix("overview_")
-        return next(p.heading for p in fmt.overview_parts if p.code == code)
-    return fmt.section(key).heading

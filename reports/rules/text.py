@@ -189,9 +189,13 @@ def _expected(values: ReportValues, st: Statement) -> tuple[set[Any], tuple[str,
 def n_nums(values: ReportValues, context: Context) -> list[Finding]:
     """N-NUMS: application counts stated in the text equal 表三 (收到 may include 上年结转)."""
     out: dict[str, Finding] = {}
+    # What the tables say depends on the quantity only: a long text states the same few quantities many times.
+    known: dict[Any, Any] = {}
     for field, st in _statements(values):
         if st.kind == "all_granted":
-            granted, total = values.t3("granted", "total"), values.t3("total", "total")
+            if "all_granted" not in known:
+                known["all_granted"] = values.t3("granted", "total"), values.t3("total", "total")
+            granted, total = known["all_granted"]
             if granted is None or total is None or granted == total:
                 continue
             f = Finding(
@@ -202,7 +206,9 @@ def n_nums(values: ReportValues, context: Context) -> list[Finding]:
             )
             out.setdefault(f.key, f)
             continue
-        expected = _expected(values, st)
+        if (st.kind, st.column) not in known:
+            known[st.kind, st.column] = _expected(values, st)
+        expected = known[st.kind, st.column]
         if expected is None:
             continue
         accepted, cells, what = expected

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ..docx_export import render_docx
 from ..permissions import get_report_for_user
-from ..publishing import latest_publication
+from ..publishing import latest_publication, published_file, sha256
 from ..rendering import MissingFontsError, document_context, is_draft, render_pdf
 from .downloads import DOCX, PDF, file_response
 
@@ -41,6 +41,10 @@ def report_pdf(request, report_id: int):
 
 
 def report_docx(request, report_id: int):
+    """A published report's Word file as frozen at publication; anything else rendered now, as a draft."""
     report = get_report_for_user(request.user, report_id)
+    frozen = published_file(report, "docx")
+    if frozen is not None:
+        return file_response(request, frozen, DOCX, _filename(report, "docx", False), sha256=sha256(frozen))
     draft = is_draft(report)
     return file_response(request, render_docx(report, draft=draft), DOCX, _filename(report, "docx", draft))

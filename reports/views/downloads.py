@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import content_disposition_header
+
+from ..values import clean_text
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -11,6 +15,12 @@ HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_name(filename: str) -> str:
+    """A file name as the browser shows it: no control or bidi characters (a name stored before they were
+    dropped on input could make “报告‮fdp.exe” look like “报告exe.pdf”), no line breaks, no folders."""
+    return re.sub(r"[\s/\\]+", " ", clean_text(filename)).strip() or "download"
 
 
 def file_response(request: HttpRequest, content: bytes, content_type: str, filename: str, *,
@@ -21,7 +31,7 @@ def file_response(request: HttpRequest, content: bytes, content_type: str, filen
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(attachment, filename)
+        response["Content-Disposition"] = content_disposition_header(attachment, download_name(filename))
         response["Content-Length"] = str(len(content))
     if etag:
         response["ETag"] = etag

@@ -31,6 +31,7 @@ from ..importing.result import ImportResult, prose_name
 from ..importing.xlsx import analysts_workbook, report_workbook
 from ..models import Organisation
 from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
+from ..publishing import published_file, sha256
 from ..rendering import table2_blocks, table3_lines, table4_cells
 from ..rules import Context, check
 from .downloads import JSON, XLSX, file_response
@@ -198,6 +199,9 @@ def bulk_import_confirm(request):
 
 def report_export_xlsx(request, report_id: int):
     report = get_report_for_user(request.user, report_id)
+    frozen = published_file(report, "xlsx")  # a published report's, as frozen at publication
+    if frozen is not None:
+        return file_response(request, frozen, XLSX, f"{report.title}.xlsx", sha256=sha256(frozen))
     return file_response(request, report_workbook(report), XLSX, f"{report.title}.xlsx")
 
 

@@ -22,7 +22,7 @@ from ..rendering import document_article
 from .downloads import CSV, HTML, JSON, PDF, file_response
 
 KIND_ORDER = {kind: i for i, kind in enumerate(Organisation.Kind.values)}
-LIGHT_FIELDS = ("html", "pdf", "data")
+LIGHT_FIELDS = ("html", "pdf", "data", "docx", "xlsx")
 
 
 def _org_sort_key(org: Organisation) -> tuple[int, str]:
@@ -97,7 +97,7 @@ def _latest_full(report: Report, *without: str) -> Publication:
 
 def public_report(request, org_id: int, year: int):
     report, versions = _published(org_id, year)
-    latest = _latest_full(report, "pdf")
+    latest = _latest_full(report, "pdf", "docx", "xlsx")
     return render(request, "public/report.html", {
         "report": report,
         "organisation": report.organisation,
@@ -111,7 +111,7 @@ def public_report(request, org_id: int, year: int):
 
 
 def _version(report: Report, number: int) -> Publication:
-    publication = report.publications.filter(number=number).first()
+    publication = report.publications.defer("docx", "xlsx").filter(number=number).first()
     if publication is None:
         raise Http404("没有这一版。")
     return publication
@@ -125,7 +125,7 @@ def _pdf(request, publication: Publication, *, immutable: bool) -> HttpResponse:
 
 def public_pdf(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    return _pdf(request, _latest_full(report, "html"), immutable=False)
+    return _pdf(request, _latest_full(report, "html", "docx", "xlsx"), immutable=False)
 
 
 def public_version_pdf(request, org_id: int, year: int, number: int):
@@ -142,14 +142,14 @@ def public_version_html(request, org_id: int, year: int, number: int):
 
 def public_json(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    publication = _latest_full(report, "html", "pdf")
+    publication = _latest_full(report, "html", "pdf", "docx", "xlsx")
     body = json.dumps(publication_json(publication), ensure_ascii=False, indent=1).encode("utf-8")
     return file_response(request, body, JSON, f"{publication.title}.json", attachment=False)
 
 
 def public_csv(request, org_id: int, year: int):
     report, _ = _published(org_id, year)
-    publication = _latest_full(report, "html", "pdf")
+    publication = _latest_full(report, "html", "pdf", "docx", "xlsx")
     # The byte-order mark lets Excel and WPS open the UTF-8 file with its Chinese intact.
     body = ("\ufeff" + publication_csv(publication)).encode("utf-8")
     return file_response(request, body, CSV, f"{publication.title}.csv")

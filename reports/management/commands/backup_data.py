@@ -7,7 +7,7 @@ from django.core import serializers
 from django.core.management import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from reports.backup import BACKUP_FORMAT, backup_models
+from reports.backup import BACKUP_FORMAT, backup_models, uses_natural_keys
 
 
 class ExactEncoder(DjangoJSONEncoder):
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         records = []
         for model in backup_models():
             queryset = model._default_manager.order_by("pk")
-            records.extend(serializers.serialize("python", queryset.iterator()))
+            records.extend(serializers.serialize("python", queryset.iterator(),
+                                                 use_natural_foreign_keys=uses_natural_keys(model)))
         document = {"format": BACKUP_FORMAT, "models": [m._meta.label for m in backup_models()], "records": records}
         text = json.dumps(document, cls=ExactEncoder, ensure_ascii=False, indent=None, separators=(",", ":"))
         if not output:
