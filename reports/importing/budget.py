@@ -43,8 +43,8 @@ class Limits:
     memory_mb: int = 512  # memory the reading of one document may add to the worker's
     bulk_seconds: float = 40.0  # wall clock for all the documents of one bulk upload
     pdf_pages: int = 60  # pages of a PDF read (the rest are not)
-    pdf_page_mb: float = 2.0  # decompressed content of one PDF page
-    pdf_total_mb: float = 8.0  # decompressed content of all the pages read
+    pdf_page_mb: float = 1.0  # decompressed content of one PDF page
+    pdf_total_mb: float = 4.0  # decompressed content of all the pages read
     xml_mb: float = 10.0  # one XML part of a .docx/.xlsx, unpacked
     package_mb: float = 40.0  # all the XML parts of a .docx/.xlsx, unpacked
     cells: int = 200_000  # spreadsheet cells read
@@ -72,6 +72,34 @@ class BudgetError(ReadError):
 
 def mb(n: float) -> str:
     return f"{n:g} MB"
+
+
+class Tally:
+    """Counts something a document has (lines, cells) and stops the reading when it passes the cap."""
+
+    def __init__(self, cap: int, what: str):
+        self.cap, self.what, self.count = cap, what, 0
+
+    def add(self, n: int = 1) -> None:
+        self.count += n
+        if self.count > self.cap:
+            raise BudgetError(f"{self.what}超过 {self.cap} 个")
+
+
+def lines_tally() -> Tally:
+    return Tally(limits().lines, "段落和表格行")
+
+
+def cells_tally() -> Tally:
+    return Tally(limits().cells, "表格单元格")
+
+
+def check_text(text: str) -> str:
+    """The text of a .txt/.html file, refused when it is longer than the budget."""
+    cap = limits().text_mb
+    if len(text) > cap * 1_000_000:
+        raise BudgetError(f"文字超过 {cap * 100:g} 万字")
+    return text
 
 
 # ---------------------------------------------------------------- zip members, never trusting their declared size
@@ -113,8 +141,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, what:
     return bytes(out)
 
 
-def repack(data: bytes, budget: Limits, kind: str) -> bytes:
-    """A .docx/.xlsx rebuilt from its XML parts read within the caps (pictures and other parts left empty).
+def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
+    """A .docx/.xlsx (or `broken`, a ReadError's message) rebuilt from its XML parts read within the caps (pictures and other parts left empty).
 
     python-docx and openpyxl read members with zipfile's `read()`; what they get here is a stored zip
     whose every size is one we counted ourselves.
@@ -124,7 +152,7 @@ def repack(data: bytes, budget: Limits, kind: str) -> bytes:
         archive = open_zip(data)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReadError(f"无法打开这个{name}：它可能已损坏。请另存后再导入。") from exc
+        raise ReadError(broken) from exc
     out = BytesIO()
     total = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
@@ -136,7 +164,7 @@ def repack(data: bytes, budget: Limits, kind: str) -> bytes:
                 try:
                     content = read_member(archive, info, int(budget.xml_mb * MB), f"{name}中的 {info.filename} ")
                 except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-                    raise ReadError(f"{name}中的 {info.filename} 已损坏，无法读取。请另存后再导入。") from exc
+                    raise ReadError(broken) from exc
                 total += len(content)
                 if total > budget.package_mb * MB:
                     raise BudgetError(f"{name}中的内容解开后共超过 {mb(budget.package_mb)}")

@@ -11,6 +11,7 @@ import re
 
 from lxml import etree, html as lxml_html
 
+from .budget import cells_tally, check_text
 from .interpret import interpret
 from .labels import labels_for
 from .result import Cell, ImportResult, Line, ReadError
@@ -37,7 +38,7 @@ def _decode(data: bytes) -> str:
 
 
 def _parse(data: bytes):
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(data))
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", check_text(_decode(data)))
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -51,6 +52,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.paragraphs = 0
         self.tables = 0
+        self.cells = cells_tally()  # a grid of spans costs its area, whatever the markup's size
 
     def flush(self) -> None:
         text = "".join(self.buffer)
@@ -103,6 +105,7 @@ class _Walker:
                 rowspan = _span(td.get("rowspan"))
                 colspan = _span(td.get("colspan"))
                 where = f"第{number}个表格第{r + 1}行第{c + 1}列"
+                self.cells.add(rowspan * colspan)
                 grid[(r, c)] = Cell(_cell_text(td), where)
                 for dr in range(rowspan):
                     for dc in range(colspan):
@@ -110,6 +113,7 @@ class _Walker:
                             grid[(r + dr, c + dc)] = Cell("", where)
                 c += colspan
                 width = max(width, c)
+        self.cells.add(len(rows) * width)
         for r in range(len(rows)):
             cells = [grid.get((r, c), Cell("", f"第{number}个表格第{r + 1}行第{c + 1}列")) for c in range(width)]
             self.lines.append(Line(cells, f"第{number}个表格第{r + 1}行", table=True, grid=True))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..values import ReportValues
+from .budget import lines_tally
 from .cells import CellError, looks_numeric, read_amount, read_count
 from .labels import Match, describe_variant, labels_for, normalise
 from .prose import ProseMixin, after_heading
@@ -78,6 +79,7 @@ class Interpreter(ProseMixin):
     # ------------------------------------------------------------------ driving
 
     def feed(self, lines: list[Line]) -> ImportResult:
+        lines_tally().add(len(lines))
         for line in lines:
             if line.nonblank():
                 self._line(line)
