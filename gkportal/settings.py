@@ -202,7 +202,7 @@ GKPORTAL_IMPORT_LIMITS = {
     "package_mb": env_float("GKPORTAL_IMPORT_PACKAGE_MB", 40.0),
     "cells": env_int("GKPORTAL_IMPORT_CELLS", 200_000),
     "text_mb": env_float("GKPORTAL_IMPORT_TEXT_MB", 4.0),
-    "lines": env_int("GKPORTAL_IMPORT_LINES", 20_000),
+    "lines": env_int("GKPORTAL_IMPORT_LINES", 10_000),
     "isolate": env_bool("GKPORTAL_IMPORT_ISOLATE", True),
 }
 for _name, _value in GKPORTAL_IMPORT_LIMITS.items():

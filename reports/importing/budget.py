@@ -49,7 +49,7 @@ class Limits:
     package_mb: float = 40.0  # all the XML parts of a .docx/.xlsx, unpacked
     cells: int = 200_000  # spreadsheet cells read
     text_mb: float = 4.0  # text of a .txt/.html file, in millions of characters
-    lines: int = 20_000  # paragraphs and table rows of any document
+    lines: int = 10_000  # paragraphs and table rows of any document
     isolate: bool = True  # read in a forked child (False: in the worker, with the caps only)
 
 

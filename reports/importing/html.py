@@ -159,22 +159,47 @@ def _content_root(root):
     """The smallest element holding the report's section headings (the page's content area)."""
     labels = labels_for()
     found = []
+    texts = _short_texts(root)
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag.lower() in SKIP:
+        if not isinstance(el.tag, str) or el.tag.lower() in SKIP or el not in texts:
             continue
-        text = "".join(el.itertext()).strip()
+        text = texts[el].strip()
         if 4 <= len(text) <= 40 and labels.match(text, ("section",), fuzzy=False):
             found.append(el)
     if len(found) < 2:
         body = root.find("body")
         return body if body is not None else root
-    ancestors = [set(a for a in el.iterancestors()) | {el} for el in found]
-    common = set.intersection(*ancestors)
+    common = {found[0], *found[0].iterancestors()}
+    for el in found[1:]:
+        common &= {el, *el.iterancestors()}
     node = found[0]
     while node is not None and node not in common:
         node = node.getparent()
     # Step up past wrappers until the title (if any) sits inside too.
     return node if node is not None else root
+
+
+def _short_texts(root, limit: int = 200) -> dict:
+    """`"".join(el.itertext())` of every element whose text is at most `limit` long, in one pass up the tree.
+
+    Joining each element's text separately costs its whole subtree, over and over for a deep page.
+    """
+    lengths: dict = {}
+    texts: dict = {}
+    for el in reversed(list(root.iter())):  # every element after all of its descendants
+        if not isinstance(el.tag, str):
+            continue  # a comment or processing instruction: only its tail is text, counted by its parent
+        n = len(el.text or "")
+        for child in el:
+            n += (lengths[child] if isinstance(child.tag, str) else 0) + len(child.tail or "")
+        lengths[el] = n
+        if n <= limit:
+            parts = [el.text or ""]
+            for child in el:
+                parts.append(texts[child] if isinstance(child.tag, str) else "")
+                parts.append(child.tail or "")
+            texts[el] = "".join(parts)
+    return texts
 
 
 def read_html(filename: str, data: bytes) -> ImportResult:
