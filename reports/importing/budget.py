@@ -19,6 +19,7 @@ import signal
 import time
 import traceback
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from io import BytesIO
 from typing import Any, Callable, TypeVar
@@ -151,6 +152,8 @@ def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
     try:
         archive = open_zip(data)
         infos = archive.infolist()
+    except ReadError:
+        raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ReadError(broken) from exc
     out = BytesIO()
@@ -163,7 +166,10 @@ def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
             if info.filename.lower().endswith((".xml", ".rels")):
                 try:
                     content = read_member(archive, info, int(budget.xml_mb * MB), f"{name}中的 {info.filename} ")
-                except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+                except ReadError:
+                    raise
+                except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError,
+                        zlib.error) as exc:
                     raise ReadError(broken) from exc
                 total += len(content)
                 if total > budget.package_mb * MB:

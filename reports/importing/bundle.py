@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from . import max_upload_bytes, read_document, sniff, too_large_message
@@ -67,7 +68,7 @@ def expand(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
         except ReadError as exc:
             out.append((label, None, str(exc)))
             continue
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
             out.append((label, None, "这个文件在压缩包中已损坏或加了密码，无法读取。"))
             continue
         budget -= len(content)
