@@ -129,5 +129,5 @@ def _read(filename: str, data: bytes) -> ImportResult:
         raise ReadError("文件结构过于复杂（嵌套过深），无法读取。") from None
 
 
-__all__ = ["ACCEPT", "BudgetError", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes", "read_document",
-           "sniff", "too_large_message"]
+__all__ = ["ACCEPT", "BudgetError", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes",
+           "read_document", "sniff", "too_large_message"]

@@ -18,6 +18,7 @@ import select
 import signal
 import time
 import traceback
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, fields
@@ -143,9 +144,9 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, what:
 
 
 def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
-    """A .docx/.xlsx (or `broken`, a ReadError's message) rebuilt from its XML parts read within the caps (pictures and other parts left empty).
+    """A .docx/.xlsx rebuilt from its XML parts, read within the caps (pictures and other parts left empty).
 
-    python-docx and openpyxl read members with zipfile's `read()`; what they get here is a stored zip
+    `broken` is the ReadError's message for a package that cannot be opened. python-docx and openpyxl read members with zipfile's `read()`; what they get here is a stored zip
     whose every size is one we counted ourselves.
     """
     name = {"docx": "Word 文件", "xlsx": "Excel 文件"}.get(kind, "文件")
@@ -207,7 +208,10 @@ def run(func: Callable[..., T], *args: Any, budget: Limits | None = None, second
         return func(*args)
     warm()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork() beside other threads: the child only reads bytes it already has.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _child(func, args, budget, seconds, write_end)
