@@ -191,6 +191,14 @@ def test_a_reading_past_the_wall_clock_is_stopped_and_refused():
     assert time.monotonic() - start < 5
 
 
+def test_a_document_slower_than_the_budget_is_refused_when_the_budget_is_spent(limits):
+    limits(seconds=1)
+    slow = "\n".join(f"第{i}段正文，并非报告的内容。" for i in range(9_000)).encode()  # ~4 s of reading
+    message, elapsed = refused("年报.txt", slow)
+    assert REFUSED in message and "读取时间超过 1 秒" in message
+    assert elapsed < 4
+
+
 def test_a_reading_past_the_memory_budget_is_refused_and_the_worker_keeps_its_memory():
     with pytest.raises(BudgetError, match="内存超过 64 MB"):
         run(bytearray, 1 << 30, budget=Limits(memory_mb=64))
@@ -230,3 +238,15 @@ def test_a_bulk_upload_stops_reading_when_its_time_is_spent(limits, monkeypatch)
     unread = [d for d in docs if "读取时间" in d.error]
     assert 1 <= len(unread) <= 5 and "请分几次上传" in unread[0].error
     assert time.monotonic() - start < 3
+
+
+def test_the_limits_come_from_the_environment_and_a_bad_one_fails_loudly():
+    from .test_settings import manage
+
+    read = "from reports.importing.budget import limits; l = limits(); print(l.seconds, l.cells, l.isolate)"
+    env = {"DJANGO_DEBUG": "1", "GKPORTAL_IMPORT_SECONDS": "7", "GKPORTAL_IMPORT_CELLS": "1000",
+           "GKPORTAL_IMPORT_ISOLATE": "0"}
+    result = manage("shell", "-c", read, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "7.0 1000 False", result.stderr
+    result = manage("check", env={"DJANGO_DEBUG": "1", "GKPORTAL_IMPORT_MEMORY_MB": "0"})
+    assert result.returncode != 0 and "GKPORTAL_IMPORT_MEMORY_MB=0 should be a positive number" in result.stderr
