@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
-import select
+import selectors
 import signal
 import time
 import traceback
@@ -218,6 +218,9 @@ def run(func: Callable[..., T], *args: Any, budget: Limits | None = None, second
     os.close(write_end)
     try:
         payload, status = _collect(pid, read_end, seconds)
+    except BaseException:  # the worker itself is being stopped: don't leave the child behind
+        _kill(pid)
+        raise
     finally:
         os.close(read_end)
     return _outcome(payload, status, budget, seconds)
@@ -252,6 +255,7 @@ def _limit_self(budget: Limits, seconds: float) -> None:
     import resource
 
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU dumps core by default: not the worker's size
     cpu = math.ceil(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:
@@ -271,19 +275,23 @@ def _collect(pid: int, fd: int, seconds: float) -> tuple[bytes | None, int | Non
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     size = 0
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or size > MAX_RESULT_BYTES:
-            _kill(pid)
-            return None, None
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            continue
-        chunk = os.read(fd, _CHUNK)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill(pid)
+                return None, None
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_RESULT_BYTES:
+                _kill(pid)
+                raise BudgetError(f"读取结果超过 {MAX_RESULT_BYTES // MB} MB")
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:  # reaped by someone else's SIGCHLD handler
