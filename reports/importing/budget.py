@@ -143,10 +143,12 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, what:
     return bytes(out)
 
 
-def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
+def repack(data: bytes, budget: Limits, kind: str, broken: str,
+           adjust: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """A .docx/.xlsx rebuilt from its XML parts, read within the caps (pictures and other parts left empty).
 
-    `broken` is the ReadError's message for a package that cannot be opened. python-docx and openpyxl read members with zipfile's `read()`; what they get here is a stored zip
+    `broken` is the ReadError's message for a package that cannot be opened; `adjust(name, xml)` may
+    change a part before it is stored. python-docx and openpyxl read members with zipfile's `read()`; what they get here is a stored zip
     whose every size is one we counted ourselves.
     """
     name = {"docx": "Word 文件", "xlsx": "Excel 文件"}.get(kind, "文件")
@@ -175,6 +177,8 @@ def repack(data: bytes, budget: Limits, kind: str, broken: str) -> bytes:
                 total += len(content)
                 if total > budget.package_mb * MB:
                     raise BudgetError(f"{name}中的内容解开后共超过 {mb(budget.package_mb)}")
+                if adjust is not None:
+                    content = adjust(info.filename, content)
             try:
                 package.writestr(info.filename, content)
             except (ValueError, UnicodeEncodeError):

@@ -43,7 +43,7 @@ def read_xlsx(filename: str, data: bytes) -> ImportResult:
     import openpyxl
 
     budget = limits()
-    package = repack(data, budget, "xlsx", BROKEN)
+    package = repack(data, budget, "xlsx", BROKEN, _with_dimension)
     try:
         wb = openpyxl.load_workbook(BytesIO(package), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -52,20 +52,40 @@ def read_xlsx(filename: str, data: bytes) -> ImportResult:
         raise ReadError("无法打开这个 Excel 文件：文件内容已损坏。") from exc
     lines: list[Line] = []
     tally = cells_tally()
+    cached = _Cached(package)
     try:
         for ws in wb.worksheets:
             if ws.title != INSTRUCTIONS_SHEET:
-                lines.extend(_sheet_lines(ws, package, tally))
+                lines.extend(_sheet_lines(ws, tally, cached))
     except (ReadError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # a damaged sheet surfaces only while it is streamed
         raise ReadError("无法读取这个 Excel 文件：文件内容已损坏。") from exc
     finally:
         wb.close()
+        cached.close()
     return interpret(lines, kind="xlsx", filename=filename)
 
 
-def _sheet_lines(ws, package: bytes, tally: Tally) -> list[Line]:
+def _with_dimension(name: str, xml: bytes) -> bytes:
+    """A worksheet that does not state its size gets one (the most we read): else openpyxl's read-only mode
+    parses the whole sheet just to look for it, before a single row is read."""
+    from openpyxl.utils import get_column_letter
+
+    if not name.startswith("xl/worksheets/"):
+        return xml
+    data = xml.find(b"sheetData")
+    if data < 0 or xml.find(b"dimension", 0, data) >= 0:
+        return xml
+    start = xml.rfind(b"<", 0, data)
+    prefix = xml[start + 1:data]  # "x:" when the sheet's elements carry a namespace prefix
+    if start < 0 or not all(c.isalnum() or c in b"_-.:" for c in prefix):
+        return xml
+    size = f'<{prefix.decode()}dimension ref="A1:{get_column_letter(MAX_COLUMNS)}{MAX_ROWS}"/>'.encode()
+    return xml[:start] + size + xml[start:]
+
+
+def _sheet_lines(ws, tally: Tally, cached: _Cached) -> list[Line]:
     """A sheet's rows as grid lines, counting cells against the cap; formulas with their cached values."""
     from openpyxl.utils import get_column_letter
 
@@ -87,7 +107,7 @@ def _sheet_lines(ws, package: bytes, tally: Tally) -> list[Line]:
                                cell.number_format or "General", formula))
         rows.append((r, cells))
     if formulas:
-        for coordinate, value in _cached_values(package, ws.title, formulas, len(rows)):
+        for coordinate, value in cached.values(ws.title, formulas, len(rows)):
             i, c = formulas[coordinate]
             old = rows[i][1][c]
             rows[i][1][c] = _cell(value, old.where, old.number_format, True)
@@ -104,20 +124,28 @@ def _sheet_lines(ws, package: bytes, tally: Tally) -> list[Line]:
     return lines
 
 
-def _cached_values(package: bytes, title: str, wanted: dict, rows: int):
-    """(coordinate, value) of the formula cells as Excel last computed them (the sheet read again, streamed)."""
-    import openpyxl
-    from openpyxl.utils import get_column_letter
+class _Cached:
+    """The workbook as Excel last computed it (formula cells' values), opened once when a formula needs it."""
 
-    wb = openpyxl.load_workbook(BytesIO(package), read_only=True, data_only=True)
-    try:
-        for r, row in enumerate(wb[title].iter_rows(min_row=1, max_row=rows, max_col=MAX_COLUMNS), start=1):
+    def __init__(self, package: bytes):
+        self.package, self.wb = package, None
+
+    def values(self, title: str, wanted: dict, rows: int):
+        """(coordinate, value) of the wanted cells of a sheet, streamed."""
+        import openpyxl
+        from openpyxl.utils import get_column_letter
+
+        if self.wb is None:
+            self.wb = openpyxl.load_workbook(BytesIO(self.package), read_only=True, data_only=True)
+        for r, row in enumerate(self.wb[title].iter_rows(min_row=1, max_row=rows, max_col=MAX_COLUMNS), start=1):
             for c, cell in enumerate(row, start=1):
                 coordinate = f"{get_column_letter(c)}{r}"
                 if coordinate in wanted:
                     yield coordinate, cell.value
-    finally:
-        wb.close()
+
+    def close(self) -> None:
+        if self.wb is not None:
+            self.wb.close()
 
 
 def _cell(value, where: str, number_format: str, formula: bool) -> Cell:
