@@ -6,6 +6,7 @@ inflates to megabytes of zeros, a huge 表三 in HTML, a huge text file. The lim
 keeps the test fast; the bounds on time and memory are generous (the machine may be busy) but far below
 what the files cost before.
 """
+
 from __future__ import annotations
 
 import re
