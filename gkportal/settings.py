@@ -191,6 +191,25 @@ _import_max_mb = env_int("GKPORTAL_IMPORT_MAX_MB", 20)
 if not 1 <= _import_max_mb <= 1024:
     raise ImproperlyConfigured(f"GKPORTAL_IMPORT_MAX_MB={_import_max_mb} should be between 1 and 1024 (megabytes).")
 GKPORTAL_IMPORT_MAX_BYTES = _import_max_mb * 1024 * 1024
+# What reading one imported document may cost, whatever it claims about itself (reports/importing/budget.py,
+# README "Security"). Keep gunicorn's --timeout above GKPORTAL_IMPORT_BULK_SECONDS.
+GKPORTAL_IMPORT_LIMITS = {
+    "seconds": env_float("GKPORTAL_IMPORT_SECONDS", 15.0),
+    "memory_mb": env_int("GKPORTAL_IMPORT_MEMORY_MB", 512),
+    "bulk_seconds": env_float("GKPORTAL_IMPORT_BULK_SECONDS", 40.0),
+    "pdf_pages": env_int("GKPORTAL_IMPORT_PDF_PAGES", 60),
+    "pdf_page_mb": env_float("GKPORTAL_IMPORT_PDF_PAGE_MB", 1.0),
+    "pdf_total_mb": env_float("GKPORTAL_IMPORT_PDF_TOTAL_MB", 4.0),
+    "xml_mb": env_float("GKPORTAL_IMPORT_XML_MB", 10.0),
+    "package_mb": env_float("GKPORTAL_IMPORT_PACKAGE_MB", 40.0),
+    "cells": env_int("GKPORTAL_IMPORT_CELLS", 200_000),
+    "text_mb": env_float("GKPORTAL_IMPORT_TEXT_MB", 4.0),
+    "lines": env_int("GKPORTAL_IMPORT_LINES", 10_000),
+    "isolate": env_bool("GKPORTAL_IMPORT_ISOLATE", True),
+}
+for _name, _value in GKPORTAL_IMPORT_LIMITS.items():
+    if not isinstance(_value, bool) and not 0 < _value < 10**9:
+        raise ImproperlyConfigured(f"GKPORTAL_IMPORT_{_name.upper()}={_value} should be a positive number.")
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in bench/ in turn, then the load test; each prints its own figures and
 # ratios against a baseline measured in the same run. Results are also written to bench/results/.
+# bench_hostile_import.py (hostile uploads beside clerks, against gunicorn) needs PostgreSQL, as the load test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

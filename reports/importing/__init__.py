@@ -2,7 +2,9 @@
 
 `read_document(filename, data)` sniffs the file type, reads it, and returns an `ImportResult`: the
 ReportValues read, where each came from, the document's printed totals, and notes for the preview.
-It raises `ReadError` (a Chinese message) when the file cannot be read as a report at all.
+It raises `ReadError` (a Chinese message) when the file cannot be read as a report at all, and its
+subclass `BudgetError` when reading it would cost more than the import budgets allow (`budget.py`):
+the reading runs in a child process with memory, CPU and wall-clock limits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import dataclasses
 from django.conf import settings
 
 from ..values import clean_text, prose_length_errors
+from .budget import BudgetError, run
 from .result import Cell, ImportResult, Line, Note, ReadError
 
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
@@ -36,11 +39,12 @@ def sniff(filename: str, data: bytes) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         import zipfile
-        from io import BytesIO
+
+        from .budget import open_zip
 
         try:
-            names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+            names = set(open_zip(data).namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             names = set()
         if "word/document.xml" in names:
             return "docx"
@@ -63,12 +67,25 @@ def sniff(filename: str, data: bytes) -> str:
     return "text"
 
 
-def read_document(filename: str, data: bytes) -> ImportResult:
-    """Read one document of any supported kind. Raises ReadError with a message for the clerk."""
+def read_document(filename: str, data: bytes, *, seconds: float | None = None) -> ImportResult:
+    """Read one document of any supported kind within the import budgets (`seconds` overrides the wall clock).
+
+    Raises ReadError (or BudgetError) with a message for the clerk.
+    """
+    if not data or not data.strip():
+        raise ReadError("文件是空的。")
+    if len(data) > max_upload_bytes():
+        raise ReadError(too_large_message(len(data)))
     try:
-        return _cleaned(_read(filename, data))
+        return run(_read_cleaned, filename, data, seconds=seconds)
+    except BudgetError:
+        raise
     except ReadError as exc:
         raise ReadError(clean_text(str(exc))) from None  # messages quote the document
+
+
+def _read_cleaned(filename: str, data: bytes) -> ImportResult:
+    return _cleaned(_read(filename, data))
 
 
 def _cleaned(result: ImportResult) -> ImportResult:
@@ -85,10 +102,6 @@ def _cleaned(result: ImportResult) -> ImportResult:
 
 
 def _read(filename: str, data: bytes) -> ImportResult:
-    if not data or not data.strip():
-        raise ReadError("文件是空的。")
-    if len(data) > max_upload_bytes():
-        raise ReadError(too_large_message(len(data)))
     kind = sniff(filename, data)
     if kind == "ole":
         raise ReadError("这是旧版的 .doc 或 .xls 文件，系统无法读取。请在 Word 或 Excel 中“另存为” .docx 或 .xlsx 后再导入。")
@@ -119,5 +132,5 @@ def _read(filename: str, data: bytes) -> ImportResult:
         raise ReadError("文件结构过于复杂（嵌套过深），无法读取。") from None
 
 
-__all__ = ["ACCEPT", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes", "read_document",
-           "sniff", "too_large_message"]
+__all__ = ["ACCEPT", "BudgetError", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes",
+           "read_document", "sniff", "too_large_message"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass
-from io import BytesIO
 
 from . import max_upload_bytes, read_document, sniff, too_large_message
+from .budget import BudgetError, limits, open_zip, read_member
 from .result import ImportResult, ReadError
 
 MAX_DOCUMENTS = 100
@@ -34,9 +36,11 @@ def expand(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
     if sniff(name, data) != "zip":
         return [(name, data, "")]
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
+        archive = open_zip(data)
         infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except BudgetError as exc:
+        return [(name, None, str(exc))]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return [(name, None, "压缩包已损坏，无法打开。")]
     out: list[tuple[str, bytes | None, str]] = []
     budget = 2 * max_upload_bytes()
@@ -49,18 +53,25 @@ def expand(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
         if len(out) >= MAX_DOCUMENTS:
             out.append((label, None, f"压缩包中的文件超过 {MAX_DOCUMENTS} 个，其余的未读取。"))
             break
-        if info.file_size > max_upload_bytes():
-            out.append((label, None, too_large_message(info.file_size)))
-            continue
-        budget -= info.file_size
-        if budget < 0:
+        if budget <= 0:
             out.append((label, None, "压缩包解开后太大，其余的文件未读取。请分几次上传。"))
             break
+        # The sizes a member's header declares are the uploader's word: count what inflates instead.
         try:
-            content = archive.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+            content = read_member(archive, info, min(max_upload_bytes(), budget), "这个文件")
+        except BudgetError:
+            if budget < max_upload_bytes():
+                out.append((label, None, "压缩包解开后太大，其余的文件未读取。请分几次上传。"))
+                break
+            out.append((label, None, too_large_message(max_upload_bytes() + 1)))
+            continue
+        except ReadError as exc:
+            out.append((label, None, str(exc)))
+            continue
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
             out.append((label, None, "这个文件在压缩包中已损坏或加了密码，无法读取。"))
             continue
+        budget -= len(content)
         out.append((label, content, ""))
     if not out:
         return [(name, None, "压缩包中没有文件。")]
@@ -68,8 +79,13 @@ def expand(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
 
 
 def read_uploads(files: list[tuple[str, bytes]]) -> list[Document]:
-    """Every document of every upload, read, or with the message saying why it could not be."""
+    """Every document of every upload, read, or with the message saying why it could not be.
+
+    The whole upload has GKPORTAL_IMPORT_BULK_SECONDS: once they are spent, the rest are not read.
+    """
     docs: list[Document] = []
+    bulk_seconds = limits().bulk_seconds
+    deadline = time.monotonic() + bulk_seconds
     for name, data in files:
         for member, content, error in expand(name, data):
             if error or content is None:
@@ -78,8 +94,14 @@ def read_uploads(files: list[tuple[str, bytes]]) -> list[Document]:
             if sniff(member, content) == "zip":
                 docs.append(Document(member, error="压缩包中又有压缩包：请解开后再上传。"))
                 continue
+            remaining = deadline - time.monotonic()
+            if remaining < 1:
+                docs.append(Document(member, error=f"本次上传用完了 {bulk_seconds:g} 秒的读取时间，这个文件未读取。"
+                                                   "请分几次上传。"))
+                continue
             try:
-                docs.append(Document(member, result=read_document(member, content)))
+                seconds = min(limits().seconds, remaining)
+                docs.append(Document(member, result=read_document(member, content, seconds=seconds)))
             except ReadError as exc:
                 docs.append(Document(member, error=str(exc)))
     return docs

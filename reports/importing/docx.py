@@ -5,8 +5,13 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 
+from .budget import cells_tally, limits, lines_tally, repack
 from .interpret import interpret
 from .result import Cell, ImportResult, Line, ReadError
+
+
+BROKEN = ("无法打开这个 Word 文件：它可能已损坏，或不是真正的 .docx 文件。"
+          "请在 Word 中打开后“另存为” .docx 再导入。")
 
 
 def read_docx(filename: str, data: bytes) -> ImportResult:
@@ -15,16 +20,17 @@ def read_docx(filename: str, data: bytes) -> ImportResult:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    package = repack(data, limits(), "docx", BROKEN)  # every part unpacked within the budget, pictures left out
     try:
-        document = docx.Document(BytesIO(data))
+        document = docx.Document(BytesIO(package))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, AttributeError, TypeError) as exc:
-        raise ReadError("无法打开这个 Word 文件：它可能已损坏，或不是真正的 .docx 文件。"
-                        "请在 Word 中打开后“另存为” .docx 再导入。") from exc
+        raise ReadError(BROKEN) from exc
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged package
         raise ReadError("无法打开这个 Word 文件：文件内容已损坏。") from exc
 
     lines: list[Line] = []
     counters = {"p": 0, "t": 0}
+    tally, cells = lines_tally(), cells_tally()
     body = document.element.body
 
     def blocks(parent):
@@ -39,6 +45,7 @@ def read_docx(filename: str, data: bytes) -> ImportResult:
                     yield from blocks(content)
 
     for kind, element in blocks(body):
+        tally.add()
         if kind == "p":
             counters["p"] += 1
             text = Paragraph(element, document).text.strip()
@@ -47,11 +54,11 @@ def read_docx(filename: str, data: bytes) -> ImportResult:
                 lines.append(Line([Cell(text, where)], where))
             continue
         counters["t"] += 1
-        lines.extend(_table_lines(Table(element, document), counters["t"]))
+        lines.extend(_table_lines(Table(element, document), counters["t"], cells))
     return interpret(lines, kind="docx", filename=filename)
 
 
-def _table_lines(table, number: int) -> list[Line]:
+def _table_lines(table, number: int, tally) -> list[Line]:
     """Each row as a grid: a cell's text at its first grid column, blanks where spans cover."""
     from docx.table import _Cell
 
@@ -59,12 +66,15 @@ def _table_lines(table, number: int) -> list[Line]:
     for r, tr in enumerate(table._tbl.tr_lst):
         cells: list[Cell] = []
         col = 0
-        for _ in range(getattr(tr, "grid_before", 0) or 0):
+        before = max(0, min(int(getattr(tr, "grid_before", 0) or 0), 100))
+        tally.add(before)
+        for _ in range(before):
             cells.append(Cell("", f"第{number}个表格第{r + 1}行第{col + 1}列"))
             col += 1
         for tc in tr.tc_lst:
             where = f"第{number}个表格第{r + 1}行第{col + 1}列"
             span = max(1, min(int(tc.grid_span or 1), 100))
+            tally.add(span)
             # A vertically merged continuation holds no text of its own: the label is on the first row.
             text = "" if tc.vMerge == "continue" else _Cell(tc, table).text.strip()
             cells.append(Cell(text, where))

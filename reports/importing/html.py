@@ -11,6 +11,7 @@ import re
 
 from lxml import etree, html as lxml_html
 
+from .budget import cells_tally, check_text
 from .interpret import interpret
 from .labels import labels_for
 from .result import Cell, ImportResult, Line, ReadError
@@ -37,7 +38,7 @@ def _decode(data: bytes) -> str:
 
 
 def _parse(data: bytes):
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(data))
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", check_text(_decode(data)))
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -51,6 +52,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.paragraphs = 0
         self.tables = 0
+        self.cells = cells_tally()  # a grid of spans costs its area, whatever the markup's size
 
     def flush(self) -> None:
         text = "".join(self.buffer)
@@ -103,6 +105,7 @@ class _Walker:
                 rowspan = _span(td.get("rowspan"))
                 colspan = _span(td.get("colspan"))
                 where = f"第{number}个表格第{r + 1}行第{c + 1}列"
+                self.cells.add(rowspan * colspan)
                 grid[(r, c)] = Cell(_cell_text(td), where)
                 for dr in range(rowspan):
                     for dc in range(colspan):
@@ -110,6 +113,7 @@ class _Walker:
                             grid[(r + dr, c + dc)] = Cell("", where)
                 c += colspan
                 width = max(width, c)
+        self.cells.add(len(rows) * width)
         for r in range(len(rows)):
             cells = [grid.get((r, c), Cell("", f"第{number}个表格第{r + 1}行第{c + 1}列")) for c in range(width)]
             self.lines.append(Line(cells, f"第{number}个表格第{r + 1}行", table=True, grid=True))
@@ -155,22 +159,47 @@ def _content_root(root):
     """The smallest element holding the report's section headings (the page's content area)."""
     labels = labels_for()
     found = []
+    texts = _short_texts(root)
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag.lower() in SKIP:
+        if not isinstance(el.tag, str) or el.tag.lower() in SKIP or el not in texts:
             continue
-        text = "".join(el.itertext()).strip()
+        text = texts[el].strip()
         if 4 <= len(text) <= 40 and labels.match(text, ("section",), fuzzy=False):
             found.append(el)
     if len(found) < 2:
         body = root.find("body")
         return body if body is not None else root
-    ancestors = [set(a for a in el.iterancestors()) | {el} for el in found]
-    common = set.intersection(*ancestors)
+    common = {found[0], *found[0].iterancestors()}
+    for el in found[1:]:
+        common &= {el, *el.iterancestors()}
     node = found[0]
     while node is not None and node not in common:
         node = node.getparent()
     # Step up past wrappers until the title (if any) sits inside too.
     return node if node is not None else root
+
+
+def _short_texts(root, limit: int = 200) -> dict:
+    """`"".join(el.itertext())` of every element whose text is at most `limit` long, in one pass up the tree.
+
+    Joining each element's text separately costs its whole subtree, over and over for a deep page.
+    """
+    lengths: dict = {}
+    texts: dict = {}
+    for el in reversed(list(root.iter())):  # every element after all of its descendants
+        if not isinstance(el.tag, str):
+            continue  # a comment or processing instruction: only its tail is text, counted by its parent
+        n = len(el.text or "")
+        for child in el:
+            n += (lengths[child] if isinstance(child.tag, str) else 0) + len(child.tail or "")
+        lengths[el] = n
+        if n <= limit:
+            parts = [el.text or ""]
+            for child in el:
+                parts.append(texts[child] if isinstance(child.tag, str) else "")
+                parts.append(child.tail or "")
+            texts[el] = "".join(parts)
+    return texts
 
 
 def read_html(filename: str, data: bytes) -> ImportResult:

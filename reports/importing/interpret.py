@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..values import ReportValues
+from .budget import lines_tally
 from .cells import CellError, looks_numeric, read_amount, read_count
 from .labels import Match, describe_variant, labels_for, normalise
 from .prose import ProseMixin, after_heading
@@ -74,10 +75,12 @@ class Interpreter(ProseMixin):
         # t3/t4 → the header labels of a PDF with where they are printed; 表二 block → (column, where)
         self.header_cells: dict[str, list[Cell]] = defaultdict(list)
         self.t2_header_x: dict[int, list[tuple[int, float]]] = {}
+        self.columns_found: dict[tuple[str, int], list[float] | None] = {}  # asked only once every row is read
 
     # ------------------------------------------------------------------ driving
 
     def feed(self, lines: list[Line]) -> ImportResult:
+        lines_tally().add(len(lines))
         for line in lines:
             if line.nonblank():
                 self._line(line)
@@ -492,7 +495,14 @@ class Interpreter(ProseMixin):
         return None if placed is None else [placed.get(i) for i in range(n)]
 
     def _columns(self, table: str, n: int) -> list[float] | None:
-        """Where a PDF prints the n number columns of 表三/表四: by the table's full rows, else its header."""
+        """Where a PDF prints the n number columns of 表三/表四, worked out once per table (it scans every row)."""
+        key = (table, n)
+        if key not in self.columns_found:
+            self.columns_found[key] = self._find_columns(table, n)
+        return self.columns_found[key]
+
+    def _find_columns(self, table: str, n: int) -> list[float] | None:
+        """By the table's full rows, else its header."""
         if table == "t3":
             full = [e.values for e in self.t3 if not e.short and len(e.values) == n
                     and all(c is not None and c.x is not None and c.text.strip() for c in e.values)]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ..exchange import read_report_json
 from ..values import PROSE_FIELDS, ValuesError
+from .budget import check_text
 from .result import ImportResult, ReadError, iter_cells
 from .text import decode
 
 
 def read_json(filename: str, data: bytes) -> ImportResult:
     try:
-        payload, values = read_report_json(decode(data))
+        payload, values = read_report_json(check_text(decode(data)))
     except ValuesError as exc:
         raise ReadError(f"JSON 文件有误：{exc}") from None
     result = ImportResult("json", filename, values)

@@ -28,12 +28,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from .budget import MB, BudgetError, limits
 from .cells import looks_numeric
 from .interpret import interpret
 from .labels import fix_typos, labels_for, normalise
 from .result import Cell, ImportResult, Line, ReadError
 
-MAX_PAGES = 60
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d{1,3}(\s*页)?([\s/／]*共?\s*\d{1,3}\s*页?)?[\s\-—–－]*$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$|^[/／—–-]$")
 _LATIN = re.compile(r"[0-9A-Za-z%.,]")
@@ -99,20 +99,31 @@ class Row:
 
 
 def read_pdf(filename: str, data: bytes) -> ImportResult:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    budget = limits()
+    page_cap = int(budget.pdf_page_mb * MB)
+    # pypdf's own decompression limits, at our budget for a page: no stream inflates beyond it.
+    caps = dict(zlib_maximum_output_length=page_cap, lzw_maximum_output_length=page_cap,
+                run_length_maximum_output_length=page_cap, array_based_stream_maximum_output_length=page_cap,
+                stream_decoding_work_maximum_length=4 * page_cap)
     try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted:
-            raise ReadError("这个 PDF 文件有密码保护，无法读取。请导出不加密的 PDF 后再导入。")
-        pages = list(reader.pages[:MAX_PAGES])
-        internals = layout_internals()
-        pieces = [page_pieces(page, internals) for page in pages] if internals else None
-        texts = [page.extract_text(extraction_mode="layout") or "" for page in pages] if pieces is None else []
+        with apply_configuration(**caps):
+            reader = PdfReader(BytesIO(data))
+            if reader.is_encrypted:
+                raise ReadError("这个 PDF 文件有密码保护，无法读取。请导出不加密的 PDF 后再导入。")
+            pages = list(reader.pages[:budget.pdf_pages])
+            internals = layout_internals()
+            content = ContentBudget(page_cap, int(budget.pdf_total_mb * MB))
+            pieces = ([page_pieces(page, internals, content, n) for n, page in enumerate(pages, start=1)]
+                      if internals else None)
+            texts = [page.extract_text(extraction_mode="layout") or "" for page in pages] if pieces is None else []
     except ReadError:
         raise
+    except LimitReachedError as exc:
+        raise BudgetError(f"PDF 中的一段内容解压后超过 {budget.pdf_page_mb:g} MB") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, IndexError) as exc:
         raise ReadError("无法读取这个 PDF 文件：它可能已损坏。") from exc
     except Exception as exc:  # pypdf raises many kinds on a damaged file
@@ -147,15 +158,38 @@ def layout_internals():
     return layout, TextStateManager, recurse
 
 
-def page_pieces(page, internals) -> list[Piece]:
+class ContentBudget:
+    """The decompressed content a PDF's pages may have: so much a page, so much in all."""
+
+    def __init__(self, page: int, total: int):
+        self.page, self.total, self.used = page, total, 0
+
+    def take(self, contents, number: int) -> None:
+        from pypdf.generic import ArrayObject
+
+        parts = contents if isinstance(contents, ArrayObject) else [contents]
+        size = 0
+        for part in parts:  # each stream is decoded (and kept) by pypdf within its own limit first
+            size += len(part.get_object().get_data())
+            if size > self.page:
+                raise BudgetError(f"PDF 第{number}页的内容解压后超过 {self.page / MB:g} MB")
+        self.used += size
+        if self.used > self.total:
+            raise BudgetError(f"PDF 的内容解压后共超过 {self.total / MB:g} MB")
+
+
+def page_pieces(page, internals, content: ContentBudget | None = None, number: int = 0) -> list[Piece]:
     """Every text-showing operation of a page with its position and width (pypdf's layout-mode state)."""
     from pypdf.generic import ContentStream
 
     layout, TextStateManager, recurse = internals
     if "/Contents" not in page:
         return []
+    contents = page["/Contents"].get_object()
+    if content is not None:
+        content.take(contents, number)
     fonts = page._layout_mode_fonts()
-    ops = iter(ContentStream(page["/Contents"].get_object(), page.pdf, "bytes").operations)
+    ops = iter(ContentStream(contents, page.pdf, "bytes").operations)
     state = TextStateManager()
     shown = []
     for operands, op in ops:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .budget import check_text, lines_tally
 from .result import Cell, Line, ReadError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -25,11 +26,14 @@ def decode(data: bytes) -> str:
 
 def text_lines(text: str) -> list[Line]:
     lines = []
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    tally = lines_tally()
+    for number, raw in enumerate(check_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         raw = raw.replace("\u3000", " ") if "\t" in raw else raw
         if "\t" in raw:
             cells = [Cell(part, f"第{number}行第{i}格") for i, part in enumerate(raw.split("\t"), start=1)]
             lines.append(Line(cells, f"第{number}行", table=True))
+            tally.add()
         elif raw.strip():
             lines.append(Line([Cell(raw.strip(), f"第{number}行")], f"第{number}行"))
+            tally.add()
     return lines
