@@ -68,9 +68,9 @@ def start_from_previous(organisation: Organisation, year: int, *, by) -> Report:
     return report
 
 
-def pending_parts(report: Report) -> list[CarriedText]:
-    """Marks still standing, in the order of the document."""
-    marks = {m.part: m for m in report.carried_texts.all()}
+def pending_parts(report: Report, marks: list[CarriedText] | None = None) -> list[CarriedText]:
+    """Marks still standing (`marks` if loaded already, in bulk), in the order of the document."""
+    marks = {m.part: m for m in (report.carried_texts.all() if marks is None else marks)}
     return [marks[name] for name in PROSE_FIELDS if name in marks]
 
 
@@ -97,12 +97,12 @@ def confirm_part(report: Report, part: str, *, by) -> None:
         CarriedText.objects.filter(report=report, part=part).delete()
 
 
-def carryover_findings(report: Report) -> list[Finding]:
+def carryover_findings(report: Report, marks: list[CarriedText] | None = None) -> list[Finding]:
     """One warning per copied part not yet edited or confirmed (N-SIMILAR's plain case)."""
     from .importing.result import prose_name
 
     out = []
-    for mark in pending_parts(report):
+    for mark in pending_parts(report, marks):
         name = prose_name(report.format, mark.part)
         section = "overview" if mark.part.startswith("overview_") or mark.part == "preface" else mark.part
         out.append(Finding(

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 
 from .catalogue import MAX_COUNT, Format, get_format
-from .findings import context_for
+from .findings import bulk_findings, context_for, counts
 from .models import Membership, Organisation, Report
 from .permissions import EDITABLE_STATES, subtree_ids
-from .rules import Context, check
+from .rules import Context
 from .services import (SECTION_RELATIONS, create_report, read_values, save_values, table3_rows,
                        with_sections)
 from .values import Count, ReportValues, sum_or_none
@@ -107,7 +107,8 @@ class DashboardRow:
     deadline: datetime.date
     days_left: int  # negative once the deadline has passed
     errors: int | None = None  # None when there is no report to check
-    warnings: int | None = None
+    warnings: int | None = None  # still to be confirmed by the drafters
+    acknowledged: int | None = None
 
     @property
     def state(self) -> str:
@@ -149,14 +150,14 @@ def dashboard_rows(root: Organisation, year: int, today: datetime.date) -> list[
             by_org[org.pk].organisation = org  # the contexts read it; saves a query
     values = bulk_values(reports)
     contexts = bulk_contexts(reports)
+    shown = bulk_findings(reports, values, contexts)
     rows = []
     for org in organisations:
         deadline = org.deadline(year)
         row = DashboardRow(org, by_org.get(org.pk), deadline, (deadline - today).days)
         if row.report is not None:
-            findings = check(values[row.report.pk], contexts[row.report.pk])
-            row.errors = sum(1 for f in findings if f.severity == "error")
-            row.warnings = sum(1 for f in findings if f.severity == "warning")
+            n = counts(shown[row.report.pk])
+            row.errors, row.warnings, row.acknowledged = n["error"], n["warning"], n["acknowledged"]
         rows.append(row)
     return rows
 
