@@ -55,6 +55,17 @@
     return fields.some(function (f) { return !same(f.value, saved[f.dataset.key]); });
   }
 
+  // Cells the server refused at the last save (a letter, 1.5, −3), with the text refused: they kept their
+  // stored value, the text stays here, marked 待改正; saving again waits until something else changes.
+  var refusedTyped = {};
+  function needsSave() {
+    return fields.some(function (f) {
+      var k = f.dataset.key;
+      if (same(f.value, saved[k])) return false;
+      return !(k in refusedTyped && same(f.value, refusedTyped[k]));
+    });
+  }
+
   function storeLocal() {
     try {
       if (isDirty()) {
@@ -188,10 +199,14 @@
   function applyCheck(answer, sent) {
     var messages = {}; // key → [{severity, text}]
     function add(key, severity, text) { (messages[key] = messages[key] || []).push({ severity: severity, text: text }); }
-    Object.keys(answer.cell_errors || {}).forEach(function (k) { add(k, "refused", answer.cell_errors[k]); });
+    Object.keys(answer.cell_errors || {}).forEach(function (k) { add(k, "refused", "待改正：" + answer.cell_errors[k]); });
+    // The same rules as findings.cell_marks on the server: acknowledged warnings and blank cells (S-CELLS)
+    // mark no cell; a finding over several paragraphs speaks under the first of them only.
     (answer.findings || []).forEach(function (f) {
-      if (f.severity === "info") return;
-      f.cells.forEach(function (k) { add(k, f.severity, f.message); });
+      var state = f.state || f.severity;
+      if ((state !== "error" && state !== "warning") || f.rule === "S-CELLS") return;
+      var prose = f.cells.filter(function (k) { return k.indexOf("prose.") === 0; });
+      f.cells.forEach(function (k) { add(k, state, prose.indexOf(k) > 0 ? "" : f.message); });
     });
     Object.keys(answer.printed || {}).forEach(function (k) { add(k, "warning", answer.printed[k]); });
     Object.keys(wraps).forEach(function (key) { markCell(key, messages[key] || []); });
@@ -242,7 +257,7 @@
     wrap.classList.toggle("is-warning", warning);
     var msg = wrap.querySelector(".cell-msg");
     var texts = [];
-    list.forEach(function (m) { if (texts.indexOf(m.text) < 0) texts.push(m.text); });
+    list.forEach(function (m) { if (m.text && texts.indexOf(m.text) < 0) texts.push(m.text); });
     if (msg) msg.textContent = texts.join(" ");
     var f = byKey[key] || outputs[key];
     if (f && f.tagName !== "OUTPUT") {
@@ -257,12 +272,14 @@
     list.textContent = "";
     var mine = findings.filter(function (f) { return f.section === config.section; });
     mine.forEach(function (f) {
+      var state = f.state || f.severity;
       var li = document.createElement("li");
-      li.className = "finding finding-" + f.severity;
+      li.className = "finding finding-" + state;
       li.dataset.rule = f.rule;
+      li.dataset.findingState = state;
       var sev = document.createElement("span");
       sev.className = "sev";
-      sev.textContent = labels[f.severity] || f.severity;
+      sev.textContent = f.label || labels[f.severity] || f.severity;
       li.appendChild(sev);
       li.appendChild(document.createTextNode(" "));
       var target = f.cells.map(function (k) { return byKey[k]; }).filter(Boolean)[0];
@@ -274,10 +291,29 @@
       }
       msg.textContent = f.message;
       li.appendChild(msg);
+      if (f.acknowledged) {
+        var note = document.createElement("div");
+        note.className = "ack-note";
+        note.textContent = f.acknowledged.by + "已确认" + (f.acknowledged.explanation ? "。说明：" : "");
+        if (f.acknowledged.explanation) {
+          var why = document.createElement("span");
+          why.className = "ack-explanation";
+          why.textContent = f.acknowledged.explanation;
+          note.appendChild(why);
+        }
+        li.appendChild(note);
+      }
       list.appendChild(li);
     });
+    if (refused > 0) {
+      var li = document.createElement("li");
+      li.className = "finding finding-error";
+      li.dataset.rule = "refused";
+      li.textContent = refused + " 个单元格待改正：填写的不是有效的数，不参与检查，也不会保存（该格保留原来保存的值，您的输入留在页面上）。";
+      list.insertBefore(li, list.firstChild);
+    }
     document.getElementById("no-findings").hidden = mine.length > 0 || refused > 0;
-    var others = findings.filter(function (f) { return f.section !== config.section && f.severity === "error"; }).length;
+    var others = findings.filter(function (f) { return f.section !== config.section && (f.state || f.severity) === "error"; }).length;
     document.getElementById("other-findings").hidden = others === 0;
     document.getElementById("other-count").textContent = String(others);
   }
@@ -309,7 +345,7 @@
 
   function retryLater() {
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(function () { if (isDirty()) save(); }, RETRY_DELAY);
+    retryTimer = setTimeout(function () { if (needsSave()) save(); }, RETRY_DELAY);
   }
 
   function save() {
@@ -317,7 +353,7 @@
     saveTimer = null;
     busy(0);
     if (conflictKeys) { setStatus("conflict", "有冲突：请先在上方逐个选择，再保存。"); return Promise.resolve(); }
-    if (!isDirty()) {
+    if (!needsSave()) {
       if (!saving && statusEl.classList.contains("status-dirty")) setStatus("saved", "没有需要保存的修改");
       return Promise.resolve();
     }
@@ -331,9 +367,19 @@
           revision = data.revision;
           revisionInput.value = String(revision);
           saved = snapshot;
+          refusedTyped = {};
+          Object.keys(data.refused || {}).forEach(function (k) {
+            saved[k] = (data.stored || {})[k] || "";
+            refusedTyped[k] = snapshot[k];
+          });
+          var refusedCount = Object.keys(refusedTyped).length;
           storeLocal();
-          setStatus(isDirty() ? "dirty" : "saved", "已保存 " + data.saved_at + (isDirty() ? "（之后还有修改）" : ""));
-          if (isDirty()) scheduleSave(SAVE_DELAY);
+          var more = needsSave();
+          setStatus(more ? "dirty" : (refusedCount ? "refused" : "saved"), "已保存 " + data.saved_at +
+            (refusedCount ? "；" + refusedCount + " 个单元格待改正，这些格未保存（保留原值），您填写的内容仍在页面上" : "") +
+            (more ? "（之后还有修改）" : ""));
+          if (more) scheduleSave(SAVE_DELAY);
+          if (refusedCount) scheduleCheck(0);
         } else if (resp.status === 409) {
           merge(saved, current(), data.values, data.revision, data.saved_at);
         } else if (resp.status === 400) {
@@ -451,7 +497,7 @@
 
   form.addEventListener("input", function (e) { if (e.target.dataset && e.target.dataset.key) edited(); });
   form.addEventListener("change", function (e) {
-    if (e.target.dataset && e.target.dataset.key && isDirty()) scheduleSave(LEAVE_DELAY);
+    if (e.target.dataset && e.target.dataset.key && needsSave()) scheduleSave(LEAVE_DELAY);
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
   form.addEventListener("focusin", function (e) { showFocusInfo(e.target); });
@@ -605,12 +651,12 @@
       e.returnValue = "";
     }
   });
-  window.addEventListener("online", function () { scheduleCheck(0); if (isDirty()) save(); });
+  window.addEventListener("online", function () { scheduleCheck(0); if (needsSave()) save(); });
   window.addEventListener("offline", function () {
     setStatus("offline", "网络已断开：修改会保存在本机浏览器中，联网后自动保存。");
   });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && isDirty()) save();
+    if (document.visibilityState === "hidden" && needsSave()) save();
   });
 
   // What this browser kept from an earlier visit that never reached the server.
