@@ -52,6 +52,7 @@ class SectionCommentForm(forms.Form):
     section = forms.ChoiceField(label="针对的部分", choices=[(s.code, s.heading) for s in get_format().sections])
     text = TextField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=COMMENT_MAX,
                            error_messages={"required": "请填写意见内容。"})
+    cell = forms.CharField(label="针对的单元格或段落（可不选）", required=False, max_length=100)
 
 
 def version_label(v: ReportVersion) -> str:

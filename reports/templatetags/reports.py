@@ -30,3 +30,17 @@ def digits_class(value) -> str:
         return ""
     n = len(str(value))
     return f" digits-{min(n, 8)}" if n >= 5 else ""
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key], or None: for per-cell dictionaries in the editors' templates."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def cell_id(key: str) -> str:
+    """The HTML id of a cell's input or paragraph in the editor (findings.cell_anchor)."""
+    from ..findings import cell_anchor
+
+    return cell_anchor(key)

@@ -83,8 +83,7 @@ def comment_add(request, report_id: int):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "意见已记录，填报人会在该部分旁看到。")
-            anchor = f"#comments-{form.cleaned_data['section']}"
-            return redirect(reverse("report_detail", args=[report.pk]) + anchor)
+            return redirect(_back(request, report, form.cleaned_data["section"]))
     # Refused: show the comment again, so that what was typed is not lost.
     context = {"report": report, "form": form, "button": "提出意见", "action": "comment", "findings": []}
     return render(request, "reports/transition.html", context, status=400)
@@ -103,7 +102,14 @@ def comment_resolve(request, report_id: int, comment_id: int):
     except WorkflowError as exc:
         raise PermissionDenied(exc.message) from None
     messages.success(request, "已标为已处理。")
-    return redirect(reverse("report_detail", args=[report.pk]) + f"#comments-{comment.section}")
+    return redirect(_back(request, report, comment.section))
+
+
+def _back(request, report, section: str) -> str:
+    """Back where the comment was made or resolved: the section's editor, or the report's page."""
+    if request.POST.get("from") == "editor":
+        return reverse("section_edit", args=[report.pk, section]) + f"#comments-{section}"
+    return reverse("report_detail", args=[report.pk]) + f"#comments-{section}"
 
 
 @login_required
