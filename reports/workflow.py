@@ -211,6 +211,11 @@ def resolve_comment(comment: SectionComment, *, by) -> SectionComment:
     return locked
 
 
+def open_comments_of(report: Report) -> list[SectionComment]:
+    """The comments not yet marked 已处理, in the order of the sections."""
+    return [c for cs in comments_by_section(report).values() for c in cs if not c.is_resolved]
+
+
 def comments_by_section(report: Report) -> dict[str, list[SectionComment]]:
     """The report's comments grouped by section code, oldest first."""
     out: dict[str, list[SectionComment]] = {s.code: [] for s in report.format.sections}

@@ -19,6 +19,7 @@ from ..workflow import (
     VERBS,
     WorkflowError,
     add_comment,
+    open_comments_of,
     resolve_comment,
     submission_blockers,
     waiting_for,
@@ -46,12 +47,15 @@ def transition(request, report_id: int, action: str):
     if not can(request.user, action, report, roles):
         return _wrong_state(request, report, action)
     correction = action == "publish" and was_published(report)
-    form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction)
+    open_comments = open_comments_of(report) if action == "submit" else []
+    form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction,
+                          open_comments=len(open_comments))
     findings = submission_blockers(report) if action == "submit" else []
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            form.cleaned_data.pop("confirm_open_comments", None)
             try:
                 TRANSITION_FUNCTIONS[action](report, by=request.user, **form.cleaned_data)
             except WorkflowError as exc:
@@ -64,8 +68,10 @@ def transition(request, report_id: int, action: str):
             else:
                 messages.success(request, DONE[action])
                 return redirect("report_detail", report.pk)
+    headings = {s.code: s.heading for s in report.format.sections}
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
-               "correction": correction, "findings": findings}
+               "correction": correction, "findings": findings,
+               "open_comments": [(headings.get(c.section, ""), c) for c in open_comments]}
     return render(request, "reports/transition.html", context, status=status)
 
 
