@@ -21,12 +21,14 @@ from ..forms import (
     Conflict,
     OverviewForm,
     SectionForm,
+    TextField,
     count_text,
     filled_keys,
     finding_section,
     printed_mismatches,
     section_texts,
 )
+from ..merging import difference, merge3
 from ..models import Report
 from ..permissions import (
     EDITABLE_STATES,
@@ -434,15 +436,49 @@ def section_save(request: HttpRequest, report: Report, form_class: type[SectionF
     except Conflict:
         fresh = Report.objects.get(pk=report.pk)
         section = getattr(fresh, form.code)
+        theirs = section_texts(report, form.code)
+        by = last_saved_by(fresh, form.code)
+        by_me = by is not None and by.pk == request.user.pk
         return JsonResponse(
             {
-                "error": "其他人在您编辑期间保存了这一部分。",
+                "error": ("您在另一个窗口/标签页中保存了这一部分。" if by_me
+                          else "其他人在您编辑期间保存了这一部分。"),
                 "revision": section.revision,
-                "values": section_texts(report, form.code),
+                "values": theirs,
                 "saved_at": f"{timezone.localtime(section.updated_at):%H:%M:%S}",
+                "by": "" if by is None else (by.get_full_name() or by.get_username()),
+                "by_me": by_me,
+                **prose_merges(request, form, theirs),
             },
             status=409,
         )
     # Refused cells kept their stored value; the others are saved. The editor keeps the typed text.
     return JsonResponse({"revision": new_revision, "saved_at": f"{timezone.localtime():%H:%M:%S}",
                          "refused": form.cell_errors(), "stored": {k: form.initial.get(k, "") for k in form.refused_keys()}})
+
+
+def last_saved_by(report: Report, section: str):
+    """Who saved the section last (from its versions), or None when nobody is known."""
+    version = report.versions.filter(section=section).select_related("created_by").order_by("-number").first()
+    return version.created_by if version is not None else None
+
+
+def prose_merges(request: HttpRequest, form: SectionForm, theirs: dict[str, str]) -> dict[str, Any]:
+    """For each paragraph both sides changed: the three-way merge, or, where the edits overlap, the difference.
+
+    The editor posts the text it loaded as `base.<key>`; without it (an old page) the paragraph is asked.
+    """
+    merged, diffs = {}, {}
+    for key in form.keys:
+        base = request.POST.get(f"base.{key}")
+        mine = form.data.get(key, "")
+        if base is None or not isinstance(form.fields[key], TextField) or len(base) > 100_000:
+            continue
+        if mine in (base, theirs[key]) or theirs[key] == base:
+            continue  # only one side changed it, or both alike: the editor takes it as it is
+        result = merge3(base, mine, theirs[key])
+        if result.text is not None:
+            merged[key] = result.text
+        else:
+            diffs[key] = difference(theirs[key], mine)
+    return {"merged": merged, "diffs": diffs}

@@ -361,7 +361,10 @@
     saving = true;
     var snapshot = current();
     setStatus("saving", "正在保存…");
-    return post(config.saveUrl, body()).then(function (resp) {
+    // The text each paragraph had when loaded (or last saved): the base of a merge on the server.
+    var extra = {};
+    fields.forEach(function (f) { if (f.tagName === "TEXTAREA") extra["base." + f.dataset.key] = saved[f.dataset.key] || ""; });
+    return post(config.saveUrl, body(extra)).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (resp.ok) {
           revision = data.revision;
@@ -381,7 +384,7 @@
           if (more) scheduleSave(SAVE_DELAY);
           if (refusedCount) scheduleCheck(0);
         } else if (resp.status === 409) {
-          merge(saved, current(), data.values, data.revision, data.saved_at);
+          merge(saved, current(), data.values, data.revision, data.saved_at, data);
         } else if (resp.status === 400) {
           setStatus("refused", (data.error || "有单元格填写有误，未保存。") + "您的输入保存在本机浏览器中。");
           scheduleCheck(0);
@@ -401,15 +404,27 @@
 
   // ------------------------------------------------------------ someone else saved meanwhile
 
+  /* Who saved meanwhile, as the notices name them: this person in another window, a colleague by name. */
+  function whoSaved(server, at) {
+    var when = at ? "于 " + at + " " : "";
+    if (server && server.by_me) return "您在另一个窗口/标签页中" + when;
+    return (server && server.by ? server.by : "其他同事") + when;
+  }
+
   /* Three-way merge: a cell only one side changed takes that side; a cell both changed, differently,
-   * is a conflict the user decides. `base` is what both started from. */
-  function merge(base, mine, theirs, theirsRevision, theirsAt) {
-    var conflicts = [];
+   * is a conflict the user decides. `base` is what both started from. A paragraph both changed at
+   * different places comes merged from the server (`server.merged`, reports/merging.py); only
+   * overlapping edits are asked, with the difference marked (`server.diffs`). */
+  function merge(base, mine, theirs, theirsRevision, theirsAt, server) {
+    server = server || {};
+    var merged = server.merged || {};
+    var conflicts = [], mergedProse = 0;
     Object.keys(theirs).forEach(function (k) {
       if (!byKey[k]) return;
       var b = base[k], m = mine[k], t = theirs[k];
       if (same(m, t) || same(t, b)) return; // equal, or only I changed it: keep mine
       if (same(m, b)) { byKey[k].value = t; return; } // only they changed it
+      if (merged[k] != null && byKey[k].value === m) { byKey[k].value = merged[k]; mergedProse++; return; }
       conflicts.push(k);
     });
     saved = Object.assign({}, theirs);
@@ -417,15 +432,34 @@
     revisionInput.value = String(revision);
     storeLocal();
     scheduleCheck(0);
+    updateCounts();
     if (conflicts.length) {
-      openConflict(conflicts, mine, theirs, theirsAt);
+      openConflict(conflicts, mine, theirs, theirsAt, server);
     } else {
-      notice("其他同事" + (theirsAt ? "于 " + theirsAt + " " : "") + "保存了这一部分，已与您的修改合并，谁的修改都没有丢。");
+      notice(whoSaved(server, theirsAt) + "保存了这一部分，已与您的修改合并" +
+             (mergedProse ? "（同一段中不同位置的修改已逐字合并）" : "") +
+             (server.by_me ? "，两处的修改都没有丢。" : "，谁的修改都没有丢。"));
       save();
     }
   }
 
-  function openConflict(keys, mine, theirs, theirsAt) {
+  /* One side of a paragraph in conflict: the text, with what only this side has marked. */
+  function diffView(segments, side) {
+    var box = document.createElement("div");
+    box.className = "prose-diff";
+    segments.forEach(function (seg) {
+      var op = seg[0], text = seg[1];
+      if (op === 0) { box.appendChild(document.createTextNode(text)); return; }
+      if ((op === -1) !== (side === "theirs")) return;
+      var mark = document.createElement(side === "theirs" ? "del" : "ins");
+      mark.textContent = text;
+      box.appendChild(mark);
+    });
+    return box;
+  }
+
+  function openConflict(keys, mine, theirs, theirsAt, server) {
+    var diffs = (server && server.diffs) || {};
     conflictKeys = keys;
     var panel = document.getElementById("conflict");
     var rows = document.getElementById("conflict-rows");
@@ -447,14 +481,20 @@
         radio.className = "form-check-input me-1";
         radio.setAttribute("aria-label", labelOf(k) + "：" + (pair[0] === "theirs" ? "用对方的 " : "用我的 ") + (pair[1] || "空"));
         label.appendChild(radio);
-        label.appendChild(document.createTextNode(pair[1] === "" || pair[1] == null ? "（空）" : pair[1]));
+        if (diffs[k]) label.appendChild(diffView(diffs[k], pair[0]));
+        else label.appendChild(document.createTextNode(pair[1] === "" || pair[1] == null ? "（空）" : pair[1]));
         td.appendChild(label);
         tr.appendChild(td);
       });
       rows.appendChild(tr);
     });
     panel.querySelector("#conflict-title").textContent =
-      "其他同事" + (theirsAt ? "于 " + theirsAt + " " : "") + "保存了这一部分：" + keys.length + " 个单元格两边不同";
+      whoSaved(server, theirsAt) + "保存了这一部分：" + keys.length + " 处两边改的是同一个地方，请选择";
+    var heads = panel.querySelectorAll("thead th");
+    if (heads.length === 3) {
+      heads[1].textContent = server && server.by_me ? "另一个窗口保存的" : "对方保存的";
+      heads[2].textContent = server && server.by_me ? "本页填写的" : "您填写的";
+    }
     panel.hidden = false;
     panel.scrollIntoView({ block: "start" });
     setStatus("conflict", "有冲突：请在上方逐个选择，再点“按所选保存”。");
