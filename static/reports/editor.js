@@ -406,9 +406,8 @@
 
   /* Who saved meanwhile, as the notices name them: this person in another window, a colleague by name. */
   function whoSaved(server, at) {
-    var when = at ? "于 " + at + " " : "";
-    if (server && server.by_me) return "您在另一个窗口/标签页中" + when;
-    return (server && server.by ? server.by : "其他同事") + when;
+    if (server && server.by_me) return "您在另一个窗口/标签页中" + (at ? "（" + at + "）" : "");
+    return (server && server.by ? server.by : "其他同事") + (at ? "于 " + at + " " : "");
   }
 
   /* Three-way merge: a cell only one side changed takes that side; a cell both changed, differently,

@@ -465,3 +465,57 @@ def test_two_people_editing_one_section_lose_nothing(page, other_page, report, d
     a.reload()
     expect(cell(a, "table3.granted.commercial")).to_have_value("3")
     expect(cell(a, "table3.carry_forward.commercial")).to_have_value("1")
+
+
+def test_edits_of_one_paragraph_in_two_tabs_merge_and_only_overlaps_are_asked(page, report, drafter):
+    base = "一是公开目录更新不及时。二是依申请公开答复不规范。三是培训不够。"
+    values = stored(report)
+    values.prose["problems"] = base
+    save_values(report, values, prose=True)
+    login(page, "drafter")
+    second = page.context.new_page()  # the same person, a second tab
+    open_editor(page, report, "problems")
+    open_editor(second, report, "problems")
+    box_a = page.get_by_label("五、存在的主要问题及改进情况")
+    box_b = second.get_by_label("五、存在的主要问题及改进情况")
+
+    # Different places of the paragraph: merged by themselves.
+    box_a.fill(base.replace("更新不及时。", "更新不及时，部分栏目长期空白。"))
+    box_a.press("Tab")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    box_b.fill(base.replace("三是培训不够。", "三是业务培训不够深入。"))
+    box_b.press("Tab")
+    notice = second.locator("#notice")
+    expect(notice).to_contain_text("您在另一个窗口/标签页中")
+    expect(notice).to_contain_text("同一段中不同位置的修改已逐字合并")
+    expect(notice).not_to_contain_text("其他同事")
+    merged = "一是公开目录更新不及时，部分栏目长期空白。二是依申请公开答复不规范。三是业务培训不够深入。"
+    expect(box_b).to_have_value(merged)
+    expect(second.locator("#save-status")).to_have_text(SAVED)
+    settle(second)
+    assert stored(report).prose["problems"] == merged
+
+    # The same place changed differently: asked, both shown with the difference marked.
+    page.reload()
+    expect(box_a).to_have_value(merged)
+    second.reload()
+    expect(box_b).to_have_value(merged)
+    box_a.fill(merged.replace("二是依申请公开答复不规范。", "二是答复文书格式不统一。"))
+    box_a.press("Tab")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    box_b.fill(merged.replace("二是依申请公开答复不规范。", "二是答复超期两件。"))
+    box_b.press("Tab")
+    conflict = second.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(second.locator("#conflict-title")).to_contain_text("您在另一个窗口/标签页中")
+    expect(conflict.locator("thead")).to_contain_text("另一个窗口保存的")
+    expect(conflict.locator("del").first).to_be_visible()
+    expect(conflict.locator("ins").first).to_be_visible()
+    expect(conflict.locator("del")).to_contain_text(["文书格式不统一"])
+    expect(conflict.locator("ins")).to_contain_text(["超期两件"])
+    screenshot(second, "editor-prose-conflict")
+    conflict.get_by_role("button", name="全部用我的").click()
+    expect(second.locator("#save-status")).to_have_text(SAVED)
+    settle(second)
+    settle(page)
+    assert "二是答复超期两件。" in stored(report).prose["problems"]
