@@ -369,8 +369,10 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
         data["revision"] = str(getattr(report, section).revision)
         form = form_class(report, data)
         form.is_valid()
-        return render(request, f"reports/edit_{section}.html",
-                      _editor_context(request, report, form, conflict=differ), status=409)
+        by = last_saved_by(report, section)
+        context = _editor_context(request, report, form, conflict=differ)
+        context["conflict_by_me"] = by is not None and by.pk == request.user.pk
+        return render(request, f"reports/edit_{section}.html", context, status=409)
     messages.success(request, f"已保存 {timezone.localtime():%H:%M:%S}")
     return redirect("section_edit", report.pk, section)
 

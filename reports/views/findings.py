@@ -17,7 +17,6 @@ from ..findings import (
     acknowledgements,
     counts,
     finding_url,
-    findings_for_report,
 )
 from ..findings import report_findings as shown_findings
 from ..forms import TextField
@@ -98,11 +97,13 @@ def report_findings(request, report_id: int):
 @require_safe
 def report_findings_json(request, report_id: int):
     report = _get_report_for_findings(request.user, report_id)
-    findings = findings_for_report(report)
+    items = shown_findings(report)
+    findings = [it.finding for it in items]
     acks = acknowledgements(report)
     rows = []
-    for f in findings:
-        row = f.as_dict()
+    for it in items:
+        f = it.finding
+        row = f.as_dict() | {"state": it.state}
         row["url"] = finding_url(report, f)
         ack = acks.get(f.key) if f.severity == "warning" else None
         row["acknowledged"] = None if ack is None else {

@@ -332,6 +332,14 @@
       text.textContent = msg.textContent;
       info.appendChild(text);
     }
+    // The approver's open comments on this cell, beside it as well as above the section.
+    Array.prototype.forEach.call(document.querySelectorAll('.editor-comments li.comment[data-resolved="0"]'), function (li) {
+      if (li.dataset.cell !== el.dataset.key) return;
+      var c = document.createElement("div");
+      c.className = "focus-comment";
+      c.textContent = "审核意见：" + (li.querySelector(".comment-text") || li).textContent;
+      info.appendChild(c);
+    });
     info.hidden = false;
   }
 
