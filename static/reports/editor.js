@@ -38,7 +38,7 @@
   var printed = {}; // numbers pasted onto 总计 cells: only compared with the sums, never stored
   var blankKeys = (config.blank || []).slice();
   var saving = false, saveAgain = false, saveTimer = null, retryTimer = null;
-  var checkSeq = 0, checkTimer = null, checkAbort = null;
+  var checkSeq = 0, checkTimer = null, checkAbort = null, checkRetries = 0;
   var conflictKeys = null; // keys awaiting a choice, while the conflict panel is open
 
   // ------------------------------------------------------------ values and the local copy
@@ -178,9 +178,13 @@
     return post(config.checkUrl, data, checkAbort && checkAbort.signal).then(function (resp) {
       if (!resp.ok) {
         return resp.json().catch(function () { return {}; }).then(function (err) {
-          if (seq === checkSeq) checkStateEl.textContent = err.error || ("暂时无法检查（" + resp.status + "）。");
+          if (seq !== checkSeq) return;
+          checkStateEl.textContent = err.error || ("暂时无法检查（" + resp.status + "）。");
+          // A passing server error (a save holding the database a moment): ask again, a few times.
+          if (resp.status >= 500 && checkRetries < 3) { checkRetries++; scheduleCheck(1000); }
         });
       }
+      checkRetries = 0;
       return resp.json().then(function (answer) {
         // Only the answer to the latest request counts: an older one describes text since changed.
         if (seq !== checkSeq || String(answer.seq) !== String(seq)) return;
