@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .catalogue import MAX_COUNT, Format
-from .findings import findings_for_report
+from .findings import report_context
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
@@ -189,6 +189,7 @@ class SectionForm(forms.Form):
             self.fields[key] = field
         self.values: ReportValues | None = None
         self.findings: list[Finding] = []
+        self._stored_facts: tuple[Context, list[Finding]] | None = None
 
     # ---- what each section defines
 
@@ -263,7 +264,13 @@ class SectionForm(forms.Form):
     def _check(self, values: ReportValues) -> list[Finding]:
         if self._context is not None:
             return check(values, self._context)
-        return findings_for_report(self.report, values)
+        if self._stored_facts is None:
+            # What findings_for_report reads from the database, read once for the probes too.
+            from .carryover import carryover_findings
+
+            self._stored_facts = (report_context(self.report), carryover_findings(self.report))
+        context, carried = self._stored_facts
+        return check(values, context) + carried
 
     def refused_keys(self) -> list[str]:
         """The cells whose text was refused (a letter, 1.5, −3): each keeps its stored value on saving."""
