@@ -219,7 +219,7 @@ def open_comments_of(report: Report) -> list[SectionComment]:
 def comments_by_section(report: Report) -> dict[str, list[SectionComment]]:
     """The report's comments grouped by section code, oldest first."""
     out: dict[str, list[SectionComment]] = {s.code: [] for s in report.format.sections}
-    for c in report.section_comments.select_related("author", "resolved_by"):
+    for c in report.section_comments.select_related("author", "resolved_by", "report"):
         out.setdefault(c.section, []).append(c)
     return out
 

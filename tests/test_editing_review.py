@@ -102,6 +102,8 @@ def test_the_approver_comments_on_a_cell_from_the_editor(client, report, approve
     page = editor(client, report, "applications").content.decode()
     assert "新收件数与登记簿不符。" in page and 'href="#cell-table3-new-natural"' in page
     assert "has-comment" in page and "标为已处理" in page
+    home = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert 'href="/reports/%d/edit/applications/#cell-table3-new-natural">一、本年新收政府信息公开申请数量（自然人）</a>' % report.pk in home
 
 
 def test_a_comment_naming_a_cell_of_another_section_is_refused(report, approver):

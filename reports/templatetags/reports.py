@@ -44,3 +44,16 @@ def cell_id(key: str) -> str:
     from ..findings import cell_anchor
 
     return cell_anchor(key)
+
+
+@register.filter
+def cell_label(comment) -> str:
+    """The name of the cell or paragraph a review comment names, as its editor labels it ('' for none)."""
+    if not getattr(comment, "cell", ""):
+        return ""
+    from ..forms import SECTION_FORMS
+
+    form = SECTION_FORMS.get(comment.section)
+    report = comment.report
+    labels = {key: str(field.label) for key, field in form.cell_fields(report.format, report)} if form else {}
+    return labels.get(comment.cell, "")
