@@ -272,7 +272,9 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
     section = report.format.section(form.code)
     values = _values(form)
     items = section_items(report, form)
-    mine = [it for it in items if finding_section(it.finding) == form.code]
+    # Blank cells (S-CELLS) after the rest: a half-filled table has one per row, and they are counted apart too.
+    mine = sorted((it for it in items if finding_section(it.finding) == form.code),
+                  key=lambda it: it.finding.rule == "S-CELLS")
     comments = comments_by_section(report).get(form.code, [])
     labels = {key: str(form[key].label) for key in form.keys}
     context: dict[str, Any] = {

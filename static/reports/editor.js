@@ -275,6 +275,8 @@
     var list = document.getElementById("findings");
     list.textContent = "";
     var mine = findings.filter(function (f) { return f.section === config.section; });
+    // Blank cells (S-CELLS) after the rest, as the server renders them.
+    mine = mine.filter(function (f) { return f.rule !== "S-CELLS"; }).concat(mine.filter(function (f) { return f.rule === "S-CELLS"; }));
     mine.forEach(function (f) {
       var state = f.state || f.severity;
       var li = document.createElement("li");
