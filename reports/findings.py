@@ -136,34 +136,20 @@ class Shown:
     @property
     def changed(self) -> bool:
         """Acknowledged with other numbers than now: the approver should know."""
-        return self.ack is not None and self.ack.message is not None and self.ack.message != self.finding.message
+        return self.ack is not None and self.ack.message != self.finding.message
 
     def as_dict(self) -> dict:
         """For the editor's live check: the finding, its state and, once acknowledged, who and why."""
         out = self.finding.as_dict() | {"state": self.state, "label": self.label}
-        if isinstance(self.ack, Acknowledgement):
+        if self.ack is not None:
             out["acknowledged"] = {"by": self.ack.by.get_full_name() or self.ack.by.get_username(),
                                    "at": self.ack.at.isoformat(), "explanation": self.ack.explanation}
         return out
 
 
-def shown(findings: list[Finding], acks: dict[str, Acknowledgement] | set[str]) -> list[Shown]:
-    """The findings with their acknowledgements: warnings only can be acknowledged (gate() agrees)."""
-    def ack_of(f: Finding):
-        if f.severity != "warning" or f.key not in acks:
-            return None
-        return acks[f.key] if isinstance(acks, dict) else _KEY_ONLY
-    return [Shown(f, ack_of(f)) for f in findings]
-
-
-class _AcknowledgedKey:
-    """An acknowledgement known by its key only (the county dashboard loads keys in bulk)."""
-
-    message = None
-    explanation = ""
-
-
-_KEY_ONLY = _AcknowledgedKey()
+def shown(findings: list[Finding], acks: dict[str, Acknowledgement]) -> list[Shown]:
+    """The findings with their acknowledgements: only warnings can be acknowledged (gate() agrees)."""
+    return [Shown(f, acks.get(f.key) if f.severity == "warning" else None) for f in findings]
 
 
 def report_findings(report: Report, values: ReportValues | None = None) -> list[Shown]:
