@@ -127,3 +127,16 @@ def test_submitting_with_open_comments_asks_for_confirmation_and_lists_them(clie
     assert response.status_code == 400 and Report.objects.get(pk=report.pk).status == Report.Status.RETURNED
     response = client.post(url, {"comment": "", "confirm_open_comments": "on"})
     assert response.status_code == 302 and Report.objects.get(pk=report.pk).status == Report.Status.SUBMITTED
+
+
+def test_the_county_dashboard_counts_acknowledged_warnings_apart(report, drafter, county):
+    import datetime
+
+    from reports.county import dashboard_rows
+
+    warning = warned_report(report)
+    [row] = [r for r in dashboard_rows(county, 2023, datetime.date(2024, 1, 1)) if r.report is not None]
+    assert (row.errors, row.warnings, row.acknowledged) == (0, 1, 0)
+    acknowledge(report, warning.key, by=drafter)
+    [row] = [r for r in dashboard_rows(county, 2023, datetime.date(2024, 1, 1)) if r.report is not None]
+    assert (row.errors, row.warnings, row.acknowledged) == (0, 0, 1)
