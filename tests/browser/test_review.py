@@ -96,7 +96,9 @@ def test_the_approver_reviews_in_the_sections_and_the_drafter_answers_there(
     expect(leader.locator("#editor-config")).to_have_count(0)  # no autosave script
     expect(leader.locator("#cell-table3-new-natural")).to_have_text("4")
     form = leader.get_by_test_id("editor-comment-form")
-    form.get_by_label("针对的单元格或段落（可不选）").select_option(label="一、本年新收政府信息公开申请数量（自然人）")
+    leader.locator("#cell-table3-new-natural").click()  # clicking the cell names it in the comment form
+    expect(form.get_by_label("针对的单元格或段落（可不选）")).to_have_value("table3.new.natural")
+    expect(form.get_by_label("对本部分的意见")).to_be_focused()
     form.get_by_label("对本部分的意见").fill("新收件数与收文登记簿不一致，请核对。")
     form.get_by_role("button", name="提出意见").click()
     comments = leader.locator("#comments-applications")
