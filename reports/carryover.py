@@ -69,9 +69,9 @@ def start_from_previous(organisation: Organisation, year: int, *, by) -> Report:
     return report
 
 
-def pending_parts(report: Report) -> list[CarriedText]:
-    """Marks still standing, in the order of the document."""
-    marks = {m.part: m for m in report.carried_texts.all()}
+def pending_parts(report: Report, marks: list[CarriedText] | None = None) -> list[CarriedText]:
+    """Marks still standing (`marks` if loaded already, in bulk), in the order of the document."""
+    marks = {m.part: m for m in (report.carried_texts.all() if marks is None else marks)}
     return [marks[name] for name in PROSE_FIELDS if name in marks]
 
 
@@ -99,19 +99,13 @@ def confirm_part(report: Report, part: str, *, by) -> None:
         tallies.changed(report)
 
 
-def carryover_findings(report: Report) -> list[Finding]:
+def carryover_findings(report: Report, marks: list[CarriedText] | None = None) -> list[Finding]:
     """One warning per copied part not yet edited or confirmed (N-SIMILAR's plain case)."""
-    return findings_for_marks(report.format, pending_parts(report))
-
-
-def findings_for_marks(fmt, marks: list[CarriedText]) -> list[Finding]:
-    """The warnings of these marks, in the order of the document (for one report; read in bulk too)."""
     from .importing.result import prose_name
 
-    order = {name: i for i, name in enumerate(PROSE_FIELDS)}
     out = []
-    for mark in sorted((m for m in marks if m.part in order), key=lambda m: order[m.part]):
-        name = prose_name(fmt, mark.part)
+    for mark in pending_parts(report, marks):
+        name = prose_name(report.format, mark.part)
         section = "overview" if mark.part.startswith("overview_") or mark.part == "preface" else mark.part
         out.append(Finding(
             "N-CARRIED", "warning",

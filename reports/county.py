@@ -23,7 +23,7 @@ from .catalogue import MAX_COUNT, Format, get_format
 from .findings import context_for
 from .models import ApplicationRow, Membership, Organisation, ProactiveSection, Report, ReviewLitigationSection
 from .permissions import EDITABLE_STATES, subtree_ids
-from .rules import Context, check
+from .rules import Context
 from .services import (SECTION_RELATIONS, create_report, fee_for_display, read_values, save_values, table3_rows,
                        with_sections)
 from .values import ReportValues, sum_or_none
@@ -110,7 +110,8 @@ class DashboardRow:
     deadline: datetime.date
     days_left: int  # negative once the deadline has passed
     errors: int | None = None  # None when there is no report to check
-    warnings: int | None = None
+    warnings: int | None = None  # still to be confirmed by the drafters
+    acknowledged: int | None = None
 
     @property
     def state(self) -> str:
@@ -157,7 +158,10 @@ def dashboard_rows(root: Organisation, year: int, today: datetime.date) -> list[
         deadline = org.deadline(year)
         row = DashboardRow(org, by_org.get(org.pk), deadline, (deadline - today).days)
         if row.report is not None:
-            row.errors, row.warnings = row.report.tally_errors, row.report.tally_warnings
+            # As every page counts them (findings.counts): errors, warnings still to confirm, confirmed ones.
+            r = row.report
+            row.errors, row.warnings = r.tally_errors, r.tally_open - r.tally_errors
+            row.acknowledged = r.tally_warnings - row.warnings
         rows.append(row)
     return rows
 

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .catalogue import MAX_COUNT, Format
-from .findings import findings_for_report
+from .findings import report_context
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
@@ -204,6 +204,7 @@ class SectionForm(forms.Form):
             self.fields[key] = field
         self.values: ReportValues | None = None
         self.findings: list[Finding] = []
+        self._stored_facts: tuple[Context, list[Finding]] | None = None
 
     # ---- what each section defines
 
@@ -240,17 +241,65 @@ class SectionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        # A refused cell counts as blank for the rules: its message is at the cell already.
-        cells = {key: (None if key in self.errors else cleaned.get(key)) for key in self.keys}
+        refused = self.refused_keys()
+        cells = {key: (None if key in refused else cleaned.get(key)) for key in self.keys}
+        self.values = self._with(cells)
+        self._check_total_length(self.values)
+        self.findings = self._check(self.values)
+        if refused:
+            # A refused cell is not a 0, nor a blank: it is left out of the checks. A finding that would
+            # change with the cell's value needs it, so it waits until the cell is corrected: only the
+            # findings that stand alike whatever the cell holds (0, 1 or a large number) are kept.
+            def seen(findings: list[Finding]) -> set[tuple[str, str, str]]:
+                return {(f.key, f.severity, f.message) for f in findings}
+
+            stable = None
+            for probe in self._probes(refused):
+                found = seen(self._check(self._with(cells | probe)))
+                stable = found if stable is None else stable & found
+            if stable is not None:
+                self.findings = [f for f in self.findings if (f.key, f.severity, f.message) in stable
+                                 and not set(f.cells) & set(refused)]
+        return cleaned
+
+    _PROBES = (0, 1, 1_000_003)
+
+    def _probes(self, refused: list[str]) -> list[dict[str, Any]]:
+        """Values to try in the refused number cells (other refused fields stay blank)."""
+        numeric = [k for k in refused if isinstance(self.fields[k], (CountField, AmountField))]
+        if not numeric:
+            return []
+        return [{k: (Decimal(n) if isinstance(self.fields[k], AmountField) else n) for k in numeric}
+                for n in self._PROBES]
+
+    def _with(self, cells: dict[str, Any]) -> ReportValues:
         values = copy.deepcopy(self.saved)
         self.apply(values, cells)
-        self.values = values
-        self._check_total_length(values)
+        return values
+
+    def _check(self, values: ReportValues) -> list[Finding]:
         if self._context is not None:
-            self.findings = check(values, self._context)
-        else:
-            self.findings = findings_for_report(self.report, values)
-        return cleaned
+            return check(values, self._context)
+        if self._stored_facts is None:
+            # What findings_for_report reads from the database, read once for the probes too.
+            from .carryover import carryover_findings
+
+            self._stored_facts = (report_context(self.report), carryover_findings(self.report))
+        context, carried = self._stored_facts
+        return check(values, context) + carried
+
+    def refused_keys(self) -> list[str]:
+        """The cells whose text was refused (a letter, 1.5, −3): each keeps its stored value on saving."""
+        return [key for key in self.keys if key in self.errors]
+
+    def savable(self) -> bool:
+        """True when the form can be saved: valid, or with refused cells only (they keep what is stored)."""
+        self.is_valid()
+        return all(name in self.keys for name in self.errors)
+
+    def stored_cell(self, key: str) -> Any:
+        """The value a cell holds in the database, as its field reads it."""
+        return self.fields[key].clean(self.initial.get(key, ""))
 
     def _check_total_length(self, values: ReportValues) -> None:
         """The whole report's prose within PROSE_TOTAL_MAX: said at this section's longest prose part."""
@@ -282,15 +331,19 @@ class SectionForm(forms.Form):
     def save(self, *, revision: int, by) -> int:
         """Store the section if it is still at `revision`; the new revision. Raises Conflict otherwise.
 
+        A refused cell keeps the value stored (its typed text stays in the editor, marked 待改正); the
+        section's other cells are stored.
+
         The report's row is locked first and its state and `by`'s right checked again (reports.writing):
         a save that loses to a submission, approval or publication raises WriteRefused and writes nothing.
         The compare-and-set is one UPDATE … WHERE revision = n: of two simultaneous saves from the same
         revision exactly one matches (PostgreSQL re-reads the row after the first commits), so neither
         can overwrite the other unseen.
         """
-        if not self.is_valid():
-            raise ValueError("save() needs a valid form")
-        cells = {key: self.cleaned_data.get(key) for key in self.keys}
+        if not self.savable():
+            raise ValueError("save() needs a valid form, or one with refused cells only")
+        refused = self.refused_keys()
+        cells = {key: (self.stored_cell(key) if key in refused else self.cleaned_data.get(key)) for key in self.keys}
         model = SECTION_MODELS[self.code]
         now = timezone.now()
         with writing(self.report, by=by, how=How.SAVE, section=self.code) as locked:

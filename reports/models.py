@@ -482,6 +482,8 @@ class SectionComment(models.Model):
     section = models.CharField("部分", max_length=20, choices=SECTION_CHOICES)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
                                related_name="+")
+    # The cell or paragraph the comment names (a key such as table3.new.natural), if any.
+    cell = models.CharField("针对的单元格", max_length=100, blank=True, default="")
     text = models.TextField("意见", **_comment_limit)
     created_at = models.DateTimeField("提出时间", default=timezone.now)
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)

@@ -53,7 +53,7 @@ def counts(findings: list[Finding], acknowledged: set[str]) -> tuple[int, int, i
 
 def refresh(reports: Iterable[Report]) -> None:
     """Count the findings of these reports now and store them; a constant number of queries."""
-    from .carryover import findings_for_marks
+    from .carryover import carryover_findings
     from .county import bulk_contexts, bulk_values
 
     reports = list(reports)
@@ -70,7 +70,7 @@ def refresh(reports: Iterable[Report]) -> None:
         acks[report_id].add(key)
     current = stamp()
     for r in reports:
-        findings = check(values[r.pk], contexts[r.pk]) + findings_for_marks(r.format, marks[r.pk])
+        findings = check(values[r.pk], contexts[r.pk]) + carryover_findings(r, marks[r.pk])
         r.tally_errors, r.tally_warnings, r.tally_open = counts(findings, acks[r.pk])
         r.tally_stamp = current
     Report.objects.bulk_update(reports, ["tally_errors", "tally_warnings", "tally_open", "tally_stamp"],

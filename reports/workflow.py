@@ -182,8 +182,11 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
 
 
 @transaction.atomic
-def add_comment(report: Report, *, by, section: str, text: str) -> SectionComment:
-    """A reviewer's comment on one section, while the report is submitted (or approved, for the county)."""
+def add_comment(report: Report, *, by, section: str, text: str, cell: str = "") -> SectionComment:
+    """A reviewer's comment on one section (and one of its cells or paragraphs, if `cell` names one),
+    while the report is submitted (or approved, for the county)."""
+    from .forms import SECTION_FORMS
+
     locked = Report.objects.select_for_update().get(pk=report.pk)
     roles = roles_for(by, locked.organisation)
     if not roles & ACTION_STATES["comment"].keys():
@@ -195,7 +198,10 @@ def add_comment(report: Report, *, by, section: str, text: str) -> SectionCommen
     text = (text or "").strip()
     if not text:
         raise WorkflowError("请填写意见内容。", "comment_required")
-    return SectionComment.objects.create(report=locked, section=section, author=by, text=text)
+    cell = (cell or "").strip()
+    if cell and cell not in {key for key, _ in SECTION_FORMS[section].cell_fields(locked.format, locked)}:
+        raise WorkflowError("意见针对的单元格不在这一部分中。", "invalid")
+    return SectionComment.objects.create(report=locked, section=section, cell=cell, author=by, text=text)
 
 
 @transaction.atomic
@@ -211,10 +217,15 @@ def resolve_comment(comment: SectionComment, *, by) -> SectionComment:
     return locked
 
 
+def open_comments_of(report: Report) -> list[SectionComment]:
+    """The comments not yet marked 已处理, in the order of the sections."""
+    return [c for cs in comments_by_section(report).values() for c in cs if not c.is_resolved]
+
+
 def comments_by_section(report: Report) -> dict[str, list[SectionComment]]:
     """The report's comments grouped by section code, oldest first."""
     out: dict[str, list[SectionComment]] = {s.code: [] for s in report.format.sections}
-    for c in report.section_comments.select_related("author", "resolved_by"):
+    for c in report.section_comments.select_related("author", "resolved_by", "report"):
         out.setdefault(c.section, []).append(c)
     return out
 

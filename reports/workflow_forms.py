@@ -29,8 +29,15 @@ BUTTONS = {
 class TransitionForm(forms.Form):
     comment = TextField(widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX, strip=True)
 
-    def __init__(self, action: str, *args, correction: bool = False, **kwargs) -> None:
+    def __init__(self, action: str, *args, correction: bool = False, open_comments: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if action == "submit" and open_comments:
+            # Submitting past the approver's comments is allowed, but never unawares.
+            self.fields["confirm_open_comments"] = forms.BooleanField(
+                label=f"仍然提交：还有 {open_comments} 条审核意见没有标为已处理",
+                help_text="请先在各部分的编辑页处理审核意见并标为已处理；确有理由不改的，可在提交说明中写明。",
+                error_messages={"required": f"还有 {open_comments} 条审核意见待处理：请先处理，或勾选“仍然提交”。"},
+            )
         label, required = COMMENT_FIELDS[action]
         self.fields["comment"].label = label
         self.fields["comment"].required = required
@@ -51,6 +58,7 @@ class SectionCommentForm(forms.Form):
     section = forms.ChoiceField(label="针对的部分", choices=[(s.code, s.heading) for s in get_format().sections])
     text = TextField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=COMMENT_MAX,
                            error_messages={"required": "请填写意见内容。"})
+    cell = forms.CharField(label="针对的单元格或段落（可不选）", required=False, max_length=100)
 
 
 def version_label(v: ReportVersion) -> str:

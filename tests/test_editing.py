@@ -115,12 +115,12 @@ def test_home_page_counts_the_days_to_the_deadline(client, township, drafter, mo
     assert "已逾期 3 天" in page
 
 
-def test_readers_see_the_home_page_without_edit_links(client, report, approver, county_officer):
+def test_readers_see_the_home_page_with_links_to_read_only_sections(client, report, approver, county_officer):
     for user in (approver, county_officer):
         client.force_login(user)
-        response = client.get(reverse("report_detail", args=[report.pk]))
-        assert response.status_code == 200
-        assert edit_url(report, "applications") not in response.content.decode()
+        page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+        assert edit_url(report, "applications") in page
+        assert "继续填写" not in page and "开始填写" not in page and "查看</a>" in page
 
 
 # ---------------------------------------------------------------- the editors
@@ -157,8 +157,11 @@ def test_table_three_editor_has_the_printed_labels_and_derived_cells(client, rep
 
 def test_editing_is_refused_to_readers_and_hidden_from_outsiders(client, report, approver, outsider):
     client.force_login(approver)
-    assert client.get(edit_url(report, "applications")).status_code == 403
+    page = client.get(edit_url(report, "applications"))
+    assert page.status_code == 200 and "只读" in page.content.decode()
+    assert "<input" not in page.content.decode().split('id="review"')[1].split("</aside>")[0]
     assert post_section(client, report, "applications", "save").status_code == 403
+    assert client.post(edit_url(report, "applications"), {"revision": "1"}).status_code == 403
     client.force_login(outsider)
     assert client.get(edit_url(report, "applications")).status_code == 404
     assert post_section(client, report, "applications", "check").status_code == 404
@@ -314,15 +317,16 @@ def test_every_section_saves_what_was_typed(client, report, drafter, section):
         {"table3.new.natural": "4", "table3.granted.natural": "1e3"},
     ],
 )
-def test_a_crafted_post_with_bad_numbers_gets_400_and_stores_nothing(client, report, drafter, changes, signals):
+def test_a_refused_cell_keeps_its_stored_value_and_the_others_save(client, report, drafter, changes, signals):
     client.force_login(drafter)
-    before = revision(report, "applications")
-    response = post_section(client, report, "applications", "save", changes)
-    assert response.status_code == 400
-    assert set(response.json()["cell_errors"]) <= set(changes) and response.json()["cell_errors"]
-    assert revision(report, "applications") == before
-    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") == 4
-    assert signals == []
+    response = post_section(client, report, "applications", "save", changes | {"table3.new.legal": "1"})
+    assert response.status_code == 200
+    refused = response.json()["refused"]
+    assert set(refused) <= set(changes) and refused
+    assert all(response.json()["stored"][k] == texts(report, "applications")[k] for k in refused)
+    values = Report.objects.get(pk=report.pk).values()
+    assert values.t3("new", "natural") == 4  # refused: the stored value stands
+    assert values.t3("new", "legal") == 1  # the section's other cells are saved
 
 
 @pytest.mark.parametrize(
@@ -337,12 +341,34 @@ def test_a_crafted_post_with_bad_numbers_gets_400_and_stores_nothing(client, rep
         ("overview", {"signature.name": "名" * 101}),
     ],
 )
-def test_bad_values_in_other_sections_get_400(client, report, drafter, section, changes):
+def test_bad_values_in_other_sections_are_refused_at_their_cells(client, report, drafter, section, changes):
     client.force_login(drafter)
     before = texts(report, section)
     response = post_section(client, report, section, "save", changes)
-    assert response.status_code == 400
+    assert response.status_code == 200 and set(response.json()["refused"]) == set(changes)
     assert texts(Report.objects.get(pk=report.pk), section) == before
+
+
+def test_the_plain_form_still_refuses_a_section_with_a_bad_cell(client, report, drafter):
+    client.force_login(drafter)
+    data = texts(report, "applications") | {"table3.new.natural": "four", "table3.new.legal": "1",
+                                               "revision": str(revision(report, "applications"))}
+    response = client.post(edit_url(report, "applications"), data)
+    assert response.status_code == 400 and "four" in response.content.decode()
+    assert Report.objects.get(pk=report.pk).values().t3("new", "legal") == 0
+
+
+def test_a_refused_cell_is_left_out_of_the_checks(client, report, drafter):
+    client.force_login(drafter)
+    zero = {f"table3.{r}.{c}": "0" for r in ("new", "carried_over") for c in
+            ("natural", "commercial", "research", "social", "legal", "other_org")}
+    answer = post_section(client, report, "applications", "check", zero | {"table3.new.natural": "十二"}).json()
+    rules = {f["rule"] for f in answer["findings"]}
+    assert "T3-ZERO-CARRY" not in rules  # a letter is not a 0: "本年没有新收申请" would be false
+    assert "T3-BAL" not in {f["rule"] for f in answer["findings"] if "table3.new.natural" in f["cells"]}
+    assert answer["cell_errors"] == {"table3.new.natural": "请填写数字（整数）：“十二”不是数字。"}
+    answer = post_section(client, report, "applications", "check", zero).json()
+    assert "T3-ZERO-CARRY" in {f["rule"] for f in answer["findings"]}  # with a real 0 the rule fires
 
 
 @pytest.mark.parametrize("rev", ["", "abc", "-1", "99999999999999999999"])

@@ -271,7 +271,7 @@ def test_a_warning_has_one_name_in_the_editor_on_the_findings_page_and_on_the_co
     editor = client.get(f"/reports/{report.pk}/edit/problems/").content.decode()
     assert '<span class="sev">提示</span>' in editor
     page = client.get(f"/reports/{report.pk}/findings/").content.decode()
-    assert '<span class="badge text-bg-warning">提示</span>' in page
+    assert '<span class="badge text-bg-warning" data-finding-state="warning">提示</span>' in page
     out = StringIO()
     call_command("check_reports", "--year", "2023", stdout=out)
     assert "\tN-S5\t提示" in out.getvalue()

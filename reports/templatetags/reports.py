@@ -30,3 +30,30 @@ def digits_class(value) -> str:
         return ""
     n = len(str(value))
     return f" digits-{min(n, 8)}" if n >= 5 else ""
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key], or None: for per-cell dictionaries in the editors' templates."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def cell_id(key: str) -> str:
+    """The HTML id of a cell's input or paragraph in the editor (findings.cell_anchor)."""
+    from ..findings import cell_anchor
+
+    return cell_anchor(key)
+
+
+@register.filter
+def cell_label(comment) -> str:
+    """The name of the cell or paragraph a review comment names, as its editor labels it ('' for none)."""
+    if not getattr(comment, "cell", ""):
+        return ""
+    from ..forms import SECTION_FORMS
+
+    form = SECTION_FORMS.get(comment.section)
+    report = comment.report
+    labels = {key: str(field.label) for key, field in form.cell_fields(report.format, report)} if form else {}
+    return labels.get(comment.cell, "")

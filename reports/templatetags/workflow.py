@@ -28,9 +28,12 @@ def workflow_panel(context, report: Report) -> dict[str, Any]:
     roles = roles_for(user, report.organisation)
     actions = actions_for(user, report)
     correction = "publish" in actions and was_published(report)
+    comments = comments_by_section(report) if roles else {}
+    open_count = sum(1 for cs in comments.values() for c in cs if not c.is_resolved)
     forms = [
         {"action": a, "button": BUTTONS[a], "style": BUTTON_STYLES[a], "url": reverse(f"report_{a}", args=[report.pk]),
-         "form": TransitionForm(a, correction=correction and a == "publish", auto_id=f"id_{a}_%s"),
+         "form": TransitionForm(a, correction=correction and a == "publish", open_comments=open_count,
+                                auto_id=f"id_{a}_%s"),
          "duty": conflict(report, user, a)}
         for a in actions
     ]
@@ -38,7 +41,6 @@ def workflow_panel(context, report: Report) -> dict[str, Any]:
     blockers = submission_blockers(report) if roles and editable_now else []
     sections = report.format.sections
     headings = {s.code: s.heading for s in sections}
-    comments = comments_by_section(report) if roles else {}
     return {
         "roles": roles,
         "status_style": STATUS_STYLES.get(report.status, "secondary"),
@@ -47,7 +49,8 @@ def workflow_panel(context, report: Report) -> dict[str, Any]:
         "blockers": [(headings.get(f.section, ""), f) for f in blockers],
         "sections": [(s, comments.get(s.code, [])) for s in sections] if roles else [],
         "has_comments": any(comments.values()),
-        "open_comments": sum(1 for cs in comments.values() for c in cs if not c.is_resolved),
+        "open_comments": open_count,
+        "open_list": [(headings.get(c.section, ""), c) for cs in comments.values() for c in cs if not c.is_resolved],
         "can_comment": can(user, "comment", report, roles),
         "can_resolve": can(user, "resolve_comment", report, roles),
         "comment_form": SectionCommentForm(auto_id="id_comment_%s"),

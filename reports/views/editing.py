@@ -21,22 +21,27 @@ from ..forms import (
     Conflict,
     OverviewForm,
     SectionForm,
+    TextField,
     count_text,
     filled_keys,
     finding_section,
     printed_mismatches,
     section_texts,
 )
+from ..merging import difference, merge3
 from ..models import Report
 from ..permissions import (
     EDITABLE_STATES,
+    can,
     can_edit,
+    could,
     get_report_for_editing,
     get_report_for_user,
     visible_organisation_ids,
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
-from ..findings import cell_anchor, finding_url, findings_for_report
+from ..findings import Shown, acknowledgements, cell_anchor, cell_marks, finding_url, report_findings, shown
+from ..workflow import comments_by_section
 from ..rules import SEVERITY_LABELS, Finding
 from ..services import ensure_sections
 from ..values import ReportValues
@@ -56,7 +61,8 @@ class SectionStatus:
     section: Section
     state: str
     errors: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)  # still to be confirmed
+    acknowledged: list[Finding] = field(default_factory=list)
     filled: int = 0
     blank: int = 0
 
@@ -65,17 +71,18 @@ class SectionStatus:
         return STATES[self.state]
 
 
-def section_statuses(report: Report, values: ReportValues, findings: list[Finding]) -> list[SectionStatus]:
-    """Each section's state: empty, in progress, complete, has errors or has warnings."""
+def section_statuses(report: Report, values: ReportValues, items: list[Shown]) -> list[SectionStatus]:
+    """Each section's state: empty, in progress, complete, has errors or has warnings still to confirm."""
     out = []
     for section in report.format.sections:
-        mine = [f for f in findings if finding_section(f) == section.code]
+        mine = [it for it in items if finding_section(it.finding) == section.code]
         filled, blank = filled_keys(values, report, section.code)
         status = SectionStatus(
             section,
             "",
-            errors=[f for f in mine if f.severity == "error"],
-            warnings=[f for f in mine if f.severity == "warning"],
+            errors=[it.finding for it in mine if it.state == "error"],
+            warnings=[it.finding for it in mine if it.state == "warning"],
+            acknowledged=[it.finding for it in mine if it.state == "acknowledged"],
             filled=len(filled),
             blank=len(blank),
         )
@@ -114,8 +121,13 @@ def _form_class(section: str) -> type[SectionForm]:
         raise Http404("没有这一部分。") from None
 
 
-def _finding_link(report: Report, finding: Finding, editable: bool) -> str:
-    return finding_url(report, finding) if editable and finding_section(finding) else ""
+def _finding_link(report: Report, finding: Finding, readable: bool) -> str:
+    return finding_url(report, finding) if readable and finding_section(finding) else ""
+
+
+def can_review(user, report: Report) -> bool:
+    """Who opens the section editors read-only: the organisation's people and the county office above it."""
+    return user.is_superuser or could(user, "view_history", report)
 
 
 def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -125,19 +137,21 @@ def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
         return render(request, "reports/report_home.html", {"report": report, "insider": False})
     report = _complete(report)
     values = report.values()
-    findings = findings_for_report(report, values)
+    items = report_findings(report, values)
     editable = can_edit(request.user, report)
+    readable = editable or can_review(request.user, report)
     days_left = (report.deadline - timezone.localdate()).days
     headings = {s.code: s.heading for s in report.format.sections}
     shown = [
         {
-            "finding": f,
-            "label": SEVERITY_LABELS.get(f.severity, f.severity),
-            "section": headings.get(finding_section(f), ""),
-            "url": _finding_link(report, f, editable),
+            "finding": it.finding,
+            "item": it,
+            "label": it.label,
+            "section": headings.get(finding_section(it.finding), ""),
+            "url": _finding_link(report, it.finding, readable),
         }
-        for f in findings
-        if f.severity in ("error", "warning")
+        for it in items
+        if it.finding.severity in ("error", "warning")
     ]
     return render(
         request,
@@ -145,7 +159,9 @@ def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
         {
             "report": report,
             "editable": editable,
-            "statuses": section_statuses(report, values, findings),
+            "readable": readable,
+            "can_comment": can(request.user, "comment", report),
+            "statuses": section_statuses(report, values, items),
             "findings": shown,
             "days_left": days_left,
             "days_overdue": -days_left,
@@ -245,21 +261,40 @@ def derived_texts(values: ReportValues, section: str) -> dict[str, str]:
     return {}
 
 
+def section_items(report: Report, form: SectionForm) -> list[Shown]:
+    """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements."""
+    acks = acknowledgements(report)
+    return shown(form.findings, acks) if form.is_bound else report_findings(report, _values(form))
+
+
 def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
-                    conflict: list[dict[str, str]] | None = None) -> dict[str, Any]:
+                    conflict: list[dict[str, str]] | None = None, readonly: bool = False) -> dict[str, Any]:
     section = report.format.section(form.code)
     values = _values(form)
-    findings = _editor_findings(form.findings if form.is_bound else findings_for_report(report, values))
+    items = section_items(report, form)
+    # Blank cells (S-CELLS) after the rest: a half-filled table has one per row, and they are counted apart too.
+    mine = sorted((it for it in items if finding_section(it.finding) == form.code),
+                  key=lambda it: it.finding.rule == "S-CELLS")
+    comments = comments_by_section(report).get(form.code, [])
+    labels = {key: str(form[key].label) for key in form.keys}
     context: dict[str, Any] = {
         "report": report,
         "form": form,
+        "readonly": readonly,
         "section": section,
         "sections": report.format.sections,
-        "findings": [f for f in findings if finding_section(f) == form.code],
-        "other_findings": sum(1 for f in findings if finding_section(f) != form.code and f.severity == "error"),
+        "findings": mine,
+        "marks": cell_marks(mine),
+        "other_findings": sum(1 for it in items if finding_section(it.finding) != form.code and it.state == "error"),
         "blank": filled_keys(values, report, form.code)[1],
         "phrases": standard_sentences(values),
         "conflict": conflict,
+        "comments": [{"comment": c, "cell": c.cell, "cell_label": labels.get(c.cell, ""),
+                      "anchor": cell_anchor(c.cell) if c.cell in labels else ""} for c in comments],
+        "commented_cells": {c.cell for c in comments if c.cell and not c.is_resolved},
+        "can_resolve": can(request.user, "resolve_comment", report),
+        "can_comment": can(request.user, "comment", report),
+        "comment_cells": list(labels.items()),
         "editor_config": {
             "checkUrl": reverse("section_check", args=[report.pk, form.code]),
             "saveUrl": reverse("section_save", args=[report.pk, form.code]),
@@ -297,11 +332,23 @@ def _posted_revision(request: HttpRequest) -> int | None:
 
 @login_required
 def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResponse:
-    """A section's editor; a plain POST (without JavaScript) saves it, as the autosave does."""
-    report = _complete(get_report_for_editing(request.user, report_id))
+    """A section's editor; a plain POST (without JavaScript) saves it, as the autosave does.
+
+    Whoever may not edit the report now but works on it or above it (the approver, the county office, a
+    drafter once it is submitted) gets the same page read-only: grids, findings, comments, no inputs.
+    """
     form_class = _form_class(section)
     if request.method != "POST":
+        report = get_report_for_user(request.user, report_id)
+        if not can_edit(request.user, report):
+            if not can_review(request.user, report):
+                get_report_for_editing(request.user, report_id)  # the 403 with its reason
+            report = _complete(report)
+            context = _editor_context(request, report, form_class(report), readonly=True)
+            return render(request, f"reports/edit_{section}.html", context)
+        report = _complete(report)
         return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form_class(report)))
+    report = _complete(get_report_for_editing(request.user, report_id))
     form = form_class(report, request.POST)
     revision = _posted_revision(request)
     if not form.is_valid() or revision is None:
@@ -324,8 +371,10 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
         data["revision"] = str(getattr(report, section).revision)
         form = form_class(report, data)
         form.is_valid()
-        return render(request, f"reports/edit_{section}.html",
-                      _editor_context(request, report, form, conflict=differ), status=409)
+        by = last_saved_by(report, section)
+        context = _editor_context(request, report, form, conflict=differ)
+        context["conflict_by_me"] = by is not None and by.pk == request.user.pk
+        return render(request, f"reports/edit_{section}.html", context, status=409)
     messages.success(request, f"已保存 {timezone.localtime():%H:%M:%S}")
     return redirect("section_edit", report.pk, section)
 
@@ -349,11 +398,6 @@ def _json_editing(view):
     return require_POST(wrapper)
 
 
-def _editor_findings(findings: list[Finding]) -> list[Finding]:
-    """What the editor shows at the cells: blank cells (S-CELLS) are listed apart, as 未填, not as errors."""
-    return [f for f in findings if f.rule != "S-CELLS"]
-
-
 @_json_editing
 def section_check(request: HttpRequest, report: Report, form_class: type[SectionForm]) -> JsonResponse:
     """The form as typed so far → findings, derived sums and per-cell messages (nothing is stored)."""
@@ -366,7 +410,7 @@ def section_check(request: HttpRequest, report: Report, form_class: type[Section
         "cell_errors": form.cell_errors(),
         "normalised": form.normalised(),
         "derived": derived_texts(values, form.code),
-        "findings": [f.as_dict() | {"section": finding_section(f)} for f in _editor_findings(form.findings)],
+        "findings": [it.as_dict() | {"section": finding_section(it.finding)} for it in section_items(report, form)],
         "blank": [k for k in filled_keys(values, report, form.code)[1] if k not in form.errors],
         "phrases": {k: {"text": p.text, "problem": p.problem} for k, p in standard_sentences(values).items()},
         "printed": printed_mismatches(values, printed),
@@ -387,11 +431,8 @@ def section_save(request: HttpRequest, report: Report, form_class: type[SectionF
     revision = _posted_revision(request)
     if revision is None:
         return JsonResponse({"error": "请求缺少修订号，未保存。请刷新页面后再试。"}, status=400)
-    if not form.is_valid():
-        errors = form.cell_errors()
-        return JsonResponse(
-            {"error": f"有 {len(errors)} 个单元格填写有误，改正后才能保存。", "cell_errors": errors}, status=400
-        )
+    if not form.savable():
+        return JsonResponse({"error": "请求有误，未保存。请刷新页面后再试。"}, status=400)
     try:
         new_revision = form.save(revision=revision, by=request.user)
     except WriteRefused as exc:
@@ -399,13 +440,49 @@ def section_save(request: HttpRequest, report: Report, form_class: type[SectionF
     except Conflict:
         fresh = Report.objects.get(pk=report.pk)
         section = getattr(fresh, form.code)
+        theirs = section_texts(report, form.code)
+        by = last_saved_by(fresh, form.code)
+        by_me = by is not None and by.pk == request.user.pk
         return JsonResponse(
             {
-                "error": "其他人在您编辑期间保存了这一部分。",
+                "error": ("您在另一个窗口/标签页中保存了这一部分。" if by_me
+                          else "其他人在您编辑期间保存了这一部分。"),
                 "revision": section.revision,
-                "values": section_texts(report, form.code),
+                "values": theirs,
                 "saved_at": f"{timezone.localtime(section.updated_at):%H:%M:%S}",
+                "by": "" if by is None else (by.get_full_name() or by.get_username()),
+                "by_me": by_me,
+                **prose_merges(request, form, theirs),
             },
             status=409,
         )
-    return JsonResponse({"revision": new_revision, "saved_at": f"{timezone.localtime():%H:%M:%S}"})
+    # Refused cells kept their stored value; the others are saved. The editor keeps the typed text.
+    return JsonResponse({"revision": new_revision, "saved_at": f"{timezone.localtime():%H:%M:%S}",
+                         "refused": form.cell_errors(), "stored": {k: form.initial.get(k, "") for k in form.refused_keys()}})
+
+
+def last_saved_by(report: Report, section: str):
+    """Who saved the section last (from its versions), or None when nobody is known."""
+    version = report.versions.filter(section=section).select_related("created_by").order_by("-number").first()
+    return version.created_by if version is not None else None
+
+
+def prose_merges(request: HttpRequest, form: SectionForm, theirs: dict[str, str]) -> dict[str, Any]:
+    """For each paragraph both sides changed: the three-way merge, or, where the edits overlap, the difference.
+
+    The editor posts the text it loaded as `base.<key>`; without it (an old page) the paragraph is asked.
+    """
+    merged, diffs = {}, {}
+    for key in form.keys:
+        base = request.POST.get(f"base.{key}")
+        mine = form.data.get(key, "")
+        if base is None or not isinstance(form.fields[key], TextField) or len(base) > 100_000:
+            continue
+        if mine in (base, theirs[key]) or theirs[key] == base:
+            continue  # only one side changed it, or both alike: the editor takes it as it is
+        result = merge3(base, mine, theirs[key])
+        if result.text is not None:
+            merged[key] = result.text
+        else:
+            diffs[key] = difference(theirs[key], mine)
+    return {"merged": merged, "diffs": diffs}

@@ -15,9 +15,10 @@ from ..findings import (
     EXPLANATION_MAX_CHARS,
     acknowledge,
     acknowledgements,
+    counts,
     finding_url,
-    findings_for_report,
 )
+from ..findings import report_findings as shown_findings
 from ..forms import TextField
 from ..models import Report
 from ..permissions import can_edit, get_report_for_user, roles_for
@@ -42,21 +43,22 @@ def _get_report_for_findings(user, report_id: int) -> Report:
 
 def _findings_context(request, report: Report, failed: tuple[str, str, str] | None = None) -> dict:
     """The page's context; `failed` = (key, error, explanation) of a refused acknowledgement, to show again."""
-    findings = findings_for_report(report)
-    acks = acknowledgements(report)
+    shown_items = shown_findings(report)
+    findings = [it.finding for it in shown_items]
     editable = can_edit(request.user, report)
     items = []
-    for i, f in enumerate(findings, start=1):
-        ack = acks.get(f.key) if f.severity == "warning" else None
+    for i, it in enumerate(shown_items, start=1):
+        f, ack = it.finding, it.ack
         items.append({
             "n": i,
             "finding": f,
+            "shown": it,
             "info": RULE_INFO.get(f.rule),
             "url": finding_url(report, f),
             "target": "定位到段落" if f.cells and f.cells[0].startswith("prose.") else "定位到单元格",
             "ack": ack,
             # The same warning with other numbers than when it was acknowledged: the approver should know.
-            "ack_changed": ack is not None and ack.message != f.message,
+            "ack_changed": it.changed,
             "error": failed[1] if failed and failed[0] == f.key else "",
             "explanation": failed[2] if failed and failed[0] == f.key else "",
             "can_acknowledge": editable and f.severity == "warning",
@@ -71,14 +73,14 @@ def _findings_context(request, report: Report, failed: tuple[str, str, str] | No
             "warnings": sum(1 for it in mine if it["finding"].severity == "warning"),
             "help": help_texts(s.code),
         })
-    blocking = gate(findings, set(acks))
+    n = counts(shown_items)
     return {
         "report": report,
         "sections": sections,
-        "errors": sum(1 for f in findings if f.severity == "error"),
-        "warnings": sum(1 for f in findings if f.severity == "warning"),
-        "acknowledged": sum(1 for f in findings if f.severity == "warning" and f.key in acks),
-        "blocking": len(blocking),
+        "errors": n["error"],
+        "warnings": n["warning"] + n["acknowledged"],
+        "acknowledged": n["acknowledged"],
+        "blocking": n["blocking"],
         "editable": editable,
         "explanation_max": EXPLANATION_MAX_CHARS,
     }
@@ -95,11 +97,13 @@ def report_findings(request, report_id: int):
 @require_safe
 def report_findings_json(request, report_id: int):
     report = _get_report_for_findings(request.user, report_id)
-    findings = findings_for_report(report)
+    items = shown_findings(report)
+    findings = [it.finding for it in items]
     acks = acknowledgements(report)
     rows = []
-    for f in findings:
-        row = f.as_dict()
+    for it in items:
+        f = it.finding
+        row = f.as_dict() | {"state": it.state}
         row["url"] = finding_url(report, f)
         ack = acks.get(f.key) if f.severity == "warning" else None
         row["acknowledged"] = None if ack is None else {

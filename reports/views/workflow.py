@@ -20,6 +20,7 @@ from ..workflow import (
     VERBS,
     WorkflowError,
     add_comment,
+    open_comments_of,
     resolve_comment,
     submission_blockers,
     waiting_for,
@@ -47,13 +48,16 @@ def transition(request, report_id: int, action: str):
     if not can(request.user, action, report, roles):
         return _wrong_state(request, report, action)
     correction = action == "publish" and was_published(report)
-    form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction)
+    open_comments = open_comments_of(report) if action == "submit" else []
+    form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction,
+                          open_comments=len(open_comments))
     findings = submission_blockers(report) if action == "submit" else []
     duty = conflict(report, request.user, action)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            form.cleaned_data.pop("confirm_open_comments", None)
             try:
                 TRANSITION_FUNCTIONS[action](report, by=request.user, **form.cleaned_data)
             except WorkflowError as exc:
@@ -69,8 +73,10 @@ def transition(request, report_id: int, action: str):
             else:
                 messages.success(request, DONE[action])
                 return redirect("report_detail", report.pk)
+    headings = {s.code: s.heading for s in report.format.sections}
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
-               "correction": correction, "findings": findings, "duty": duty}
+               "correction": correction, "findings": findings, "duty": duty,
+               "open_comments": [(headings.get(c.section, ""), c) for c in open_comments]}
     return render(request, "reports/transition.html", context, status=status)
 
 
@@ -88,8 +94,7 @@ def comment_add(request, report_id: int):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "意见已记录，填报人会在该部分旁看到。")
-            anchor = f"#comments-{form.cleaned_data['section']}"
-            return redirect(reverse("report_detail", args=[report.pk]) + anchor)
+            return redirect(_back(request, report, form.cleaned_data["section"]))
     # Refused: show the comment again, so that what was typed is not lost.
     context = {"report": report, "form": form, "button": "提出意见", "action": "comment", "findings": []}
     return render(request, "reports/transition.html", context, status=400)
@@ -108,7 +113,14 @@ def comment_resolve(request, report_id: int, comment_id: int):
     except WorkflowError as exc:
         raise PermissionDenied(exc.message) from None
     messages.success(request, "已标为已处理。")
-    return redirect(reverse("report_detail", args=[report.pk]) + f"#comments-{comment.section}")
+    return redirect(_back(request, report, comment.section))
+
+
+def _back(request, report, section: str) -> str:
+    """Back where the comment was made or resolved: the section's editor, or the report's page."""
+    if request.POST.get("from") == "editor":
+        return reverse("section_edit", args=[report.pk, section]) + f"#comments-{section}"
+    return reverse("report_detail", args=[report.pk]) + f"#comments-{section}"
 
 
 @login_required

@@ -38,7 +38,7 @@
   var printed = {}; // numbers pasted onto 总计 cells: only compared with the sums, never stored
   var blankKeys = (config.blank || []).slice();
   var saving = false, saveAgain = false, saveTimer = null, retryTimer = null;
-  var checkSeq = 0, checkTimer = null, checkAbort = null;
+  var checkSeq = 0, checkTimer = null, checkAbort = null, checkRetries = 0;
   var conflictKeys = null; // keys awaiting a choice, while the conflict panel is open
 
   // ------------------------------------------------------------ values and the local copy
@@ -53,6 +53,17 @@
 
   function isDirty() {
     return fields.some(function (f) { return !same(f.value, saved[f.dataset.key]); });
+  }
+
+  // Cells the server refused at the last save (a letter, 1.5, −3), with the text refused: they kept their
+  // stored value, the text stays here, marked 待改正; saving again waits until something else changes.
+  var refusedTyped = {};
+  function needsSave() {
+    return fields.some(function (f) {
+      var k = f.dataset.key;
+      if (same(f.value, saved[k])) return false;
+      return !(k in refusedTyped && same(f.value, refusedTyped[k]));
+    });
   }
 
   function storeLocal() {
@@ -167,9 +178,13 @@
     return post(config.checkUrl, data, checkAbort && checkAbort.signal).then(function (resp) {
       if (!resp.ok) {
         return resp.json().catch(function () { return {}; }).then(function (err) {
-          if (seq === checkSeq) checkStateEl.textContent = err.error || ("暂时无法检查（" + resp.status + "）。");
+          if (seq !== checkSeq) return;
+          checkStateEl.textContent = err.error || ("暂时无法检查（" + resp.status + "）。");
+          // A passing server error (a save holding the database a moment): ask again, a few times.
+          if (resp.status >= 500 && checkRetries < 3) { checkRetries++; scheduleCheck(1000); }
         });
       }
+      checkRetries = 0;
       return resp.json().then(function (answer) {
         // Only the answer to the latest request counts: an older one describes text since changed.
         if (seq !== checkSeq || String(answer.seq) !== String(seq)) return;
@@ -188,10 +203,14 @@
   function applyCheck(answer, sent) {
     var messages = {}; // key → [{severity, text}]
     function add(key, severity, text) { (messages[key] = messages[key] || []).push({ severity: severity, text: text }); }
-    Object.keys(answer.cell_errors || {}).forEach(function (k) { add(k, "refused", answer.cell_errors[k]); });
+    Object.keys(answer.cell_errors || {}).forEach(function (k) { add(k, "refused", "待改正：" + answer.cell_errors[k]); });
+    // The same rules as findings.cell_marks on the server: acknowledged warnings and blank cells (S-CELLS)
+    // mark no cell; a finding over several paragraphs speaks under the first of them only.
     (answer.findings || []).forEach(function (f) {
-      if (f.severity === "info") return;
-      f.cells.forEach(function (k) { add(k, f.severity, f.message); });
+      var state = f.state || f.severity;
+      if ((state !== "error" && state !== "warning") || f.rule === "S-CELLS") return;
+      var prose = f.cells.filter(function (k) { return k.indexOf("prose.") === 0; });
+      f.cells.forEach(function (k) { add(k, state, prose.indexOf(k) > 0 ? "" : f.message); });
     });
     Object.keys(answer.printed || {}).forEach(function (k) { add(k, "warning", answer.printed[k]); });
     Object.keys(wraps).forEach(function (key) { markCell(key, messages[key] || []); });
@@ -242,7 +261,7 @@
     wrap.classList.toggle("is-warning", warning);
     var msg = wrap.querySelector(".cell-msg");
     var texts = [];
-    list.forEach(function (m) { if (texts.indexOf(m.text) < 0) texts.push(m.text); });
+    list.forEach(function (m) { if (m.text && texts.indexOf(m.text) < 0) texts.push(m.text); });
     if (msg) msg.textContent = texts.join(" ");
     var f = byKey[key] || outputs[key];
     if (f && f.tagName !== "OUTPUT") {
@@ -256,13 +275,17 @@
     var list = document.getElementById("findings");
     list.textContent = "";
     var mine = findings.filter(function (f) { return f.section === config.section; });
+    // Blank cells (S-CELLS) after the rest, as the server renders them.
+    mine = mine.filter(function (f) { return f.rule !== "S-CELLS"; }).concat(mine.filter(function (f) { return f.rule === "S-CELLS"; }));
     mine.forEach(function (f) {
+      var state = f.state || f.severity;
       var li = document.createElement("li");
-      li.className = "finding finding-" + f.severity;
+      li.className = "finding finding-" + state;
       li.dataset.rule = f.rule;
+      li.dataset.findingState = state;
       var sev = document.createElement("span");
       sev.className = "sev";
-      sev.textContent = labels[f.severity] || f.severity;
+      sev.textContent = f.label || labels[f.severity] || f.severity;
       li.appendChild(sev);
       li.appendChild(document.createTextNode(" "));
       var target = f.cells.map(function (k) { return byKey[k]; }).filter(Boolean)[0];
@@ -274,10 +297,29 @@
       }
       msg.textContent = f.message;
       li.appendChild(msg);
+      if (f.acknowledged) {
+        var note = document.createElement("div");
+        note.className = "ack-note";
+        note.textContent = f.acknowledged.by + "已确认" + (f.acknowledged.explanation ? "。说明：" : "");
+        if (f.acknowledged.explanation) {
+          var why = document.createElement("span");
+          why.className = "ack-explanation";
+          why.textContent = f.acknowledged.explanation;
+          note.appendChild(why);
+        }
+        li.appendChild(note);
+      }
       list.appendChild(li);
     });
+    if (refused > 0) {
+      var li = document.createElement("li");
+      li.className = "finding finding-error";
+      li.dataset.rule = "refused";
+      li.textContent = refused + " 个单元格待改正：填写的不是有效的数，不参与检查，也不会保存（该格保留原来保存的值，您的输入留在页面上）。";
+      list.insertBefore(li, list.firstChild);
+    }
     document.getElementById("no-findings").hidden = mine.length > 0 || refused > 0;
-    var others = findings.filter(function (f) { return f.section !== config.section && f.severity === "error"; }).length;
+    var others = findings.filter(function (f) { return f.section !== config.section && (f.state || f.severity) === "error"; }).length;
     document.getElementById("other-findings").hidden = others === 0;
     document.getElementById("other-count").textContent = String(others);
   }
@@ -296,6 +338,14 @@
       text.textContent = msg.textContent;
       info.appendChild(text);
     }
+    // The approver's open comments on this cell, beside it as well as above the section.
+    Array.prototype.forEach.call(document.querySelectorAll('.editor-comments li.comment[data-resolved="0"]'), function (li) {
+      if (li.dataset.cell !== el.dataset.key) return;
+      var c = document.createElement("div");
+      c.className = "focus-comment";
+      c.textContent = "审核意见：" + (li.querySelector(".comment-text") || li).textContent;
+      info.appendChild(c);
+    });
     info.hidden = false;
   }
 
@@ -309,7 +359,7 @@
 
   function retryLater() {
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(function () { if (isDirty()) save(); }, RETRY_DELAY);
+    retryTimer = setTimeout(function () { if (needsSave()) save(); }, RETRY_DELAY);
   }
 
   function save() {
@@ -317,7 +367,7 @@
     saveTimer = null;
     busy(0);
     if (conflictKeys) { setStatus("conflict", "有冲突：请先在上方逐个选择，再保存。"); return Promise.resolve(); }
-    if (!isDirty()) {
+    if (!needsSave()) {
       if (!saving && statusEl.classList.contains("status-dirty")) setStatus("saved", "没有需要保存的修改");
       return Promise.resolve();
     }
@@ -325,17 +375,30 @@
     saving = true;
     var snapshot = current();
     setStatus("saving", "正在保存…");
-    return post(config.saveUrl, body()).then(function (resp) {
+    // The text each paragraph had when loaded (or last saved): the base of a merge on the server.
+    var extra = {};
+    fields.forEach(function (f) { if (f.tagName === "TEXTAREA") extra["base." + f.dataset.key] = saved[f.dataset.key] || ""; });
+    return post(config.saveUrl, body(extra)).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (resp.ok) {
           revision = data.revision;
           revisionInput.value = String(revision);
           saved = snapshot;
+          refusedTyped = {};
+          Object.keys(data.refused || {}).forEach(function (k) {
+            saved[k] = (data.stored || {})[k] || "";
+            refusedTyped[k] = snapshot[k];
+          });
+          var refusedCount = Object.keys(refusedTyped).length;
           storeLocal();
-          setStatus(isDirty() ? "dirty" : "saved", "已保存 " + data.saved_at + (isDirty() ? "（之后还有修改）" : ""));
-          if (isDirty()) scheduleSave(SAVE_DELAY);
+          var more = needsSave();
+          setStatus(more ? "dirty" : (refusedCount ? "refused" : "saved"), "已保存 " + data.saved_at +
+            (refusedCount ? "；" + refusedCount + " 个单元格待改正，这些格未保存（保留原值），您填写的内容仍在页面上" : "") +
+            (more ? "（之后还有修改）" : ""));
+          if (more) scheduleSave(SAVE_DELAY);
+          if (refusedCount) scheduleCheck(0);
         } else if (resp.status === 409) {
-          merge(saved, current(), data.values, data.revision, data.saved_at);
+          merge(saved, current(), data.values, data.revision, data.saved_at, data);
         } else if (resp.status === 400) {
           setStatus("refused", (data.error || "有单元格填写有误，未保存。") + "您的输入保存在本机浏览器中。");
           scheduleCheck(0);
@@ -355,15 +418,26 @@
 
   // ------------------------------------------------------------ someone else saved meanwhile
 
+  /* Who saved meanwhile, as the notices name them: this person in another window, a colleague by name. */
+  function whoSaved(server, at) {
+    if (server && server.by_me) return "您在另一个窗口/标签页中" + (at ? "（" + at + "）" : "");
+    return (server && server.by ? server.by : "其他同事") + (at ? "于 " + at + " " : "");
+  }
+
   /* Three-way merge: a cell only one side changed takes that side; a cell both changed, differently,
-   * is a conflict the user decides. `base` is what both started from. */
-  function merge(base, mine, theirs, theirsRevision, theirsAt) {
-    var conflicts = [];
+   * is a conflict the user decides. `base` is what both started from. A paragraph both changed at
+   * different places comes merged from the server (`server.merged`, reports/merging.py); only
+   * overlapping edits are asked, with the difference marked (`server.diffs`). */
+  function merge(base, mine, theirs, theirsRevision, theirsAt, server) {
+    server = server || {};
+    var merged = server.merged || {};
+    var conflicts = [], mergedProse = 0;
     Object.keys(theirs).forEach(function (k) {
       if (!byKey[k]) return;
       var b = base[k], m = mine[k], t = theirs[k];
       if (same(m, t) || same(t, b)) return; // equal, or only I changed it: keep mine
       if (same(m, b)) { byKey[k].value = t; return; } // only they changed it
+      if (merged[k] != null && byKey[k].value === m) { byKey[k].value = merged[k]; mergedProse++; return; }
       conflicts.push(k);
     });
     saved = Object.assign({}, theirs);
@@ -371,15 +445,34 @@
     revisionInput.value = String(revision);
     storeLocal();
     scheduleCheck(0);
+    updateCounts();
     if (conflicts.length) {
-      openConflict(conflicts, mine, theirs, theirsAt);
+      openConflict(conflicts, mine, theirs, theirsAt, server);
     } else {
-      notice("其他同事" + (theirsAt ? "于 " + theirsAt + " " : "") + "保存了这一部分，已与您的修改合并，谁的修改都没有丢。");
+      notice(whoSaved(server, theirsAt) + "保存了这一部分，已与您的修改合并" +
+             (mergedProse ? "（同一段中不同位置的修改已逐字合并）" : "") +
+             (server.by_me ? "，两处的修改都没有丢。" : "，谁的修改都没有丢。"));
       save();
     }
   }
 
-  function openConflict(keys, mine, theirs, theirsAt) {
+  /* One side of a paragraph in conflict: the text, with what only this side has marked. */
+  function diffView(segments, side) {
+    var box = document.createElement("div");
+    box.className = "prose-diff";
+    segments.forEach(function (seg) {
+      var op = seg[0], text = seg[1];
+      if (op === 0) { box.appendChild(document.createTextNode(text)); return; }
+      if ((op === -1) !== (side === "theirs")) return;
+      var mark = document.createElement(side === "theirs" ? "del" : "ins");
+      mark.textContent = text;
+      box.appendChild(mark);
+    });
+    return box;
+  }
+
+  function openConflict(keys, mine, theirs, theirsAt, server) {
+    var diffs = (server && server.diffs) || {};
     conflictKeys = keys;
     var panel = document.getElementById("conflict");
     var rows = document.getElementById("conflict-rows");
@@ -401,14 +494,20 @@
         radio.className = "form-check-input me-1";
         radio.setAttribute("aria-label", labelOf(k) + "：" + (pair[0] === "theirs" ? "用对方的 " : "用我的 ") + (pair[1] || "空"));
         label.appendChild(radio);
-        label.appendChild(document.createTextNode(pair[1] === "" || pair[1] == null ? "（空）" : pair[1]));
+        if (diffs[k]) label.appendChild(diffView(diffs[k], pair[0]));
+        else label.appendChild(document.createTextNode(pair[1] === "" || pair[1] == null ? "（空）" : pair[1]));
         td.appendChild(label);
         tr.appendChild(td);
       });
       rows.appendChild(tr);
     });
     panel.querySelector("#conflict-title").textContent =
-      "其他同事" + (theirsAt ? "于 " + theirsAt + " " : "") + "保存了这一部分：" + keys.length + " 个单元格两边不同";
+      whoSaved(server, theirsAt) + "保存了这一部分：" + keys.length + " 处两边改的是同一个地方，请选择";
+    var heads = panel.querySelectorAll("thead th");
+    if (heads.length === 3) {
+      heads[1].textContent = server && server.by_me ? "另一个窗口保存的" : "对方保存的";
+      heads[2].textContent = server && server.by_me ? "本页填写的" : "您填写的";
+    }
     panel.hidden = false;
     panel.scrollIntoView({ block: "start" });
     setStatus("conflict", "有冲突：请在上方逐个选择，再点“按所选保存”。");
@@ -451,7 +550,7 @@
 
   form.addEventListener("input", function (e) { if (e.target.dataset && e.target.dataset.key) edited(); });
   form.addEventListener("change", function (e) {
-    if (e.target.dataset && e.target.dataset.key && isDirty()) scheduleSave(LEAVE_DELAY);
+    if (e.target.dataset && e.target.dataset.key && needsSave()) scheduleSave(LEAVE_DELAY);
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
   form.addEventListener("focusin", function (e) { showFocusInfo(e.target); });
@@ -605,12 +704,12 @@
       e.returnValue = "";
     }
   });
-  window.addEventListener("online", function () { scheduleCheck(0); if (isDirty()) save(); });
+  window.addEventListener("online", function () { scheduleCheck(0); if (needsSave()) save(); });
   window.addEventListener("offline", function () {
     setStatus("offline", "网络已断开：修改会保存在本机浏览器中，联网后自动保存。");
   });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && isDirty()) save();
+    if (document.visibilityState === "hidden" && needsSave()) save();
   });
 
   // What this browser kept from an earlier visit that never reached the server.
