@@ -133,3 +133,32 @@ def test_the_idle_minutes_setting_is_checked():
     assert result.returncode != 0 and "GKPORTAL_IDLE_MINUTES=0 should be between 2 and 1440" in result.stderr
     result = manage("check", env=PRODUCTION | {"GKPORTAL_IDLE_MINUTES": "half an hour"})
     assert result.returncode != 0 and "GKPORTAL_IDLE_MINUTES='half an hour' is not a whole number" in result.stderr
+
+
+# ---------------------------------------------------------------- password reset in the site's look
+
+
+def test_a_forgotten_password_is_reset_through_pages_in_the_sites_look(client, drafter, mailoutbox):
+    drafter.email = "drafter@example.gov.cn"
+    drafter.save()
+    assert 'href="/accounts/password_reset/"' in client.get(reverse("login")).content.decode()
+    form = client.get(reverse("password_reset")).content.decode()
+    assert "找回密码" in form and 'class="navbar' in form and "Django" not in form
+    response = client.post(reverse("password_reset"), {"email": "drafter@example.gov.cn"}, follow=True)
+    assert "请查收邮件" in response.content.decode()
+    (mail,) = mailoutbox
+    assert mail.subject == "政府信息公开工作年度报告系统：重置密码" and "drafter" in mail.body
+    link = next(line for line in mail.body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path, follow=True)
+    assert "设置新密码" in page.content.decode()
+    done = client.post(page.redirect_chain[-1][0], {"new_password1": "Xinmima-2026!", "new_password2": "Xinmima-2026!"},
+                       follow=True)
+    assert "密码已重置" in done.content.decode()
+    drafter.refresh_from_db()
+    assert drafter.check_password("Xinmima-2026!")
+
+
+def test_a_used_or_forged_reset_link_says_so_in_chinese(client, drafter):
+    page = client.get("/accounts/reset/MQ/set-password/", follow=True).content.decode()
+    assert "这个链接已失效" in page
