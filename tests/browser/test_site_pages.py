@@ -1,0 +1,98 @@
+"""Pages every site has, in the browser: printing a document page, the idle warning, the favicon."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+
+from gkportal.idle import LAST_SEEN
+from tests.browser.conftest import ARTIFACTS, login, screenshot
+from tests.test_public_publishing import publish
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pdf_text(pdf: bytes, name: str) -> str:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(path), str(ARTIFACTS / name)], check=True)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_printing_the_draft_preview_prints_the_document_without_the_navigation(page, report, drafter):
+    login(page, "drafter")
+    page.goto(f"/reports/{report.pk}/document/")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible() and not page.locator(".doc-toolbar").is_visible()
+    text = _pdf_text(page.pdf(prefer_css_page_size=True), "print-draft-preview")
+    flat = "".join(text.split())
+    assert "2023年政府信息公开工作年度报告" in flat and "三、收到和处理政府信息公开申请情况" in flat
+    for chrome in ("待办", "退出", "修改密码", "下载PDF", "返回报告", "跳到正文"):
+        assert chrome not in flat
+    assert "—1—" in flat  # the page numbers of print.css
+
+
+def test_printing_a_published_report_prints_the_document_only(page, report, approver):
+    publish(report, approver)
+    page.goto(f"/gongkai/{report.organisation_id}/2023/")
+    text = _pdf_text(page.pdf(prefer_css_page_size=True), "print-public-report")
+    flat = "".join(text.split())
+    assert "三、收到和处理政府信息公开申请情况" in flat
+    for chrome in ("文件校验", "表格数据（CSV）", "依据《中华人民共和国政府信息公开条例》"):
+        assert chrome not in flat
+
+
+def _age_session(page, live_server, seconds: float) -> None:
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[LAST_SEEN] = time.time() - seconds
+    session.save()
+
+
+def test_a_minute_before_the_idle_logout_the_page_warns_and_continue_keeps_the_session(page, live_server, drafter,
+                                                                                        settings):
+    settings.GKPORTAL_IDLE_MINUTES = 30
+    login(page, "drafter")
+    page.clock.install()
+    page.goto("/help/")
+    # 29 minutes pass with nobody touching the page: the server's record and the page's clock both move.
+    _age_session(page, live_server, 30 * 60 - 58)
+    page.clock.run_for("29:03")
+    dialog = page.locator("#idle-dialog")
+    dialog.get_by_role("heading", name="即将因长时间未操作而退出登录").wait_for()
+    assert dialog.get_by_role("button", name="继续").evaluate("el => el === document.activeElement")
+    screenshot(page, "idle-warning")
+    dialog.get_by_role("button", name="继续").click()
+    page.wait_for_function("!document.getElementById('idle-dialog').open")
+    state = page.evaluate("fetch('/session/state/').then(r => r.json())")
+    assert state["signed_in"] and state["seconds_left"] > 29 * 60
+
+
+def test_a_session_kept_alive_elsewhere_gets_no_warning(page, live_server, drafter, settings):
+    settings.GKPORTAL_IDLE_MINUTES = 30
+    login(page, "drafter")
+    page.clock.install()
+    page.goto("/help/")
+    page.clock.run_for("29:03")  # the server saw activity meanwhile (another tab, the editor's autosave)
+    page.wait_for_timeout(500)
+    assert not page.locator("#idle-dialog").evaluate("el => el.open")
+
+
+def test_when_the_time_is_up_the_page_says_so_and_offers_to_sign_in_again(page, live_server, drafter, settings):
+    settings.GKPORTAL_IDLE_MINUTES = 30
+    login(page, "drafter")
+    page.clock.install()
+    page.goto("/help/")
+    _age_session(page, live_server, 30 * 60 + 5)
+    page.clock.run_for("29:03")
+    dialog = page.locator("#idle-dialog")
+    dialog.get_by_role("heading", name="已因长时间未操作退出登录").wait_for()
+    link = dialog.get_by_role("link", name="重新登录")
+    assert link.get_attribute("href") == "/accounts/login/?next=/help/"
+    screenshot(page, "idle-expired")
+    page.goto("/help/")  # the server agrees: signed out
+    assert page.locator("nav.navbar").get_by_role("link", name="登录").is_visible()
