@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..models import Notification, SectionComment
+from ..findings import findings_for_report
+from ..models import Notification, Report, SectionComment
 from ..permissions import can, get_report_for_action
 from ..versions import default_pair, diff_versions
 from ..workflow import (
@@ -25,6 +26,7 @@ from ..workflow import (
     was_published,
 )
 from ..workflow_forms import BUTTONS, SectionCommentForm, TransitionForm, VersionPairForm
+from .editing import section_statuses
 
 DONE = {
     "submit": "已提交审核，审核人会收到通知。",
@@ -33,6 +35,12 @@ DONE = {
     "publish": "已公开发布。",
     "reopen": "报告已重新打开，填报人可以修改后重新提交。",
 }
+
+
+def _publish_summary(report: Report) -> dict:
+    """What the confirmation shows before publishing: the title, the organisation, the year, each section."""
+    values = report.values()
+    return {"statuses": section_statuses(report, values, findings_for_report(report, values))}
 
 
 def _wrong_state(request, report, action: str):
@@ -65,7 +73,8 @@ def transition(request, report_id: int, action: str):
                 messages.success(request, DONE[action])
                 return redirect("report_detail", report.pk)
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
-               "correction": correction, "findings": findings}
+               "correction": correction, "findings": findings,
+               "publish": _publish_summary(report) if action == "publish" else None}
     return render(request, "reports/transition.html", context, status=status)
 
 

@@ -96,3 +96,35 @@ def test_when_the_time_is_up_the_page_says_so_and_offers_to_sign_in_again(page, 
     screenshot(page, "idle-expired")
     page.goto("/help/")  # the server agrees: signed out
     assert page.locator("nav.navbar").get_by_role("link", name="登录").is_visible()
+
+
+def test_publishing_shows_what_will_be_published_and_its_progress(page, township, drafter, approver, county_officer):
+    from reports.workflow import approve, submit
+    from tests.workflow_support import complete_report
+
+    report = complete_report(township)
+    submit(report, by=drafter)
+    approve(report, by=approver)
+    login(page, "officer")
+    page.goto(f"/reports/{report.pk}/")
+    page.get_by_role("link", name="公开发布…").click()
+    page.wait_for_url(f"**/reports/{report.pk}/publish/")
+    assert page.get_by_test_id("publish-title").inner_text() == report.title
+    assert page.locator(".publish-summary tbody tr").count() == 6
+    assert page.get_by_role("link", name="预览全文（草稿，在新窗口打开）").get_attribute("href") == (
+        f"/reports/{report.pk}/document/")
+    screenshot(page, "publish-confirm")
+    # The first press is held in the page (its navigation prevented), to look at the page while the request
+    # would run; then the form goes.
+    form = page.locator("form[data-publish-form]")
+    form.evaluate("f => f.addEventListener('submit', e => e.preventDefault(), {once: true})")
+    page.get_by_role("button", name="确认发布").click()
+    busy = page.get_by_role("button", name="正在生成 PDF…")
+    busy.wait_for()
+    assert busy.is_disabled() and form.get_attribute("aria-busy") == "true"
+    assert "正在生成 PDF 并发布" in page.get_by_role("status").filter(has_text="正在生成").inner_text()
+    screenshot(page, "publish-progress")
+    with page.expect_navigation():
+        form.evaluate("f => f.submit()")
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    assert page.get_by_test_id("status").inner_text() == "已公开发布"
