@@ -98,3 +98,33 @@ def test_wide_tables_are_labelled_regions_that_scroll_from_the_keyboard(page, la
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert region.evaluate("el => el.scrollLeft") > 0
+
+
+def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    def lum(rgb):
+        c = [x / 255 for x in rgb[:3]]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(float(x)) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+
+
+def test_the_keyboard_focus_ring_stands_out_on_the_navbar(page, landscape):
+    login(page, "drafter")
+    page.goto("/")
+    logout = page.get_by_role("button", name="退出")
+    logout.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus by keyboard, so that :focus-visible applies
+    style = logout.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineColor, s.color]; }")
+    navbar = page.locator("nav.navbar").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert style[0] == "solid"
+    assert _contrast(_rgb(style[1]), _rgb(navbar)) >= 3
+    assert _contrast(_rgb(style[2]), _rgb(navbar)) >= 4.5  # 退出 itself
+    from .conftest import screenshot
+
+    screenshot(page, "focus-logout")
