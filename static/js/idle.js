@@ -45,6 +45,7 @@
     clearInterval(ticker);
     warning.hidden = true;
     expired.hidden = false;
+    dialog.setAttribute("aria-labelledby", "idle-expired-title");
     open();
     var link = expired.querySelector("a");
     if (link) link.focus();
@@ -53,6 +54,7 @@
   function showWarning() {
     warning.hidden = false;
     expired.hidden = true;
+    dialog.setAttribute("aria-labelledby", "idle-title");
     countdown.textContent = secondsLeft();
     open();
     keep.focus();

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
 
 from gkportal.idle import LAST_SEEN
 from tests.browser.conftest import ARTIFACTS, login, screenshot
@@ -62,12 +63,12 @@ def test_a_minute_before_the_idle_logout_the_page_warns_and_continue_keeps_the_s
     # 29 minutes pass with nobody touching the page: the server's record and the page's clock both move.
     _age_session(page, live_server, 30 * 60 - 58)
     page.clock.run_for("29:03")
-    dialog = page.locator("#idle-dialog")
-    dialog.get_by_role("heading", name="即将因长时间未操作而退出登录").wait_for()
+    dialog = page.get_by_role("dialog", name="即将因长时间未操作而退出登录")
+    dialog.wait_for()
     assert dialog.get_by_role("button", name="继续").evaluate("el => el === document.activeElement")
     screenshot(page, "idle-warning")
     dialog.get_by_role("button", name="继续").click()
-    page.wait_for_function("!document.getElementById('idle-dialog').open")
+    expect(page.locator("#idle-dialog")).not_to_be_visible()
     state = page.evaluate("fetch('/session/state/').then(r => r.json())")
     assert state["signed_in"] and state["seconds_left"] > 29 * 60
 
@@ -89,8 +90,8 @@ def test_when_the_time_is_up_the_page_says_so_and_offers_to_sign_in_again(page, 
     page.goto("/help/")
     _age_session(page, live_server, 30 * 60 + 5)
     page.clock.run_for("29:03")
-    dialog = page.locator("#idle-dialog")
-    dialog.get_by_role("heading", name="已因长时间未操作退出登录").wait_for()
+    dialog = page.get_by_role("dialog", name="已因长时间未操作退出登录")
+    dialog.wait_for()
     link = dialog.get_by_role("link", name="重新登录")
     assert link.get_attribute("href") == "/accounts/login/?next=/help/"
     screenshot(page, "idle-expired")
