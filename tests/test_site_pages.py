@@ -162,3 +162,8 @@ def test_a_forgotten_password_is_reset_through_pages_in_the_sites_look(client, d
 def test_a_used_or_forged_reset_link_says_so_in_chinese(client, drafter):
     page = client.get("/accounts/reset/MQ/set-password/", follow=True).content.decode()
     assert "这个链接已失效" in page
+
+
+def test_the_public_column_has_the_favicon_and_a_skip_link(client):
+    page = client.get(reverse("public_index")).content.decode()
+    assert 'href="/favicon.ico"' in page and 'href="#main">跳到正文</a>' in page
