@@ -167,3 +167,13 @@ def test_a_used_or_forged_reset_link_says_so_in_chinese(client, drafter):
 def test_the_public_column_has_the_favicon_and_a_skip_link(client):
     page = client.get(reverse("public_index")).content.decode()
     assert 'href="/favicon.ico"' in page and 'href="#main">跳到正文</a>' in page
+
+
+def test_an_autosave_after_the_idle_logout_is_refused_in_json_so_the_editor_keeps_its_copy(client, report, drafter):
+    client.force_login(drafter)
+    client.get("/")
+    _age_session(client, 31 * 60)
+    response = client.post(reverse("section_save", args=[report.pk, "problems"]), {"prose_problems": "新的问题。"},
+                           headers={"x-requested-with": "fetch", "accept": "application/json"})
+    assert response.status_code == 403 and "登录已过期" in response.json()["error"]
+    assert report.values().prose["problems"] != "新的问题。"
