@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from gkportal.idle import LAST_SEEN
+from reports.catalogue import get_format
 from reports.rules import RULE_INFO
 from reports.rules.guidance import FIXES, SECTION_GUIDE
-from reports.catalogue import get_format
 
 from .test_settings import PRODUCTION, manage
 
@@ -26,7 +26,7 @@ def test_the_500_page_is_chinese_and_needs_no_context_or_database(django_assert_
     assert "{%" not in html and "static/" not in html  # nothing a broken deployment might lack
 
 
-def test_an_unexpected_error_answers_with_the_chinese_500_page(settings, monkeypatch):
+def test_an_unexpected_error_answers_with_the_chinese_500_page(monkeypatch):
     from reports.views import home
 
     def boom(request):

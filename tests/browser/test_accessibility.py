@@ -11,7 +11,7 @@ from tests.test_public_publishing import publish
 
 from ..conftest import Kind, complete_values, make_org, make_report
 from .axe import axe_violations, describe, serious
-from .conftest import login
+from .conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,6 +128,4 @@ def test_the_keyboard_focus_ring_stands_out_on_the_navbar(page, landscape):
     page.wait_for_timeout(400)  # Bootstrap's colour transition
     style, color = logout.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineColor]; }")
     assert style == "solid" and _contrast(_rgb(color), navbar) >= 3
-    from .conftest import screenshot
-
     screenshot(page, "focus-logout")
