@@ -155,3 +155,11 @@ def test_shortened_context_never_cuts_a_number():
     rest = "乙" * 25 + "123456" + "丙" * 60
     segments = prose_segments("甲" + rest, "丁" + rest)
     assert segments == (("delete", "甲"), ("insert", "丁"), ("equal", "乙" * 25), ("skip", "……"))
+
+
+def test_the_versions_page_shows_a_changed_number_struck_whole_and_the_new_one_inserted(client, ready, drafter):
+    edit(ready, drafter, section="problems", prose_problems="本年共收到群众意见65条，均已答复。")
+    edit(ready, drafter, section="problems", prose_problems="本年共收到群众意见68条，均已答复。")
+    client.force_login(drafter)
+    page = client.get(f"/reports/{ready.pk}/versions/?old=1&new=2").content.decode()
+    assert '意见<del class="bg-danger-subtle">65</del><ins class="bg-success-subtle">68</ins>条' in page
