@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gkportal.idle.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A password somebody else set must be replaced by the owner's own before anything else.
     "reports.accounts.PasswordChangeRequiredMiddleware",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gkportal.idle.idle_context",
             ],
         },
     },
@@ -112,6 +114,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 AXES_VERBOSE = False
+# Idle logout (等保): a session ends after this many minutes without a request (gkportal/idle.py);
+# the page warns a minute before. The cookie and the stored session last a little longer, as a backstop.
+GKPORTAL_IDLE_MINUTES = env_int("GKPORTAL_IDLE_MINUTES", 30)
+if not 2 <= GKPORTAL_IDLE_MINUTES <= 1440:
+    raise ImproperlyConfigured(
+        f"GKPORTAL_IDLE_MINUTES={GKPORTAL_IDLE_MINUTES} should be between 2 and 1440 (minutes without activity)."
+    )
+SESSION_COOKIE_AGE = (GKPORTAL_IDLE_MINUTES + 2) * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

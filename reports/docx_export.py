@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from django.utils import timezone
 
 from .catalogue import Label
 from .models import Report
@@ -278,13 +279,31 @@ def _watermark(header) -> None:
 # ---------------------------------------------------------------- the document
 
 
+def _describe(doc, *, title: str, author: str) -> None:
+    """The file's own properties: ours, in Chinese, not those of python-docx's 2013 template (en-US)."""
+    props = doc.core_properties
+    now = timezone.now().replace(microsecond=0)
+    props.title, props.author, props.last_modified_by = title, author, author
+    props.subject = "政府信息公开工作年度报告"
+    props.comments = props.keywords = props.category = ""
+    props.language = "zh-CN"
+    props.created = props.modified = now
+    props.revision = 1
+    # Proofing and font language of every run that does not say otherwise: Chinese, not en-US.
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for lang in doc.settings.element.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def render_docx(report: Report, *, draft: bool) -> bytes:
     """The report as a .docx with the structure of the official document; a draft carries 草稿."""
     ctx = document_context(report, draft=draft)
     doc = Document()
-    doc.core_properties.title = clean_text(ctx["title"]) + ("（草稿）" if draft else "")
-    doc.core_properties.author = clean_text(ctx["signature_name"])
-    doc.core_properties.language = "zh-CN"
+    _describe(doc, title=clean_text(ctx["title"]) + ("（草稿）" if draft else ""),
+              author=clean_text(ctx["signature_name"]))
 
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)

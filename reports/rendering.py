@@ -250,7 +250,8 @@ def html_to_pdf_pages(html: str, *, fetcher: StaticFilesFetcher | None = None) -
     """
     require_cjk_fonts()
     document = HTML(string=html, base_url=RENDER_ORIGIN + "/", url_fetcher=fetcher or StaticFilesFetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    # Tagged (a structure tree for screen readers and reflow), its language from <html lang>: GB/T 37668.
+    return document.write_pdf(pdf_tags=True), len(document.pages)
 
 
 def html_to_pdf(html: str, *, fetcher: StaticFilesFetcher | None = None) -> bytes:

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from . import converters  # noqa: F401  (registers <id:…> and <year:…>)
-from .views import county, document, editing, findings, home, importing, manage, workflow
+from .views import county, document, editing, findings, guide, home, importing, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
+    path("help/", guide.help_page, name="help"),
     # The report's home page (sections, states, findings) and the section editors.
     path("reports/<id:report_id>/", editing.report_home, name="report_detail"),
     path("reports/<id:report_id>/edit/<str:section>/", editing.section_edit, name="section_edit"),

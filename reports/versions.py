@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -93,23 +94,71 @@ def _same(a: Any, b: Any) -> bool:
 # Unchanged text longer than this is shortened to its ends, so that the changes stand out.
 CONTEXT_CHARS = 30
 
+# A number is one token: 65 → 68 must read as a changed number, not as "6" kept and "5" → "8".
+# Thousands separators and decimals belong to it (1,234 → 1,243); everything else is compared
+# character by character, which is how Chinese prose reads.
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# Each distinct number stands for one character of the Supplementary Private Use Area-A while
+# diff_match_patch compares, the trick of its own diff_linesToChars.
+_TOKEN_BASE = 0xF0000
+
+
+def _tokens(text: str) -> list[str]:
+    """The text as tokens: whole numbers and single characters."""
+    out: list[str] = []
+    pos = 0
+    for match in NUMBER.finditer(text):
+        out.extend(text[pos:match.start()])
+        out.append(match.group())
+        pos = match.end()
+    out.extend(text[pos:])
+    return out
+
+
+def _encode(tokens: list[str], numbers: dict[str, str]) -> str:
+    chars = []
+    for token in tokens:
+        if len(token) > 1 or token.isdigit():
+            code = numbers.setdefault(token, chr(_TOKEN_BASE + len(numbers)))
+            chars.append(code)
+        else:
+            chars.append(token)
+    return "".join(chars)
+
+
+def _shorten(tokens: list[str], *, from_end: bool) -> str:
+    """At most CONTEXT_CHARS characters from one end of the tokens, never cutting a number."""
+    kept: list[str] = []
+    size = 0
+    for token in reversed(tokens) if from_end else tokens:
+        if kept and size + len(token) > CONTEXT_CHARS:
+            break
+        kept.append(token)
+        size += len(token)
+    return "".join(reversed(kept) if from_end else kept)
+
 
 def prose_segments(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """The changes from `old` to `new`, character by character, grouped into readable phrases."""
+    """The changes from `old` to `new`: numbers as whole tokens, other text by character, in phrases."""
+    numbers: dict[str, str] = {}
+    encoded_old, encoded_new = _encode(_tokens(old), numbers), _encode(_tokens(new), numbers)
+    decode = {code: token for token, code in numbers.items()}
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 2.0
-    diffs = dmp.diff_main(old, new)
+    diffs = dmp.diff_main(encoded_old, encoded_new, False)
     dmp.diff_cleanupSemantic(diffs)
     ops = {-1: "delete", 0: "equal", 1: "insert"}
     out: list[tuple[str, str]] = []
-    for i, (op, text) in enumerate(diffs):
+    for i, (op, encoded) in enumerate(diffs):
+        tokens = [decode.get(char, char) for char in encoded]
+        text = "".join(tokens)
         if op == 0 and len(text) > 2 * CONTEXT_CHARS + 10:
             first, last = i == 0, i == len(diffs) - 1
             if not first:
-                out.append(("equal", text[:CONTEXT_CHARS]))
+                out.append(("equal", _shorten(tokens, from_end=False)))
             out.append(("skip", "……"))
             if not last:
-                out.append(("equal", text[-CONTEXT_CHARS:]))
+                out.append(("equal", _shorten(tokens, from_end=True)))
         else:
             out.append((ops[op], text))
     return tuple(out)

@@ -155,7 +155,7 @@ def test_dashboard_links_the_counts_to_the_findings_page(client, landscape, town
     report = Report.objects.get(organisation=township)
     errors, warnings = counts(report)
     assert f'href="/reports/{report.pk}/findings/" aria-label="西村乡人民政府：错误 {errors} 条"' in page
-    assert f'href="/reports/{report.pk}/findings/" aria-label="西村乡人民政府：警告 {warnings} 条"' in page
+    assert f'href="/reports/{report.pk}/findings/" aria-label="西村乡人民政府：提示 {warnings} 条"' in page
     assert "逾期 3 天" in page
     assert "修武县自然资源局" not in page  # approved: not late, filtered out
 

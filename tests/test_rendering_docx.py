@@ -125,3 +125,16 @@ def test_the_docx_page_is_a4_with_the_official_margins_and_page_numbers(report):
     assert mm(section.page_height - section.top_margin - section.bottom_margin) == 225
     footer = section.footer._element.xml
     assert "PAGE" in footer and "— " in footer
+
+
+def test_the_docx_says_chinese_and_carries_its_own_title_and_author_not_the_templates(report):
+    from django.utils import timezone
+
+    document = _open(render_docx(report, draft=False))
+    props = document.core_properties
+    assert props.title == report.title and props.author == "西村乡人民政府" == props.last_modified_by
+    assert props.language == "zh-CN" and props.comments == "" and "python-docx" not in (props.author + props.comments)
+    assert abs((timezone.now() - props.created).total_seconds()) < 120  # not the template's 2013
+    langs = [el for el in document.styles.element.iter(qn("w:lang"))]
+    assert langs and all(el.get(qn("w:val")) == "zh-CN" == el.get(qn("w:eastAsia")) for el in langs)
+    assert _open(render_docx(report, draft=True)).core_properties.title == f"{report.title}（草稿）"

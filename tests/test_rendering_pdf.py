@@ -150,3 +150,12 @@ def test_long_numbers_are_never_broken_inside_their_cells(township):
     numbers = {token for line in lines for token in line if token.isdigit()}
     assert {"35548", "12345", "99999", "54321", "88888", "255553"} <= numbers
     assert "3554" not in numbers and "1234" not in numbers  # no number split over two lines
+
+
+def test_the_pdf_is_tagged_with_its_language_and_title(demo):
+    for pdf in (demo["draft"], demo["final"]):
+        reader = pdf_reader(pdf)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "zh-Hans"
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # a structure tree
+        assert reader.metadata.title.startswith(demo["title"])

@@ -15,7 +15,7 @@ from reports.services import save_values
 from reports.values import PROSE_FIELDS, PROSE_PART_MAX, PROSE_TOTAL_MAX, ValuesError
 
 from .conftest import SEEDS, needs_shared
-from .test_editing import edit_url, post_section, revision
+from .test_editing import post_section
 from .test_import_views import _report_json, _zip, snapshot, upload
 
 pytestmark = pytest.mark.django_db

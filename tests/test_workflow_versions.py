@@ -121,3 +121,45 @@ def test_without_an_approval_or_return_it_compares_with_the_first_version(ready,
     edit(ready, drafter, new__natural=6)
     old, new = default_pair(ready)
     assert (old.number, new.number) == (1, 2)
+
+
+# ---------------------------------------------------------------- numbers in the prose are whole tokens
+
+
+def _changes(old: str, new: str) -> list[tuple[str, str]]:
+    return [(op, text) for op, text in prose_segments(old, new) if op != "equal"]
+
+
+def test_a_changed_number_reads_as_the_old_and_the_new_number():
+    assert prose_segments("共收到申请65条。", "共收到申请68条。") == (
+        ("equal", "共收到申请"), ("delete", "65"), ("insert", "68"), ("equal", "条。"))
+
+
+def test_a_number_with_thousands_separators_is_one_token():
+    assert _changes("收取费用1,234元", "收取费用1,243元") == [("delete", "1,234"), ("insert", "1,243")]
+    assert _changes("金额9116.30元", "金额9116.80元") == [("delete", "9116.30"), ("insert", "9116.80")]
+
+
+def test_dates_change_number_by_number():
+    assert _changes("于2023年1月5日公开", "于2024年1月15日公开") == [
+        ("delete", "2023"), ("insert", "2024"), ("delete", "5"), ("insert", "15")]
+    assert _changes("截至2024-01-31", "截至2024-02-01") == [("delete", "01-31"), ("insert", "02-01")]
+
+
+def test_prose_without_numbers_is_still_compared_character_by_character():
+    assert _changes("加强政务公开", "加强政务公开工作") == [("insert", "工作")]
+    assert _changes("主动公开", "依申请公开") == [("delete", "主动"), ("insert", "依申请")]
+
+
+def test_shortened_context_never_cuts_a_number():
+    rest = "乙" * 25 + "123456" + "丙" * 60
+    segments = prose_segments("甲" + rest, "丁" + rest)
+    assert segments == (("delete", "甲"), ("insert", "丁"), ("equal", "乙" * 25), ("skip", "……"))
+
+
+def test_the_versions_page_shows_a_changed_number_struck_whole_and_the_new_one_inserted(client, ready, drafter):
+    edit(ready, drafter, section="problems", prose_problems="本年共收到群众意见65条，均已答复。")
+    edit(ready, drafter, section="problems", prose_problems="本年共收到群众意见68条，均已答复。")
+    client.force_login(drafter)
+    page = client.get(f"/reports/{ready.pk}/versions/?old=1&new=2").content.decode()
+    assert '意见<del class="bg-danger-subtle">65</del><ins class="bg-success-subtle">68</ins>条' in page

@@ -126,7 +126,7 @@ def test_publishing_a_correction_asks_for_the_note_and_keeps_what_was_typed(clie
     submit(ready, by=drafter)
     approve(ready, by=approver)
     client.force_login(county_officer)
-    assert "更正说明" in page(client, f"/reports/{ready.pk}/")
+    assert "更正说明" in page(client, f"/reports/{ready.pk}/publish/")
     response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "第二次发布", "correction_note": ""})
     assert response.status_code == 400
     html = response.content.decode()
@@ -308,3 +308,22 @@ def test_error_pages_speak_chinese(client, ready, outsider, drafter):
     response = client.post(f"/reports/{ready.pk}/reopen/", {"comment": "x"})
     assert response.status_code == 403
     assert "只有本机关的审核人或主管部门可以重新打开报告。" in response.content.decode()
+
+
+def test_publishing_asks_to_confirm_showing_what_will_be_published(client, drafter, approver, county_officer,
+                                                                   ready):
+    submit(ready, by=drafter)
+    approve(ready, by=approver)
+    client.force_login(county_officer)
+    panel = client.get(f"/reports/{ready.pk}/").content.decode()
+    assert f'href="/reports/{ready.pk}/publish/">公开发布…</a>' in panel  # a link to the confirmation, not a POST
+    page = client.get(f"/reports/{ready.pk}/publish/").content.decode()
+    for shown in (ready.title, ready.organisation.name, f"{ready.year}年", "三、收到和处理政府信息公开申请情况",
+                  f'href="/reports/{ready.pk}/document/"', "确认发布", "正在生成 PDF…", "reports/publish.js"):
+        assert shown in page
+    ready.refresh_from_db()
+    assert ready.status == "approved"  # looking is not publishing
+    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": ""})
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == "published"

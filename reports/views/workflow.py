@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..duties import conflict
-from ..models import Notification, SectionComment
+from ..findings import report_findings
+from ..models import Notification, Report, SectionComment
 from ..permissions import can, get_report_for_action
 from ..versions import default_pair, diff_versions
 from ..workflow import (
@@ -27,6 +28,7 @@ from ..workflow import (
     was_published,
 )
 from ..workflow_forms import BUTTONS, SectionCommentForm, TransitionForm, VersionPairForm
+from .editing import section_statuses
 
 DONE = {
     "submit": "已提交审核，审核人会收到通知。",
@@ -35,6 +37,12 @@ DONE = {
     "publish": "已公开发布。",
     "reopen": "报告已重新打开，填报人可以修改后重新提交。",
 }
+
+
+def _publish_summary(report: Report) -> dict:
+    """What the confirmation shows before publishing: the title, the organisation, the year, each section."""
+    values = report.values()
+    return {"statuses": section_statuses(report, values, report_findings(report, values))}
 
 
 def _wrong_state(request, report, action: str):
@@ -76,7 +84,8 @@ def transition(request, report_id: int, action: str):
     headings = {s.code: s.heading for s in report.format.sections}
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
                "correction": correction, "findings": findings, "duty": duty,
-               "open_comments": [(headings.get(c.section, ""), c) for c in open_comments]}
+               "open_comments": [(headings.get(c.section, ""), c) for c in open_comments],
+               "publish": _publish_summary(report) if action == "publish" else None}
     return render(request, "reports/transition.html", context, status=status)
 
 

@@ -311,7 +311,7 @@ def test_the_home_page_leads_to_a_finding_and_to_the_blank_cells(page, report, d
     expect(wrap(page, "table3.new.natural")).to_have_class(ERROR)
 
     page.goto(f"/reports/{report.pk}/")
-    page.get_by_role("link", name="填写四、政府信息公开行政复议、行政诉讼情况").click()
+    page.get_by_role("link", name=re.compile(r"^继续填写\s*：四、政府信息公开行政复议、行政诉讼情况$")).click()
     expect(page.locator("#blank-count")).to_have_text("4")
     page.get_by_role("button", name="转到下一个").click()
     expect(cell(page, "table4.review.maintained")).to_be_focused()

@@ -117,7 +117,9 @@ def test_the_whole_round_from_draft_to_the_public_page(new_page, township, draft
     office.get_by_role("link", name=re.compile("^待办")).click()
     expect(office.locator("table.waiting")).to_contain_text("公开发布")
     office.locator("table.waiting").get_by_role("link", name=report.title).click()
-    panel(office).get_by_role("button", name="公开发布").click()
+    panel(office).get_by_role("link", name="公开发布…").click()
+    expect(office.get_by_test_id("publish-title")).to_have_text(report.title)  # what will be published
+    office.get_by_role("button", name="确认发布").click()
     expect(panel(office).get_by_test_id("status")).to_have_text("已公开发布")
 
     # 6. The public finds it in the county's 政府信息公开年报 column, without logging in.
