@@ -304,3 +304,21 @@ def test_the_browser_refuses_the_trial_format_and_changes_nothing(client, report
     assert response.status_code == 400
     assert "2019 年试行格式" in response.content.decode()
     assert snapshot() == before
+
+
+@needs_shared(HUAIAN_PDF)
+def test_the_huaian_overview_parts_written_out_with_qingkuang_are_found():
+    result = read_document(HUAIAN_PDF.name, HUAIAN_PDF.read_bytes())
+    for part in FMT.overview_parts:
+        assert f"overview_{part.code}" in result.prose_found
+
+
+def test_overview_sub_headings_in_their_usual_wordings_are_found():
+    text = report_text(example_values()).replace(
+        "本镇按时公开各类信息，办理申请，接受监督。",
+        "（一）主动公开情况。本镇公开了预算。\n（二）依申请公开工作。收到申请四件。\n（三）政府信息管理情况。清理了文件。\n"
+        "（四）政府信息公开平台建设情况。网站改版。\n（五）政府信息公开监督保障情况。开展了考核。")
+    prose = read_text(text).values.prose
+    assert prose["overview_proactive"] == "本镇公开了预算。"
+    assert prose["overview_on_request"] == "收到申请四件。"
+    assert prose["overview_oversight"] == "开展了考核。"
