@@ -1,13 +1,14 @@
 """A PDF's text layer: lines rebuilt from where each piece of text is printed, and tables from those lines.
 
-pypdf reads the file (pure Python, and already what the test suite checks our printed PDFs with). For
-every text-showing operation its layout mode knows the text, where it starts, where it ends and its
-size. Its public layout text turns those positions into runs of spaces, and along a line that mixes
-Chinese and digits the spaces drift away from the columns; so the pieces are taken from pypdf's
-layout-mode internals, and if a later pypdf moves them the reader falls back on its layout text.
+pypdf opens the file and checks each page's content against the import budgets (its decompression
+limits). The pieces (every character with its box, and the table's ruling lines around it) come from
+pdfplumber (`pdfchars.py`). Without pdfplumber they come from pypdf's layout-mode internals, and if a
+later pypdf moves those, the reader falls back on pypdf's layout text.
 
 From the pieces, the way a person reads the printed page:
-- a line is the pieces on one baseline; a cell is pieces with no wide gap between them;
+- a line is the pieces on one baseline (within a fraction of the type size); a row's numbers join the
+  label between the same two table rules, else the label at the page's usual offset from them;
+  a cell is pieces with no wide gap between them;
 - prose is joined into paragraphs until an indented, centred or right-aligned line, a line that stops
   short, a wider gap or another size of type;
 - a table row is a line with numbers; the parts of its label that wrapped onto the lines above or below
@@ -28,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from . import pdfchars
 from .budget import MB, BudgetError, limits
 from .cells import looks_numeric
 from .interpret import interpret
@@ -51,6 +53,7 @@ class Piece:
     x1: float
     top: float  # down the page
     size: float
+    band: tuple[float, float] | None = None  # the table rules just above and below it, where the page has them
 
 
 @dataclass
@@ -115,10 +118,16 @@ def read_pdf(filename: str, data: bytes) -> ImportResult:
             if reader.is_encrypted:
                 raise ReadError("这个 PDF 文件有密码保护，无法读取。请导出不加密的 PDF 后再导入。")
             pages = list(reader.pages[:budget.pdf_pages])
-            internals = layout_internals()
             content = ContentBudget(page_cap, int(budget.pdf_total_mb * MB))
-            pieces = ([page_pieces(page, internals, content, n) for n, page in enumerate(pages, start=1)]
-                      if internals else None)
+            if pdfchars.available():
+                for n, page in enumerate(pages, start=1):  # within the budgets before pdfminer reads them
+                    if "/Contents" in page:
+                        content.take(page["/Contents"].get_object(), n)
+                pieces = pdfchars.pdf_pieces(data, len(pages))
+            else:
+                internals = layout_internals()
+                pieces = ([page_pieces(page, internals, content, n) for n, page in enumerate(pages, start=1)]
+                          if internals else None)
             texts = [page.extract_text(extraction_mode="layout") or "" for page in pages] if pieces is None else []
     except ReadError:
         raise
@@ -277,7 +286,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _pair_numbers_with_labels(groups: list[list[Piece]]) -> list[list[Piece]]:
-    """Join each group of numbers only to the label group printed at the page's usual offset from it."""
+    """Join each group of numbers to its label group: between the same table rules, else at the usual offset."""
     def numbers_only(g: list[Piece]) -> bool:
         text = "".join(p.text for p in g)
         return bool(re.search(r"\d", text)) and not _CJK.search(text)
@@ -292,27 +301,46 @@ def _pair_numbers_with_labels(groups: list[list[Piece]]) -> list[list[Piece]]:
                 and 0.05 * size < abs(g[0].top - h[0].top) <= 0.45 * size]
         if near:
             candidates[i] = near
-    if not candidates:
-        return groups
-    offsets = [round(d * 4) / 4 for near in candidates.values() for d, _j in near]
-    usual = max(set(offsets), key=lambda d: (offsets.count(d), -abs(d)))
-    if offsets.count(usual) < 2:
-        return groups
     partner: dict[int, int] = {}
+    for i, near in list(candidates.items()):
+        # Where the table has ruling lines, the label is the one between the same two rules as the numbers.
+        # A label centred over several rows may share the band at a page's foot: the row's own label is the
+        # text printed nearest to the left of its numbers.
+        ruled = [(_gap(groups[i], groups[j]), abs(d), j) for d, j in near if _same_band(groups[i], groups[j])]
+        if ruled:
+            partner[i] = min(ruled)[2]
+            del candidates[i]
+    offsets = [round(d * 4) / 4 for near in candidates.values() for d, _j in near]
+    usual = max(set(offsets), key=lambda d: (offsets.count(d), -abs(d))) if offsets else None
+    if usual is not None and offsets.count(usual) >= 2:  # the page's usual offset between numbers and labels
+        for i, near in candidates.items():
+            d, j = min(near, key=lambda n: abs(n[0] - usual))
+            if abs(d - usual) <= 0.3:
+                partner[i] = j
+    if not partner:
+        return groups
     taken: set[int] = set()
-    for i, near in candidates.items():
-        d, j = min(near, key=lambda n: abs(n[0] - usual))
-        if abs(d - usual) <= 0.3 and j not in taken:
-            partner[i] = j
+    joined: dict[int, int] = {}
+    for i, j in partner.items():
+        if j not in taken:
             taken.add(j)
-    out: list[list[Piece]] = []
-    for i, g in enumerate(groups):
-        if i in taken:
-            continue
-        if i in partner:
-            g = groups[partner[i]] + g
-        out.append(g)
+            joined[i] = j
+    out = [groups[joined[i]] + g if i in joined else g for i, g in enumerate(groups) if i not in taken]
     return sorted(out, key=lambda g: min(p.top for p in g))
+
+
+def _gap(numbers: list[Piece], labels: list[Piece]) -> float:
+    first = min(p.x0 for p in numbers)
+    return first - max((p.x1 for p in labels if p.x1 <= first + 0.5), default=float("-inf"))
+
+
+def _same_band(numbers: list[Piece], labels: list[Piece]) -> bool:
+    """The first number and the label text just left of it are between the same two table rules."""
+    first = min(numbers, key=lambda p: p.x0)
+    before = [p for p in labels if p.x1 <= first.x0 + 0.5]
+    if first.band is None or not before:
+        return False
+    return max(before, key=lambda p: p.x1).band == first.band
 
 
 def _cells(boxes: list[Box]) -> list[Box]:
