@@ -245,6 +245,7 @@ def _pdf(text: str) -> bytes:
     ("trial.docx", _docx),
     ("trial.xlsx", _xlsx),
     ("trial.pdf", _pdf),
+    ("trial.json", lambda t: b'{"format": "2019", "year": 2019, "table2": {}}'),
 ])
 def test_the_2019_trial_format_is_refused_by_name_in_every_file_kind(name, make):
     with pytest.raises(ReadError, match="这是 2019 年试行格式的年度报告（表二有“本年新制作数量”等栏目），系统暂不能导入这种格式"):

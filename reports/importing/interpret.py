@@ -23,9 +23,10 @@ from .result import Cell, ImportResult, Line, ReadError, UnreadRow
 # Column labels only the 2019 trial format's 表二 has (spec/format-2021.md §11): its columns mean other
 # things than the 2021 format's, so such a report is never read as one of 2021.
 TRIAL_2019_LABELS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "采购总金额")
-TRIAL_2019 = ("这是 2019 年试行格式的年度报告（表二有“本年新制作数量”等栏目），系统暂不能导入这种格式：它的表二、"
-              "表三与 2021 年起的格式（国办公开办函〔2021〕30号）栏目不同，按新格式读取会把数填进意义不同的单元格。"
-              "请按 2021 年格式在系统中填写这份报告。原文{where}有“{label}”。")
+TRIAL_2019_REFUSED = ("这是 2019 年试行格式的年度报告（表二有“本年新制作数量”等栏目），系统暂不能导入这种格式：它的表二、"
+                      "表三与 2021 年起的格式（国办公开办函〔2021〕30号）栏目不同，按新格式读取会把数填进意义不同的单元格。"
+                      "请按 2021 年格式在系统中填写这份报告。")
+TRIAL_2019 = TRIAL_2019_REFUSED + "原文{where}有“{label}”。"
 
 PROSE_TARGETS = {"problems": "problems", "other_matters": "other_matters"}
 TABLE_SECTIONS = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
