@@ -339,3 +339,25 @@ def test_overview_sub_headings_in_their_usual_wordings_are_found():
     assert prose["overview_proactive"] == "本镇公开了预算。"
     assert prose["overview_on_request"] == "收到申请四件。"
     assert prose["overview_oversight"] == "开展了考核。"
+
+
+@pytest.mark.django_db
+def test_in_a_bulk_upload_a_document_with_an_unread_row_is_listed_and_cannot_be_chosen(client, county_officer,
+                                                                                        township):
+    import zipfile
+
+    values = example_values()
+    bad = report_text(values, t3={"denied_4": t3_line(values, "denied_4", drop=0)}).replace(
+        "某某镇人民政府", "西村乡人民政府")
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("年报/西村乡2024.txt", bad.encode("utf-8"))
+        z.writestr("年报/试行格式.txt", trial_text().encode("utf-8"))
+    client.force_login(county_officer)
+    before = snapshot()
+    response = upload(client, "/import/", "reports.zip", out.getvalue())
+    page = response.content.decode()
+    assert "import-unread-rows" in page and "4.保护第三方合法权益" in page
+    assert "2019 年试行格式" in page
+    assert 'name="selected"' not in page and 'name="token-0"' not in page
+    assert snapshot() == before
