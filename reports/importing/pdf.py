@@ -34,6 +34,7 @@ from .budget import MB, BudgetError, limits
 from .cells import looks_numeric
 from .interpret import interpret
 from .labels import fix_typos, labels_for, normalise
+from .pdfchars import Piece, baselines
 from .result import Cell, ImportResult, Line, ReadError
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d{1,3}(\s*页)?([\s/／]*共?\s*\d{1,3}\s*页?)?[\s\-—–－]*$")
@@ -42,18 +43,6 @@ _LATIN = re.compile(r"[0-9A-Za-z%.,]")
 # Labels that head a table or a block of it, or name a whole row: a line holding one stays a line of its
 # own. Any other label-only line inside a table is part of a row's label that the layout wrapped.
 _OWN_LINE_KINDS = ("section", "part", "t2_item", "t2_header", "t2_row", "t3_row", "t3_header", "t4_header")
-
-
-@dataclass
-class Piece:
-    """One run of text as printed: its left and right edge and baseline in points, and its size."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float  # down the page
-    size: float
-    band: tuple[float, float] | None = None  # the table rules just above and below it, where the page has them
 
 
 @dataclass
@@ -243,104 +232,11 @@ def page_rows(pieces: list[Piece]) -> list[Row]:
     """Pieces on one baseline as a line; pieces with no wide gap between them as one cell of it."""
     rows = [Row([Box(p.text, p.x0, p.x1, p.size) for p in group], min(p.top for p in group),
                 max(p.size for p in group))
-            for group in _baselines(pieces)]
+            for group in baselines(pieces)]
     for number, row in enumerate(rows, start=1):
         row.number = number
         row.boxes = _cells(sorted(row.boxes, key=lambda b: b.x0))
     return rows
-
-
-def _baselines(pieces: list[Piece]) -> list[list[Piece]]:
-    """The pieces of each printed line, top to bottom.
-
-    A Word table cell centres its text vertically, so a row's label and its numbers (in another font)
-    sit a little apart: 2.28 pt at 7.45 pt type in a real report, while a label centred over several rows
-    may be printed just as near. So: pieces on one baseline are grouped first; a group of numbers is joined
-    to the text group at the page's usual offset between numbers and labels (learnt from the page itself);
-    then the nearest groups are joined while every baseline of the one is within 0.45 of the type size of
-    every baseline of the other (a line never creeps down the page one small step at a time).
-    """
-    groups: list[list[Piece]] = []
-    for piece in sorted(pieces, key=lambda p: (p.top, p.x0)):
-        if groups and abs(piece.top - groups[-1][0].top) <= 0.05 * piece.size:
-            groups[-1].append(piece)
-        else:
-            groups.append([piece])
-    groups = _pair_numbers_with_labels(groups)
-    spans = [[min(p.top for p in g), max(p.top for p in g), min(p.size for p in g)] for g in groups]
-
-    def gap(i: int) -> float:
-        a, b = spans[i], spans[i + 1]
-        return b[1] - a[0] if b[1] - a[0] <= 0.45 * min(a[2], b[2]) else float("inf")
-
-    while len(groups) > 1:
-        i = min(range(len(groups) - 1), key=gap)
-        if gap(i) == float("inf"):
-            break
-        groups[i:i + 2] = [groups[i] + groups[i + 1]]
-        spans[i:i + 2] = [[spans[i][0], spans[i + 1][1], min(spans[i][2], spans[i + 1][2])]]
-    return groups
-
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _pair_numbers_with_labels(groups: list[list[Piece]]) -> list[list[Piece]]:
-    """Join each group of numbers to its label group: between the same table rules, else at the usual offset."""
-    def numbers_only(g: list[Piece]) -> bool:
-        text = "".join(p.text for p in g)
-        return bool(re.search(r"\d", text)) and not _CJK.search(text)
-
-    candidates: dict[int, list[tuple[float, int]]] = {}
-    for i, g in enumerate(groups):
-        if not numbers_only(g):
-            continue
-        size = min(p.size for p in g)
-        near = [(g[0].top - h[0].top, j) for j, h in enumerate(groups)
-                if j != i and not numbers_only(h) and _CJK.search("".join(p.text for p in h))
-                and 0.05 * size < abs(g[0].top - h[0].top) <= 0.45 * size]
-        if near:
-            candidates[i] = near
-    partner: dict[int, int] = {}
-    for i, near in list(candidates.items()):
-        # Where the table has ruling lines, the label is the one between the same two rules as the numbers.
-        # A label centred over several rows may share the band at a page's foot: the row's own label is the
-        # text printed nearest to the left of its numbers.
-        ruled = [(_gap(groups[i], groups[j]), abs(d), j) for d, j in near if _same_band(groups[i], groups[j])]
-        if ruled:
-            partner[i] = min(ruled)[2]
-            del candidates[i]
-    offsets = [round(d * 4) / 4 for near in candidates.values() for d, _j in near]
-    usual = max(set(offsets), key=lambda d: (offsets.count(d), -abs(d))) if offsets else None
-    if usual is not None and offsets.count(usual) >= 2:  # the page's usual offset between numbers and labels
-        for i, near in candidates.items():
-            d, j = min(near, key=lambda n: abs(n[0] - usual))
-            if abs(d - usual) <= 0.3:
-                partner[i] = j
-    if not partner:
-        return groups
-    taken: set[int] = set()
-    joined: dict[int, int] = {}
-    for i, j in partner.items():
-        if j not in taken:
-            taken.add(j)
-            joined[i] = j
-    out = [groups[joined[i]] + g if i in joined else g for i, g in enumerate(groups) if i not in taken]
-    return sorted(out, key=lambda g: min(p.top for p in g))
-
-
-def _gap(numbers: list[Piece], labels: list[Piece]) -> float:
-    first = min(p.x0 for p in numbers)
-    return first - max((p.x1 for p in labels if p.x1 <= first + 0.5), default=float("-inf"))
-
-
-def _same_band(numbers: list[Piece], labels: list[Piece]) -> bool:
-    """The first number and the label text just left of it are between the same two table rules."""
-    first = min(numbers, key=lambda p: p.x0)
-    before = [p for p in labels if p.x1 <= first.x0 + 0.5]
-    if first.band is None or not before:
-        return False
-    return max(before, key=lambda p: p.x1).band == first.band
 
 
 def _cells(boxes: list[Box]) -> list[Box]:
