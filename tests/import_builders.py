@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from reports.catalogue import Label
+from reports.catalogue import Label, get_format
 from reports.values import ReportValues
 
 
@@ -140,3 +140,48 @@ def large_values() -> ReportValues:
         values.table2[key] = 12000 + 1234 * k
     values.fees_10k_yuan = Decimal("9116.30")
     return values
+
+
+_FMT = get_format("2021")
+
+
+def _n(value) -> str:
+    return "" if value is None else str(value)
+
+
+def report_text(values: ReportValues, *, t3: dict[str, str] | None = None, t4: str | None = None,
+                t2: dict[str, str] | None = None) -> str:
+    """A 2021-format report as text copied out of Word (tab-separated cells); rows can be replaced by raw lines."""
+    t3, t2 = t3 or {}, t2 or {}
+    out = ["某某镇人民政府2024年政府信息公开工作年度报告", "一、总体情况", "本镇按时公开各类信息，办理申请，接受监督。",
+           "二、主动公开政府信息情况"]
+    for block in _FMT.table2.blocks:
+        out.append(block.item)
+        out.append("\t".join(block.header))
+        for label, fields in block.rows:
+            if label in t2:
+                out.append(t2[label])
+                continue
+            cells = [values.fees_10k_yuan if f == _FMT.table2.fee_field else values.table2[f] for f in fields]
+            out.append("\t".join([label, *map(_n, cells)]))
+    out += ["三、收到和处理政府信息公开申请情况", "\t".join(["申请人情况", *(c.label for c in _FMT.table3.columns)])]
+    for row in _FMT.table3.rows:
+        if row.code in t3:
+            if t3[row.code]:
+                out.append(t3[row.code])
+            continue
+        out.append("\t".join([*t3_labels(row.code), *(_n(values.t3(row.code, c.code)) for c in _FMT.table3.columns)]))
+    out += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议\t行政诉讼"]
+    out.append("\t".join(c.label for _g in _FMT.table4.groups for c in _FMT.table4.columns))
+    out.append(t4 if t4 is not None else "\t".join(
+        _n(values.t4(g.code, c.code)) for g in _FMT.table4.groups for c in _FMT.table4.columns))
+    out += ["五、存在的主要问题及改进情况", "公开的及时性还要提高。", "六、其他需要报告的事项", "本年度没有收取信息处理费。"]
+    return "\n".join(out) + "\n"
+
+
+def t3_labels(code: str) -> list[str]:
+    """A 表三 row's label cells as Word prints them: a group's label only on its first sub-row."""
+    row = _FMT.table3.row(code)
+    if not row.group:
+        return [row.label]
+    return [row.group, row.label] if _FMT.table3.groups[row.group][0].code == code else [row.label]

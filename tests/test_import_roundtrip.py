@@ -206,6 +206,7 @@ def test_prose_that_runs_over_a_page_break_is_one_paragraph(township):
 
 
 def test_without_pypdfs_layout_internals_the_pdf_is_still_read_from_its_layout_text(large, monkeypatch):
+    monkeypatch.setattr("reports.importing.pdfchars.available", lambda: False)  # no pdfplumber
     monkeypatch.setattr("reports.importing.pdf.layout_internals", lambda: None)  # a later pypdf moved them
     result = read_document("report.pdf", printed_pdf(large, draft=False))
     assert tables(result.values)["table3"] == tables(large.values())["table3"]

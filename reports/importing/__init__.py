@@ -15,7 +15,7 @@ from django.conf import settings
 
 from ..values import clean_text, prose_length_errors
 from .budget import BudgetError, run
-from .result import Cell, ImportResult, Line, Note, ReadError
+from .result import Cell, ImportResult, Line, Note, ReadError, UnreadRow
 
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
 
@@ -96,6 +96,8 @@ def _cleaned(result: ImportResult) -> ImportResult:
         raise ReadError("文档的文字太长，不能导入：" + "".join(too_long) + "请删去多余的内容后再导入。")
     result.title, result.org_name = clean_text(result.title), clean_text(result.org_name)
     result.signature_name = clean_text(result.signature_name)
+    result.unread_rows = [dataclasses.replace(u, text=clean_text(u.text), row=clean_text(u.row))
+                          for u in result.unread_rows]
     result.notes = [dataclasses.replace(n, message=clean_text(n.message), where=tuple(map(clean_text, n.where)))
                     for n in result.notes]
     return result
@@ -133,4 +135,4 @@ def _read(filename: str, data: bytes) -> ImportResult:
 
 
 __all__ = ["ACCEPT", "BudgetError", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes",
-           "read_document", "sniff", "too_large_message"]
+           "read_document", "sniff", "too_large_message", "UnreadRow"]

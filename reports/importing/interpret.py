@@ -18,7 +18,15 @@ from .budget import lines_tally
 from .cells import CellError, looks_numeric, read_amount, read_count
 from .labels import Match, describe_variant, labels_for, normalise
 from .prose import ProseMixin, after_heading
-from .result import Cell, ImportResult, Line, ReadError
+from .result import Cell, ImportResult, Line, ReadError, UnreadRow
+
+# Column labels only the 2019 trial format's 表二 has (spec/format-2021.md §11): its columns mean other
+# things than the 2021 format's, so such a report is never read as one of 2021.
+TRIAL_2019_LABELS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "采购总金额")
+TRIAL_2019_REFUSED = ("这是 2019 年试行格式的年度报告（表二有“本年新制作数量”等栏目），系统暂不能导入这种格式：它的表二、"
+                      "表三与 2021 年起的格式（国办公开办函〔2021〕30号）栏目不同，按新格式读取会把数填进意义不同的单元格。"
+                      "请按 2021 年格式在系统中填写这份报告。")
+TRIAL_2019 = TRIAL_2019_REFUSED + "原文{where}有“{label}”。"
 
 PROSE_TARGETS = {"problems": "problems", "other_matters": "other_matters"}
 TABLE_SECTIONS = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
@@ -87,6 +95,7 @@ class Interpreter(ProseMixin):
         return self.finish()
 
     def _line(self, line: Line) -> None:
+        self._refuse_trial_format(line)
         cells = line.nonblank()
         if len(cells) == 1 and not _is_value(cells[0]):
             text = cells[0].text.strip()
@@ -101,6 +110,13 @@ class Interpreter(ProseMixin):
             self._table_line(line)
         else:
             self._paragraph(Cell(" ".join(c.text for c in cells), line.where))
+
+    def _refuse_trial_format(self, line: Line) -> None:
+        """The 2019 trial format, told by its 表二 column labels: one in a table row, or two anywhere."""
+        text = normalise("".join(c.text for c in line.nonblank()))
+        found = [label for label in TRIAL_2019_LABELS if label in text]
+        if found and (line.table or len(found) >= 2):
+            raise ReadError(TRIAL_2019.format(where=line.where, label=found[0]))
 
     def _heading(self, cell: Cell, m: Match) -> None:
         self._label(cell, m)
@@ -238,11 +254,13 @@ class Interpreter(ProseMixin):
                          if lbl == m.official)
         self.t2_block = b
         after = line.cells[line.cells.index(cell) + 1:]
+        printed = len(after)  # a text line's cells, the blank ones between tabs too
         while after and _blank(after[-1]):
             after.pop()
         order = self.t2_order.get(b, list(range(len(fields))))
         values: list[Cell | None] = [after[i] if i < len(after) else None for i in range(len(fields))]
         numbers = [c for c in after if c.text.strip()]
+        placed = None
         if not line.grid and 0 < len(numbers) < len(fields) and b in self.t2_header_x:
             placed = _nearest(numbers, self.t2_header_x[b])
             if placed is not None:
@@ -250,10 +268,13 @@ class Interpreter(ProseMixin):
                 self.one_off.append(("missing", (f"“{m.official}”一行只有 {len(numbers)} 个数（应有 {len(fields)} 个），"
                                                  "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
                                      line.where))
+        if not line.grid and placed is None and printed < len(fields):
+            self._unread_row("表二", m.official, line, f"只读到 {len(numbers)} 个数，应有 {len(fields)} 个，"
+                             "无法确定每个数属于哪一列")
         extra = [c for c in after[len(fields):] if c.text.strip()]
         if extra:
-            self.one_off.append(("extra", f"“{m.official}”一行多出了 {len(extra)} 个数（{'、'.join(c.text for c in extra)}），"
-                                 "已忽略", line.where))
+            self._unread_row("表二", m.official, line, f"多出了 {len(extra)} 个数（{'、'.join(c.text.strip() for c in extra)}），"
+                             "无法确定哪些数属于这一行")
         for position, source in zip(order, values):
             self._set_t2(fields[position], source, line.where)
 
@@ -327,8 +348,8 @@ class Interpreter(ProseMixin):
                                                  "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
                                      entry.line.where))
             else:
-                self.one_off.append(("missing", (f"这一行只读到 {n - entry.short} 个数（表三每行 {n} 个），"
-                                                 "缺的按空白处理"), entry.line.where))
+                self._unread_row("表三", "", entry.line, f"只读到 {n - entry.short} 个数，表三每行 {n} 个，"
+                                 "无法确定每个数属于哪一列")
         order = [r.code for r in t3.rows]
         index = {code: i for i, code in enumerate(order)}
         assigned: dict[str, T3Entry] = {}
@@ -341,7 +362,7 @@ class Interpreter(ProseMixin):
                 entry.row = order[i]
                 assigned[order[i]] = entry
             for entry in segment[len(free):]:
-                self.one_off.append(("extra", "表三中多出一行数字，无法对应到任何一行，已忽略", entry.line.where))
+                self._unread_row("表三", "", entry.line, "多出的一行数字，无法对应到表三的任何一行")
 
         for entry in self.t3:
             if entry.anchor is None:
@@ -349,8 +370,8 @@ class Interpreter(ProseMixin):
                 continue
             i = index[entry.anchor]
             if i <= previous or entry.anchor in assigned:
-                self.one_off.append(("extra", f"表三中“{t3.row(entry.anchor).full_label}”出现了两次，后一次已忽略",
-                                     entry.line.where))
+                self._unread_row("表三", t3.row(entry.anchor).full_label, entry.line,
+                                 "这一行出现了两次（或不在应有的位置），无法确定哪一次的数是对的")
                 continue
             place(i)
             entry.row = entry.anchor
@@ -358,14 +379,20 @@ class Interpreter(ProseMixin):
             previous, segment = i, []
         place(len(order))
 
+        single = self._single_other_row(assigned)
         self._t3_notes(assigned)
-        missing = [code for code in order if code not in assigned]
+        missing = [code for code in order if code not in assigned and code not in single]
         inferred = self._infer_missing(missing, assigned)
+        unread = {e.line.where for e in self.t3 if e.short} | {u.where for u in self.result.unread_rows}
         for code in missing:
             row = t3.row(code)
             if code in inferred:
                 continue
-            self.one_off.append(("missing", f"表三缺少“{row.full_label}”一行，这一行的单元格为空", ""))
+            if unread:  # an unread line is probably this row: the list of unread lines says it
+                self.one_off.append(("missing", f"表三缺少“{row.full_label}”一行，这一行的单元格为空", ""))
+            else:
+                self.result.unread_rows.append(UnreadRow("表三", row.full_label, "（原文中没有找到这一行）", "表三",
+                                                         "这一行的数没有读到"))
         for code, entry in assigned.items():
             self._set_t3_row(code, entry)
 
@@ -385,6 +412,12 @@ class Interpreter(ProseMixin):
                 f"表三“{group}”下有 {len(names)} 行的行标签丢失，已按表格行序认定为：{'；'.join(names)}。请核对原文。",
                 *lines_by_group[group], severity="warning",
             )
+        for code, entry in list(assigned.items()):
+            if entry.extras and not _leftovers_harmless(entry):
+                self._unread_row("表三", t3.row(code).full_label, entry.line,
+                                 f"多出了 {len(entry.extras)} 个数（{'、'.join(c.text.strip() for c in entry.extras)}），"
+                                 "无法确定哪些数属于这一行")
+                del assigned[code]
         stray = [(e, c) for e in assigned.values() for c in e.extras]
         if stray:
             self.result.note(
@@ -448,7 +481,7 @@ class Interpreter(ProseMixin):
 
     def _t4_row(self, line: Line) -> None:
         if self.t4_line is not None:
-            self.one_off.append(("extra", "表四只有一行数字，这一行已忽略", line.where))
+            self._unread_row("表四", "", line, "表四只有一行数字，这是多出的一行，无法确定哪一行是对的")
             return
         self.t4_line = line
         t4 = self.fmt.table4
@@ -463,8 +496,8 @@ class Interpreter(ProseMixin):
         else:
             values, extras, _alt, short = _trailing_values(line.cells, n)
             if extras:
-                self.one_off.append(("extra", f"表四这一行多出了 {len(extras)} 个数（表四共 {n} 格），已取后 {n} 个",
-                                     line.where))
+                self._unread_row("表四", "", line, f"多出了 {len(extras)} 个数（表四共 {n} 格）："
+                                 + "、".join(c.text.strip() for c in extras))
             aligned = self._align("t4", values, n) if short else None
             if aligned is not None:
                 values, short = aligned, 0
@@ -472,7 +505,7 @@ class Interpreter(ProseMixin):
                                                  "已按每个数在页面上的位置对应到列，缺的按空白处理，请核对原文"),
                                      line.where))
             if short:
-                self.one_off.append(("missing", f"表四只读到 {n - short} 个数（应有 {n} 个），缺的按空白处理", line.where))
+                self._unread_row("表四", "", line, f"只读到 {n - short} 个数，表四应有 {n} 个，无法确定每个数属于哪一列")
         it = iter(values)
         for group in t4.groups:
             for col in t4.columns:
@@ -523,6 +556,48 @@ class Interpreter(ProseMixin):
         if len(clusters) < n:
             return None
         return [statistics.mean(c) for c in clusters[-n:]]  # the number columns are the table's rightmost
+
+    def _unread_row(self, table: str, row: str, line: Line, reason: str) -> None:
+        """A printed row whose numbers could not all be read: the import is refused, naming it."""
+        text = " ".join(t for t in line.texts if t)
+        self.result.unread_rows.append(UnreadRow(table, row, text, line.where, reason))
+
+    def _single_other_row(self, assigned: dict[str, "T3Entry"]) -> set[str]:
+        """The older layout's single 「（六）其他处理」 row (no 1./2./3. sub-rows): the sub-rows it stands for.
+
+        All zeros in a sum of counts that can't be negative means every sub-row is 0; any other number
+        can't be split, so the sub-rows stay blank and the preview says why.
+        """
+        t3 = self.fmt.table3
+        group = next((g for g, rows in t3.groups.items() if rows[0].code.startswith("other_")), None)
+        if group is None:
+            return set()
+        sub = [r.code for r in t3.groups[group]]
+        entry = assigned.get(sub[0])
+        if entry is None or entry.how != "group" or any(code in assigned for code in sub[1:]):
+            return set()
+        try:
+            numbers = [read_count(c)[0] for c in entry.values]
+        except CellError:
+            return set()
+        entered = [n for n, col in zip(numbers, t3.columns) if not col.derived]
+        if all(n == 0 for n in numbers if n is not None) and all(n is not None for n in entered):
+            for code in sub[1:]:
+                for col in t3.entered_columns:
+                    self.result.values.table3[code][col.code] = 0
+                    self.result.sources[f"table3.{code}.{col.code}"] = (
+                        f"原文只有一行“{group}”，全为 0，各小项都是 0（{entry.line.where}）")
+            self.result.note("older_layout", f"原文的“{group}”只有一行（旧的排法），各数都是 0，所以三个小项都按 0 导入。",
+                             entry.line.where)
+            entry.how = "label"
+            return set(sub[1:])
+        del assigned[sub[0]]
+        self.result.note(
+            "older_layout",
+            f"原文的“{group}”只有一行（旧的排法，没有分 1、2、3 三个小项），其中有不为 0 的数，"
+            "无法知道它们分别属于哪个小项，所以三个小项留空，请在报告中按实际情况填写。原文这一行的总计仍与（七）总计核对。",
+            entry.line.where, severity="warning")
+        return set(sub)
 
     # ------------------------------------------------------------------ cells
 
@@ -637,6 +712,24 @@ def _nearest(cells: list[Cell], columns: list[tuple[int, float]]) -> dict[int, C
             return None
         out[position], last = cell, x
     return out
+
+
+def _leftovers_harmless(entry: T3Entry) -> bool:
+    """Numbers left over on a 表三 line change nothing when they are 0 and the row reads the same either way.
+
+    (Text copied out of Word shifts a row of zeros by a column: eight 0s for seven cells.) When the two
+    alignments differ, the one whose 总计 is the sum of its cells is what was printed.
+    """
+    try:
+        if any(read_count(c)[0] != 0 for c in entry.extras):
+            return False
+        if entry.alt is None:
+            return True
+        if [read_count(c)[0] for c in entry.alt] == [read_count(c)[0] for c in entry.values]:
+            return True
+    except CellError:
+        return False
+    return _row_adds_up(entry.values) != _row_adds_up(entry.alt)
 
 
 def _row_adds_up(values: list[Cell | None]) -> bool:

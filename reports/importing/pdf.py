@@ -1,13 +1,14 @@
 """A PDF's text layer: lines rebuilt from where each piece of text is printed, and tables from those lines.
 
-pypdf reads the file (pure Python, and already what the test suite checks our printed PDFs with). For
-every text-showing operation its layout mode knows the text, where it starts, where it ends and its
-size. Its public layout text turns those positions into runs of spaces, and along a line that mixes
-Chinese and digits the spaces drift away from the columns; so the pieces are taken from pypdf's
-layout-mode internals, and if a later pypdf moves them the reader falls back on its layout text.
+pypdf opens the file and checks each page's content against the import budgets (its decompression
+limits). The pieces (every character with its box, and the table's ruling lines around it) come from
+pdfplumber (`pdfchars.py`). Without pdfplumber they come from pypdf's layout-mode internals, and if a
+later pypdf moves those, the reader falls back on pypdf's layout text.
 
 From the pieces, the way a person reads the printed page:
-- a line is the pieces on one baseline; a cell is pieces with no wide gap between them;
+- a line is the pieces on one baseline (within a fraction of the type size); a row's numbers join the
+  label between the same two table rules, else the label at the page's usual offset from them;
+  a cell is pieces with no wide gap between them;
 - prose is joined into paragraphs until an indented, centred or right-aligned line, a line that stops
   short, a wider gap or another size of type;
 - a table row is a line with numbers; the parts of its label that wrapped onto the lines above or below
@@ -28,10 +29,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from . import pdfchars
 from .budget import MB, BudgetError, limits
 from .cells import looks_numeric
 from .interpret import interpret
 from .labels import fix_typos, labels_for, normalise
+from .pdfchars import Piece, baselines
 from .result import Cell, ImportResult, Line, ReadError
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d{1,3}(\s*页)?([\s/／]*共?\s*\d{1,3}\s*页?)?[\s\-—–－]*$")
@@ -40,17 +43,6 @@ _LATIN = re.compile(r"[0-9A-Za-z%.,]")
 # Labels that head a table or a block of it, or name a whole row: a line holding one stays a line of its
 # own. Any other label-only line inside a table is part of a row's label that the layout wrapped.
 _OWN_LINE_KINDS = ("section", "part", "t2_item", "t2_header", "t2_row", "t3_row", "t3_header", "t4_header")
-
-
-@dataclass
-class Piece:
-    """One run of text as printed: its left and right edge and baseline in points, and its size."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float  # down the page
-    size: float
 
 
 @dataclass
@@ -115,10 +107,16 @@ def read_pdf(filename: str, data: bytes) -> ImportResult:
             if reader.is_encrypted:
                 raise ReadError("这个 PDF 文件有密码保护，无法读取。请导出不加密的 PDF 后再导入。")
             pages = list(reader.pages[:budget.pdf_pages])
-            internals = layout_internals()
             content = ContentBudget(page_cap, int(budget.pdf_total_mb * MB))
-            pieces = ([page_pieces(page, internals, content, n) for n, page in enumerate(pages, start=1)]
-                      if internals else None)
+            if pdfchars.available():
+                for n, page in enumerate(pages, start=1):  # within the budgets before pdfminer reads them
+                    if "/Contents" in page:
+                        content.take(page["/Contents"].get_object(), n)
+                pieces = pdfchars.pdf_pieces(data, len(pages))
+            else:
+                internals = layout_internals()
+                pieces = ([page_pieces(page, internals, content, n) for n, page in enumerate(pages, start=1)]
+                          if internals else None)
             texts = [page.extract_text(extraction_mode="layout") or "" for page in pages] if pieces is None else []
     except ReadError:
         raise
@@ -232,14 +230,9 @@ def _join(parts: list[str]) -> str:
 
 def page_rows(pieces: list[Piece]) -> list[Row]:
     """Pieces on one baseline as a line; pieces with no wide gap between them as one cell of it."""
-    rows: list[Row] = []
-    for piece in sorted(pieces, key=lambda p: (p.top, p.x0)):
-        row = rows[-1] if rows else None
-        if row is not None and abs(piece.top - row.top) <= 0.3 * min(piece.size, row.size):
-            row.boxes.append(Box(piece.text, piece.x0, piece.x1, piece.size))
-            row.size = max(row.size, piece.size)
-        else:
-            rows.append(Row([Box(piece.text, piece.x0, piece.x1, piece.size)], piece.top, piece.size))
+    rows = [Row([Box(p.text, p.x0, p.x1, p.size) for p in group], min(p.top for p in group),
+                max(p.size for p in group))
+            for group in baselines(pieces)]
     for number, row in enumerate(rows, start=1):
         row.number = number
         row.boxes = _cells(sorted(row.boxes, key=lambda b: b.x0))
@@ -450,7 +443,7 @@ def _stack(rows: list[Row], *, header: bool) -> None:
 
 def _own_line(row: Row) -> bool:
     """A line holding a whole label of the format: a heading, a header or a row of its own."""
-    return any(_full_label(box.text) for box in row.boxes)
+    return any(_full_label(box.text) for box in row.boxes) or (len(row.boxes) > 1 and _full_label(row.text))
 
 
 def _full_label(text: str) -> bool:

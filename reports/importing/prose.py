@@ -166,7 +166,29 @@ def _is_signature_name(line: str) -> bool:
 
 
 def after_heading(text: str, heading: str) -> str | None:
-    """The rest of `text` when it starts with `heading` (compared normalised) followed by 。/：, else None."""
+    """The rest of `text` when it starts with `heading` or a usual wording of it, then 。/：, else None.
+
+    Reports often write the §一 sub-headings out: 「（一）主动公开情况。」, 「（五）政府信息公开监督保障情况。」.
+    """
+    for variant in _heading_variants(heading):
+        rest = _after(text, variant)
+        if rest is not None:
+            return rest
+    return None
+
+
+def _heading_variants(heading: str) -> list[str]:
+    m = re.match(r"^(（[一二三四五六七八九十]+）)(.*)$", heading)
+    bodies = [heading[len(m.group(1)):]] if m else []
+    if m and not bodies[0].startswith("政府信息"):
+        bodies.append("政府信息公开" + bodies[0])
+    out = [heading]
+    for body in bodies:
+        out += [m.group(1) + body + suffix for suffix in ("", "情况", "工作", "工作情况") if m.group(1) + body + suffix != heading]
+    return out
+
+
+def _after(text: str, heading: str) -> str | None:
     target = normalise(heading)
     acc = ""
     for i, ch in enumerate(text):

@@ -52,6 +52,22 @@ class Note:
     severity: Severity = "info"
 
 
+@dataclass(frozen=True)
+class UnreadRow:
+    """A printed row of a recognised table whose numbers could not all be put in their cells: never saved."""
+
+    table: str  # 表二 · 表三 · 表四
+    row: str  # the catalogue's label of the row, or "" when no row could be named
+    text: str  # the row as the document prints it
+    where: str  # 第4页第27行 · 第56行 · 表格2 第5行
+    reason: str  # Chinese: what could not be read (which columns, what was left over)
+
+    @property
+    def message(self) -> str:
+        named = f"{self.table}“{self.row}”" if self.row else self.table
+        return f"{self.where}，{named}：原文“{self.text}”——{self.reason}"
+
+
 class ReadError(ValueError):
     """The file cannot be read as a report at all; the message is for the user, in Chinese."""
 
@@ -65,6 +81,7 @@ class ImportResult:
     values: ReportValues
     sources: dict[str, str] = field(default_factory=dict)  # cell key → where in the document
     notes: list[Note] = field(default_factory=list)
+    unread_rows: list[UnreadRow] = field(default_factory=list)  # any of these: the import is refused
     prose_found: list[str] = field(default_factory=list)  # prose fields the document had
     title: str = ""
     org_name: str = ""
@@ -78,8 +95,17 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        """True when the document can be saved (no cell held something that is not a number)."""
-        return not self.errors
+        """True when the document can be saved: every cell read was a number and every printed row was read."""
+        return not self.errors and not self.unread_rows
+
+    def refusal(self) -> str:
+        """Why the document is not imported, for the clerk (empty when it can be)."""
+        if self.unread_rows:
+            return (f"有 {len(self.unread_rows)} 行表格的数字没能全部从原文读出，为免存入猜测的数，未导入。"
+                    "请核对这些行（或改用 Word、HTML 原文件）后重新导入。")
+        if self.errors:
+            return f"有 {len(self.errors)} 个单元格无法读取，未导入。"
+        return ""
 
     def note(self, kind: str, message: str, *where: str, severity: Severity = "info") -> None:
         self.notes.append(Note(kind, message, tuple(w for w in where if w), severity))

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         for f in findings:
             self.stdout.write(f"  [{f.rule}] {f.message}")
         if not result.ok:
-            raise CommandError(f"{path}：有 {len(result.errors)} 个单元格无法读取，未导入。")
+            unread = "".join(f"\n  {u.message}" for u in result.unread_rows)
+            raise CommandError(f"{path}：{result.refusal()}{unread}")
         if dry_run:
             self.stdout.write("（--dry-run：没有保存任何内容）")
             return
@@ -67,11 +68,17 @@ class Command(BaseCommand):
                 if c["value"] is not None and c["value"] != 0:
                     out(f"  {c['name']} = {c['value']}  ← {c['where']}")
         for d in result.differences():
-            out(f"与原文合计不一致：{d['name']} 原文 {d['printed']}，各项相加 {d['derived']}（{d['where']}）")
+            printed = "空" if d["printed"] is None else d["printed"]
+            derived = "空" if d["derived"] is None else d["derived"]
+            out(f"与原文合计不一致：{d['name']} 原文 {printed}，各项相加 {derived}（{d['where']}）")
         for b in result.blank_cells():
             out(f"空白：{b['name']}" + (f"（{b['where']}）" if b["where"] else ""))
         if result.prose_found:
             out("文字部分：" + "、".join(prose_name(result.values.format, k) for k in result.prose_found))
+        if result.unread_rows:
+            out(f"未能从原文读出的行（{len(result.unread_rows)} 行）：")
+            for u in result.unread_rows:
+                out(f"  {u.message}")
         for n in result.notes:
             label = {"error": "错误", "warning": "请核对", "info": "说明"}[n.severity]
             where = f"（{'、'.join(n.where[:8])}{' 等' if len(n.where) > 8 else ''}）" if n.where else ""
