@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import narrative
 from ..values import ReportValues
 from .budget import lines_tally
 from .cells import CellError, looks_numeric, read_amount, read_count
@@ -121,6 +122,8 @@ class Interpreter(ProseMixin):
                     if rest.strip(" 。．.：:"):
                         self._prose(f"overview_{part.code}", rest.lstrip(" 。．.：:"), cell.where)
                     return
+            if self.section == "overview" and self._overview_aspects(text, cell.where):
+                return
             m = self.labels.match(text, ("part",), fuzzy=len(normalise(text)) <= 16)
             if m and self.section == "overview":
                 self._label(cell, m)
@@ -139,6 +142,18 @@ class Interpreter(ProseMixin):
                 return
             self.unread.append(cell.where)
 
+    def _overview_aspects(self, text: str, where: str) -> bool:
+        """A §一 paragraph with sub-headings as real reports write them (inline, 方面/情况, 一是, 1.)."""
+        pieces = narrative.split_aspects(text)
+        if not any(codes for codes, _ in pieces):
+            return False
+        for codes, piece in pieces:
+            if codes:
+                self.part = codes[0]
+            if piece:
+                self._prose(f"overview_{self.part}" if self.part else "overview_intro", piece, where)
+        return True
+
     def _prose(self, target: str, text: str, where: str) -> None:
         if normalise(text) in self.placeholders:
             # The official template's 「（文字描述）」 left in place (a draft, an unfilled copy) is no text.
@@ -153,7 +168,7 @@ class Interpreter(ProseMixin):
         if m is None:
             return
         raw = cell.text.strip()
-        if m.partial:
+        if m.partial or m.alias:
             return
         if m.fuzzy:
             self.one_off.append(("typo", f"“{raw}”与官方标签不一致，按“{m.official}”读取（疑似错字）", cell.where))
