@@ -587,8 +587,10 @@ class Interpreter(ProseMixin):
         values.printed_totals = {k: v for k, v in self.printed.items() if v != values.derived(k)}
         self._missing_tables()
         self._prose_fields()
-        for (kind, desc), where in self.variants.items():
-            r.note("label_variant", f"{len(where)} 处标签写法与官方格式不同：{desc}", *where)
+        if self.variants:
+            # Brackets, spaces and 「1、」 normalised change nothing read: one line, not one per kind.
+            where = list(dict.fromkeys(w for ws in self.variants.values() for w in ws))
+            r.note("label_variant", f"已统一标点和空格（共 {len(where)} 处）", *where)
         for kind, message, where in self.one_off:
             r.note(kind, message, where, severity="warning" if kind in ("typo", "missing", "extra") else "info")
         if self.markers:
