@@ -107,3 +107,35 @@ def test_a_run_together_table4_is_split_to_the_truth_or_refused_never_wrong(grou
     except RunError:
         return
     assert got == truth
+
+
+# ---------------------------------------------------------------- the whole page through the text reader
+
+
+@needs_shared(PINGTAN)
+def test_the_pingtan_page_is_refused_naming_the_one_row_no_total_can_settle():
+    from reports.importing import ReadError, read_document
+
+    with pytest.raises(ReadError) as refused:
+        read_document(PINGTAN.name, PINGTAN.read_bytes())
+    message = str(refused.value)
+    assert "表二“行政规范性文件”一行的数字连在一起（693665）" in message and "（69、3、665）" in message
+    assert "转成图片" not in message
+
+
+@needs_shared(PINGTAN)
+@needs_shared(EXAMPLES)
+def test_the_pingtan_page_reads_its_tables_exactly_once_that_row_is_settled():
+    from reports.importing import read_document
+
+    data = PINGTAN.read_bytes().replace("行政规范性文件693665".encode(), "行政规范性文件000".encode())
+    result = read_document(PINGTAN.name, data)
+    expected = example_json("pingtan_2021.json")
+    got = result.values.to_json_dict()
+    assert result.ok
+    assert got["table3"] == expected["table3"] and got["table4"] == expected["table4"]
+    expected["table2"]["normative_documents"] = {"issued": 0, "repealed": 0, "in_force": 0}
+    assert got["table2"] == expected["table2"]
+    prose = result.values.prose
+    assert all(prose[f"overview_{p}"] for p in ("proactive", "on_request", "management", "platform", "oversight"))
+    assert prose["problems"].startswith("（一）存在的主要问题") and "信息处理费" in prose["other_matters"]
