@@ -153,8 +153,12 @@ def report_import_confirm(request, report_id: int):
 
 def _check_title(doc: dict, org: Organisation, year: int, confirmed: str | None) -> None:
     """Refuse a document whose title names another organisation or year, unless the user ticked that it's right."""
-    title = doc.get("title") or ["", None]
-    differs = title_disagreement((str(title[0] or ""), title[1] if isinstance(title[1], int) else None), org, year)
+    title = doc.get("title") if isinstance(doc, dict) else None
+    if not (isinstance(title, list) and len(title) == 2):
+        return  # a token without a title (or a garbled one: values_from_payload refuses it)
+    name, title_year = title
+    differs = title_disagreement((name if isinstance(name, str) else "",
+                                  title_year if isinstance(title_year, int) else None), org, year)
     if differs and not confirmed:
         raise ImportTargetError(f"未导入：{differs}。请核对；如确实要导入到{org.name} {year} 年度，"
                                 "请勾选“文档标题与所选机关或年度不同，仍要导入”。")
