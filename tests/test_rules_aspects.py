@@ -130,3 +130,11 @@ def test_the_importer_finds_section_five_under_the_2019_and_2021_headings(headin
 def test_the_seeds_overview_keeps_its_five_parts():
     prose = read_document("seed.txt", SEED.read_bytes()).values.prose
     assert all(prose[f"overview_{p}"].strip() for p in ("proactive", "on_request", "management", "platform", "oversight"))
+
+
+@needs_shared(SEED)
+def test_a_title_written_2023年度_gives_the_year_and_the_organisation():
+    data = overview_document(SHAPES["inline, 方面"]).decode()
+    data = data.replace("2023 年政府信息公开工作年度报告", "2023年度政府信息公开工作年度报告", 1)
+    result = read_document("report.txt", data.encode())
+    assert (result.org_name, result.year) == ("西村乡人民政府", 2023)
