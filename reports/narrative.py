@@ -260,6 +260,7 @@ class AspectHeading:
     start: int  # where the heading starts
     body: int  # where the text after it starts
     codes: tuple[str, ...]  # the aspects it names, in the order named
+    style: str = "paren"  # how it is numbered: paren （一）, shi 一是, dot 1., plain (no number)
 
 
 def _aspects_named(words: str) -> tuple[str, ...]:
@@ -289,12 +290,13 @@ def aspect_headings(text: str) -> list[AspectHeading]:
                 continue
         # A heading that is only a name (主动公开方面) is dropped; one that says something (一是加强信息管理) stays.
         body = m.end() if _HEADING_ONLY.fullmatch(m.group("words")) else m.start("words")
-        out.append(AspectHeading(m.start("words") - _prefix_len(m), body, codes))
+        style = next(g for g in ("paren", "shi", "dot") if m.group(g))
+        out.append(AspectHeading(m.start("words") - _prefix_len(m), body, codes, style))
         taken.add(m.start("words"))
     for m in _PLAIN_HEADING.finditer(text):
         codes = _aspects_named(m.group("words"))
         if codes and not any(abs(m.start("words") - t) <= 4 for t in taken) and len(m.group("words")) <= 14:
-            out.append(AspectHeading(m.start("words"), m.end(), codes))
+            out.append(AspectHeading(m.start("words"), m.end(), codes, "plain"))
     return sorted(out, key=lambda h: h.start)
 
 
@@ -302,12 +304,18 @@ def _prefix_len(m: re.Match[str]) -> int:
     return m.start("words") - m.start(next(g for g in ("paren", "shi", "dot") if m.group(g)))
 
 
-def split_aspects(text: str) -> list[tuple[tuple[str, ...], str]]:
-    """`text` cut at its §一 sub-headings: (aspects named, text after the heading); () for the text before any."""
+def split_aspects(text: str, style: str | None = None) -> list[tuple[tuple[str, ...], str]]:
+    """`text` cut at its §一 sub-headings: (aspects named, text after the heading); () for the text before any.
+
+    With `style`, only headings numbered that way: once a document's aspects are （一）…, a 1. inside one of
+    them is a point of that aspect.
+    """
     pieces: list[tuple[tuple[str, ...], str]] = []
     position, codes = 0, ()
-    for h in aspect_headings(text):
-        if h.start < position:
+    headings = aspect_headings(text)
+    style = style or (headings[0].style if headings else None)
+    for h in headings:
+        if h.start < position or h.style != style:
             continue
         before = text[position:h.start].strip()
         if before or codes:

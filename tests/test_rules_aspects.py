@@ -138,3 +138,18 @@ def test_a_title_written_2023年度_gives_the_year_and_the_organisation():
     data = data.replace("2023 年政府信息公开工作年度报告", "2023年度政府信息公开工作年度报告", 1)
     result = read_document("report.txt", data.encode())
     assert (result.org_name, result.year) == ("西村乡人民政府", 2023)
+
+
+@needs_shared(SEED)
+def test_a_numbered_point_inside_an_aspect_stays_in_it():
+    overview = SHAPES["own paragraphs, 工作"].replace("落实保密审查。", "落实保密审查。\n1.主动公开目录按季度更新。")
+    prose = read_document("report.txt", overview_document(overview)).values.prose
+    assert "1.主动公开目录按季度更新" in prose["overview_management"]
+    assert "目录" not in prose["overview_proactive"]
+
+
+@needs_shared(SEED)
+def test_a_numbered_point_after_the_templates_own_headings_stays_in_its_aspect():
+    seed = SEED.read_text(encoding="utf-8").replace("确定专人报送信息", "1.主动公开平台专人维护。\n确定专人报送信息", 1)
+    prose = read_document("seed.txt", seed.encode()).values.prose
+    assert prose["overview_platform"].startswith("1.主动公开平台专人维护。")

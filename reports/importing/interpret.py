@@ -55,6 +55,7 @@ class Interpreter(ProseMixin):
         self.part: str | None = None
         self.prose: dict[str, list[str]] = defaultdict(list)
         self.prose_where: dict[str, list[str]] = defaultdict(list)
+        self.aspect_style: str | None = None  # how §一's sub-headings are numbered, once one is seen
         self.last_prose: str | None = None  # where the 落款 will be, at the end of the last text read
         self.placeholders = {normalise(s.placeholder) for s in self.fmt.sections if s.placeholder}
         self.placeholder_where: list[str] = []
@@ -118,7 +119,7 @@ class Interpreter(ProseMixin):
                         self.section = "overview"
                     self._label(Cell(text[: len(text) - len(rest)].strip(), cell.where),
                                 self.labels.match(part.heading, ("part",)))
-                    self.part = part.code
+                    self.part, self.aspect_style = part.code, self.aspect_style or "paren"
                     if rest.strip(" 。．.：:"):
                         self._prose(f"overview_{part.code}", rest.lstrip(" 。．.：:"), cell.where)
                     return
@@ -127,7 +128,7 @@ class Interpreter(ProseMixin):
             m = self.labels.match(text, ("part",), fuzzy=len(normalise(text)) <= 16)
             if m and self.section == "overview":
                 self._label(cell, m)
-                self.part = m.code
+                self.part, self.aspect_style = m.code, self.aspect_style or "paren"
                 return
         if self.section is None:
             self._prose("before", text, cell.where)
@@ -144,7 +145,12 @@ class Interpreter(ProseMixin):
 
     def _overview_aspects(self, text: str, where: str) -> bool:
         """A §一 paragraph with sub-headings as real reports write them (inline, 方面/情况, 一是, 1.)."""
-        pieces = narrative.split_aspects(text)
+        if self.aspect_style is None:
+            found = narrative.aspect_headings(text)
+            if not found:
+                return False
+            self.aspect_style = found[0].style  # the way this document numbers its aspects
+        pieces = narrative.split_aspects(text, self.aspect_style)
         if not any(codes for codes, _ in pieces):
             return False
         for codes, piece in pieces:
