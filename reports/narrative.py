@@ -224,6 +224,109 @@ def scope_of(snippet_sentence: str) -> tuple[str, ...]:
     return ("review", "litigation_direct", "litigation_after_review")
 
 
+# ---------------------------------------------------------------- the five aspects of §一 (N-S1-ASPECTS)
+
+# The word that names each aspect in a sub-heading, in the format's order. 依申请公开 before 主动公开 is
+# not needed (neither contains the other); 平台 covers 政府信息公开平台建设, 政务公开平台建设, 平台载体建设.
+ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("proactive", re.compile(r"主动公开")),
+    ("on_request", re.compile(r"依申请公开")),
+    ("management", re.compile(r"信息(?:资源)?管理")),
+    ("platform", re.compile(r"平台")),
+    ("oversight", re.compile(r"监督|保障")),
+)
+_CN_ORDINAL = "一二三四五六七八九"
+# （一） / (一) / 一是 / 1. / 1、 / 1． at the start of a paragraph or after the end of a sentence.
+_ASPECT_HEADING = re.compile(
+    r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*"
+    r"(?:(?P<paren>[（(][一二三四五六七八九][)）])|(?P<shi>[一二三四五六七八九]是)|(?P<dot>[1-9][.．、](?!\d)))"
+    r"[ \t\u3000]*(?P<words>[^。：:，,；;！？!?\n（(]{2,24}?)(?P<end>[。：:，,；;！？!?]|\n|$)"
+)
+# What a heading that names no number must end with: 主动公开方面。 / 政府信息管理情况：
+_PLAIN_HEADING = re.compile(
+    r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?P<words>[^。：:，,；;！？!?\n]{2,16}?(?:方面|情况|工作))"
+    r"(?P<end>[。：:，,；;]|\n|$)"
+)
+
+
+_HEADING_ONLY = re.compile(
+    r"(?:政府|政务|信息|公开|的|工作|载体|建设|方面|情况|和|及|与|、|主动|依申请|管理|资源|平台|监督|保障|检查)+")
+
+
+@dataclass(frozen=True)
+class AspectHeading:
+    """A sub-heading of §一 found in running text: the aspects it names and where its text starts."""
+
+    start: int  # where the heading starts
+    body: int  # where the text after it starts
+    codes: tuple[str, ...]  # the aspects it names, in the order named
+    style: str = "paren"  # how it is numbered: paren （一）, shi 一是, dot 1., plain (no number)
+
+
+def _aspects_named(words: str) -> tuple[str, ...]:
+    found = sorted((m.start(), code) for code, pattern in ASPECTS if (m := pattern.search(words)))
+    return tuple(code for _, code in found)
+
+
+def aspect_headings(text: str) -> list[AspectHeading]:
+    """The sub-headings of §一 in `text`, however real reports write them.
+
+    As a paragraph of its own or at the start of one (「（二）依申请公开方面。规范做好…」), with or without
+    方面/情况/工作, numbered （一）, 一是 or 1. A numbered heading names an aspect in its first words; 一是/1.
+    are also the customary way to list points inside an aspect, so those count only when the number is the
+    aspect's place in the format (二是依申请公开…, not 一是推进平台建设 under 主动公开).
+    """
+    order = [code for code, _ in ASPECTS]
+    out: list[AspectHeading] = []
+    taken: set[int] = set()
+    for m in _ASPECT_HEADING.finditer(text):
+        codes = _aspects_named(m.group("words"))
+        if not codes:
+            continue
+        if not m.group("paren"):
+            mark = m.group("shi") or m.group("dot")
+            number = _CN_ORDINAL.index(mark[0]) + 1 if mark[0] in _CN_ORDINAL else int(mark[0])
+            if order.index(codes[0]) + 1 != number:
+                continue
+        # A heading that is only a name (主动公开方面) is dropped; one that says something (一是加强信息管理) stays.
+        body = m.end() if _HEADING_ONLY.fullmatch(m.group("words")) else m.start("words")
+        style = next(g for g in ("paren", "shi", "dot") if m.group(g))
+        out.append(AspectHeading(m.start("words") - _prefix_len(m), body, codes, style))
+        taken.add(m.start("words"))
+    for m in _PLAIN_HEADING.finditer(text):
+        codes = _aspects_named(m.group("words"))
+        if codes and not any(abs(m.start("words") - t) <= 4 for t in taken) and len(m.group("words")) <= 14:
+            out.append(AspectHeading(m.start("words"), m.end(), codes, "plain"))
+    return sorted(out, key=lambda h: h.start)
+
+
+def _prefix_len(m: re.Match[str]) -> int:
+    return m.start("words") - m.start(next(g for g in ("paren", "shi", "dot") if m.group(g)))
+
+
+def split_aspects(text: str, style: str | None = None) -> list[tuple[tuple[str, ...], str]]:
+    """`text` cut at its §一 sub-headings: (aspects named, text after the heading); () for the text before any.
+
+    With `style`, only headings numbered that way: once a document's aspects are （一）…, a 1. inside one of
+    them is a point of that aspect.
+    """
+    pieces: list[tuple[tuple[str, ...], str]] = []
+    position, codes = 0, ()
+    headings = aspect_headings(text)
+    style = style or (headings[0].style if headings else None)
+    for h in headings:
+        if h.start < position or h.style != style:
+            continue
+        before = text[position:h.start].strip()
+        if before or codes:
+            pieces.append((codes, before))
+        position, codes = h.body, h.codes
+    rest = text[position:].strip()
+    if rest or codes:
+        pieces.append((codes, rest))
+    return pieces
+
+
 # ---------------------------------------------------------------- repetition (N-S5, N-SIMILAR)
 
 # Eight characters in a row, the length of a short phrase: long enough that two reports on the same
@@ -255,7 +358,10 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
 
 
 __all__ = [
+    "ASPECTS",
+    "AspectHeading",
     "Statement",
+    "aspect_headings",
     "non_blank_len",
     "overview_length",
     "normalize",
@@ -264,5 +370,6 @@ __all__ = [
     "result_words",
     "scope_of",
     "sentences",
+    "split_aspects",
     "stated_numbers",
 ]

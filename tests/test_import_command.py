@@ -66,3 +66,16 @@ def test_unreadable_files_are_explained_and_nothing_is_saved(township, tmp_path)
     with pytest.raises(CommandError, match="找不到文件"):
         run(str(tmp_path / "missing.txt"), "--org", "西村乡", "--year", "2023")
     assert not Report.objects.exists()
+
+
+@needs_shared(SEED)
+def test_a_wrong_year_is_suggested_as_the_mistake_not_blamed_on_the_document(township):
+    out = run(str(SEED), "--org", "西村乡", "--year", "2024", "--dry-run")
+    assert "文档标题是 2023 年度的报告，而 --year 是 2024。是不是年度填错了？应为 --year 2023？" in out
+    assert "S-PERIOD" not in out
+    assert "[总体情况五个方面齐全]" in out and "（N-S1-ASPECTS）" in out  # a name for people, the id after
+    with pytest.raises(CommandError, match="请改正 --year"):
+        run(str(SEED), "--org", "西村乡", "--year", "2024")
+    assert not Report.objects.exists()
+    run(str(SEED), "--org", "西村乡", "--year", "2024", "--year-as-given")
+    assert Report.objects.get().year == 2024

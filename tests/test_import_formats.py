@@ -98,7 +98,7 @@ def test_docx_label_variants_and_blank_cells_are_reported():
     assert result.values.table4["review"]["other"] is None
     assert result.values.table2["regulations_repealed"] == values.table2["regulations_repealed"]
     text = "\n".join(n.message for n in result.notes)
-    assert "本年度止件数" in text and "半角括号" in text
+    assert "本年度止件数" in text and "已统一标点和空格（共 " in text
 
 
 def test_pdf_text_layer_of_the_printed_document_is_read(rich):

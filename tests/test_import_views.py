@@ -318,7 +318,8 @@ def test_the_import_command_checks_against_last_year_before_this_years_report_ex
     path.write_bytes(_report_json("西村乡人民政府", 2023, 4))
     out = StringIO()
     call_command("import_report", str(path), "--org", "西村乡", "--year", "2023", "--dry-run", stdout=out)
-    assert "[T3-CARRY] 二、上年结转（自然人）为 0，但上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in out.getvalue()
+    assert "二、上年结转（自然人）为 0，但上年（2022年）报告的四、结转下年度继续办理（自然人）为 2" in out.getvalue()
+    assert "（T3-CARRY）" in out.getvalue()
     assert not Report.objects.filter(year=2023).exists()
 
 
@@ -415,3 +416,58 @@ def test_a_bulk_preview_replayed_after_the_report_changed_is_refused(client, tow
     again = client.post("/import/confirm/", form)
     assert again.status_code == 400 and "这份预览已经导入过了" in again.content.decode()
     assert snapshot() == before
+
+
+# ------------------------------------------------------------------------------------ saying it before confirming
+
+
+def test_the_bulk_preview_says_a_report_exists_there_with_its_state(client, township, county_officer):
+    make_report(township, 2023, status=Report.Status.PUBLISHED, origin=Report.Origin.ENTERED)
+    client.force_login(county_officer)
+    page = upload(client, "/import/", "a.json", _report_json("西村乡人民政府", 2023, 1)).content.decode()
+    assert "西村乡人民政府2023年政府信息公开工作年度报告已经存在（已公开发布），不能用导入覆盖" in page
+    # Every report of the organisations the user may import for, for the page's check when the select changes.
+    existing = json.loads(re.search(r'id="import-existing"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert existing == {f"{township.pk}-2023": "西村乡人民政府2023年政府信息公开工作年度报告已经存在（已公开发布），"
+                                                "不能用导入覆盖：请选择其他机关或年度，或由本机关在该报告的页面中导入。"}
+    assert "import_bulk.js" in page
+
+
+def test_bulk_confirm_refuses_another_organisation_or_year_than_the_title_unless_ticked(
+        client, township, sibling, county_officer):
+    client.force_login(county_officer)
+    page = upload(client, "/import/", "a.json", _report_json("西村乡人民政府", 2023, 1)).content.decode()
+    assert f'data-title-orgs="{township.pk}"' in page and 'data-title-year="2023"' in page
+    post = {"selected": ["0"], "token-0": token_of(page, "token-0"), "org-0": str(sibling.pk), "year-0": "2024",
+            "name-0": "a.json"}
+    response = client.post("/import/confirm/", post)
+    text = response.content.decode()
+    assert response.status_code == 400 and not Report.objects.exists()
+    assert "文档标题中的机关是“西村乡人民政府”，选择的是“郇封镇人民政府”" in text
+    assert "文档标题是 2023 年度的报告，选择的是 2024 年度" in text
+    response = client.post("/import/confirm/", post | {"confirm-0": "1"})
+    assert response.status_code == 200
+    assert [(r.organisation, r.year) for r in Report.objects.all()] == [(sibling, 2024)]
+
+
+def test_single_confirm_refuses_a_document_of_another_year_unless_ticked(client, report, drafter):
+    client.force_login(drafter)
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  _report_json("西村乡人民政府", 2022, 9)).content.decode()
+    assert 'name="confirm_target"' in page
+    before = snapshot()
+    response = client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page)}, follow=True)
+    assert "文档标题是 2022 年度的报告，选择的是 2023 年度" in response.content.decode()
+    assert snapshot() == before
+    client.post(f"/reports/{report.pk}/import/confirm/", {"token": token_of(page), "confirm_target": "1"})
+    assert Report.objects.get(pk=report.pk).values().t3("new", "natural") == 9
+
+
+def test_the_preview_names_rules_in_chinese_with_the_id_in_a_tooltip(client, report, drafter):
+    client.force_login(drafter)
+    data = json.loads(_report_json("西村乡人民政府", 2023, 1))
+    data["table3"]["new"][0] += 5  # 一+二 ≠ 三+四
+    page = upload(client, f"/reports/{report.pk}/import/", "r.json",
+                  json.dumps(data, ensure_ascii=False).encode()).content.decode()
+    badges = re.findall(r'<span class="badge[^"]*" title="规则 ([A-Z0-9-]+)" data-rule="\1">([^<]+)</span>', page)
+    assert badges and all(not re.fullmatch(r"[A-Z0-9-]+", name) for _, name in badges)

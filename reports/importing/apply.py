@@ -51,6 +51,7 @@ def to_payload(result: ImportResult) -> dict[str, Any]:
         "signature": [result.signature_name, result.signature_date.isoformat() if result.signature_date else None],
         "file": result.filename,
         "kind": result.kind,
+        "title": [result.org_name, result.year],  # what the title says, checked against the chosen target
     }
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import narrative
 from ..values import ReportValues
 from .budget import lines_tally
 from .cells import CellError, looks_numeric, read_amount, read_count
@@ -62,6 +63,7 @@ class Interpreter(ProseMixin):
         self.part: str | None = None
         self.prose: dict[str, list[str]] = defaultdict(list)
         self.prose_where: dict[str, list[str]] = defaultdict(list)
+        self.aspect_style: str | None = None  # how §一's sub-headings are numbered, once one is seen
         self.last_prose: str | None = None  # where the 落款 will be, at the end of the last text read
         self.placeholders = {normalise(s.placeholder) for s in self.fmt.sections if s.placeholder}
         self.placeholder_where: list[str] = []
@@ -133,14 +135,16 @@ class Interpreter(ProseMixin):
                         self.section = "overview"
                     self._label(Cell(text[: len(text) - len(rest)].strip(), cell.where),
                                 self.labels.match(part.heading, ("part",)))
-                    self.part = part.code
+                    self.part, self.aspect_style = part.code, self.aspect_style or "paren"
                     if rest.strip(" 。．.：:"):
                         self._prose(f"overview_{part.code}", rest.lstrip(" 。．.：:"), cell.where)
                     return
+            if self.section == "overview" and self._overview_aspects(text, cell.where):
+                return
             m = self.labels.match(text, ("part",), fuzzy=len(normalise(text)) <= 16)
             if m and self.section == "overview":
                 self._label(cell, m)
-                self.part = m.code
+                self.part, self.aspect_style = m.code, self.aspect_style or "paren"
                 return
         if self.section is None:
             self._prose("before", text, cell.where)
@@ -154,6 +158,23 @@ class Interpreter(ProseMixin):
                 self._t2_header([(cell, m)])
                 return
             self.unread.append(cell.where)
+
+    def _overview_aspects(self, text: str, where: str) -> bool:
+        """A §一 paragraph with sub-headings as real reports write them (inline, 方面/情况, 一是, 1.)."""
+        if self.aspect_style is None:
+            found = narrative.aspect_headings(text)
+            if not found:
+                return False
+            self.aspect_style = found[0].style  # the way this document numbers its aspects
+        pieces = narrative.split_aspects(text, self.aspect_style)
+        if not any(codes for codes, _ in pieces):
+            return False
+        for codes, piece in pieces:
+            if codes:
+                self.part = codes[0]
+            if piece:
+                self._prose(f"overview_{self.part}" if self.part else "overview_intro", piece, where)
+        return True
 
     def _prose(self, target: str, text: str, where: str) -> None:
         if normalise(text) in self.placeholders:
@@ -169,7 +190,7 @@ class Interpreter(ProseMixin):
         if m is None:
             return
         raw = cell.text.strip()
-        if m.partial:
+        if m.partial or m.alias:
             return
         if m.fuzzy:
             self.one_off.append(("typo", f"“{raw}”与官方标签不一致，按“{m.official}”读取（疑似错字）", cell.where))
@@ -647,8 +668,10 @@ class Interpreter(ProseMixin):
         values.printed_totals = {k: v for k, v in self.printed.items() if v != values.derived(k)}
         self._missing_tables()
         self._prose_fields()
-        for (kind, desc), where in self.variants.items():
-            r.note("label_variant", f"{len(where)} 处标签写法与官方格式不同：{desc}", *where)
+        if self.variants:
+            # Brackets, spaces and 「1、」 normalised change nothing read: one line, not one per kind.
+            where = list(dict.fromkeys(w for ws in self.variants.values() for w in ws))
+            r.note("label_variant", f"已统一标点和空格（共 {len(where)} 处）", *where)
         for kind, message, where in self.one_off:
             r.note(kind, message, where, severity="warning" if kind in ("typo", "missing", "extra") else "info")
         if self.markers:

@@ -71,6 +71,21 @@ class Match:
     official: str  # the catalogue label it matched
     fuzzy: bool = False  # matched only by similarity: say so
     partial: bool = False  # a piece of a label a PDF's layout wrapped onto several lines
+    alias: bool = False  # a heading of the 2019 trial format or of the 条例's words: not a slip to report
+
+
+# Section headings as reports under the 2019 trial format print them, in the words of 条例第五十条 and of
+# the 2019 notice (「（五）政府信息公开工作存在的主要问题及改进情况」); the number is the section's own.
+SECTION_VARIANTS: dict[str, tuple[str, ...]] = {
+    "proactive": ("主动公开政府信息的情况", "行政机关主动公开政府信息情况"),
+    "applications": ("收到和处理政府信息公开申请的情况", "行政机关收到和处理政府信息公开申请情况"),
+    "review_litigation": ("因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
+                          "因政府信息公开申请行政复议、提起行政诉讼的情况",
+                          "政府信息公开行政复议和行政诉讼情况"),
+    "problems": ("政府信息公开工作存在的主要问题及改进情况", "政府信息公开工作存在的主要问题和改进情况",
+                 "存在的主要问题和改进情况", "存在的主要问题及改进措施", "存在的主要问题和改进措施",
+                 "主要问题及改进情况"),
+}
 
 
 class Labels:
@@ -81,6 +96,8 @@ class Labels:
         self.index: dict[str, list[Match]] = {}
         for s in fmt.sections:
             self._add(s.heading, Match("section", s.code, s.heading))
+            for variant in SECTION_VARIANTS.get(s.code, ()):
+                self._add(f"{s.number}、{variant}", Match("section", s.code, s.heading, alias=True))
         for p in fmt.overview_parts:
             self._add(p.heading, Match("part", p.code, p.heading))
         for i, block in enumerate(fmt.table2.blocks):

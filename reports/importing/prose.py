@@ -56,7 +56,8 @@ class ProseMixin:
         lines = [ln.strip() for p in before for ln in p.split("\n") if ln.strip()]
         used = 0
         for i, ln in enumerate(lines[:6]):
-            m = re.search(r"(\d{4})" + re.escape(suffix), normalise(ln))
+            # 「2021年度政府信息公开工作年度报告」 is as common in real titles as the template's 「2021年…」.
+            m = re.search(r"(\d{4})年度?" + re.escape(suffix.removeprefix("年")), normalise(ln))
             if not m:
                 continue
             r.year, used = int(m.group(1)), i + 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ..catalogue import get_format
 from .budget import check_text, lines_tally
+from .runs import RunError, run_together_lines
 from .result import Cell, Line, ReadError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -24,10 +26,22 @@ def decode(data: bytes) -> str:
     raise ReadError("无法识别这个文本文件的编码：请另存为 UTF-8 编码的文本文件后重试。")
 
 
+def _unrun(raws: list[str]) -> list[tuple[int, str]]:
+    """(line number, text): a line whose tables ran together (a web page copied) becomes the lines they were."""
+    out = []
+    for number, raw in enumerate(raws, start=1):
+        try:
+            expanded = run_together_lines(raw, get_format("2021")) if len(raw) > 200 else None
+        except RunError as exc:
+            raise ReadError(f"第{number}行：{exc}") from None
+        out += [(number, ln) for ln in expanded] if expanded else [(number, raw)]
+    return out
+
+
 def text_lines(text: str) -> list[Line]:
     lines = []
     tally = lines_tally()
-    for number, raw in enumerate(check_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for number, raw in _unrun(check_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         raw = raw.replace("\u3000", " ") if "\t" in raw else raw
         if "\t" in raw:
             cells = [Cell(part, f"第{number}行第{i}格") for i, part in enumerate(raw.split("\t"), start=1)]

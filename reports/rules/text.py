@@ -37,12 +37,33 @@ _ASPECT_TERMS = (
 )
 
 
+def overview_aspects(values: ReportValues) -> tuple[set[str], str]:
+    """The aspects §一 covers, and its 监督保障 text, wherever the text puts them.
+
+    A part counts when its own field has text, or when a sub-heading naming it is found in any field
+    (a whole §一 pasted into one box, 「（二）依申请公开方面。…」 inline, 一是…五是).
+    """
+    covered: set[str] = set()
+    oversight = [values.prose["overview_oversight"]]
+    for p in values.format.overview_parts:
+        text = values.prose[f"overview_{p.code}"]
+        if not text.strip():
+            continue
+        covered.add(p.code)
+        for codes, piece in narrative.split_aspects(text):
+            covered.update(codes)
+            if "oversight" in codes and p.code != "oversight":
+                oversight.append(piece)
+    return covered, "\n".join(t for t in oversight if t.strip())
+
+
 @rule
 def n_s1_aspects(values: ReportValues, context: Context) -> list[Finding]:
     """N-S1-ASPECTS: the five aspects of §一; governments report 工作考核、社会评议、责任追究 under 监督保障."""
     parts = values.format.overview_parts
     out = []
-    empty = [p for p in parts if not values.prose[f"overview_{p.code}"].strip()]
+    covered, oversight = overview_aspects(values)
+    empty = [p for p in parts if p.code not in covered]
     if empty:
         out.append(Finding(
             "N-S1-ASPECTS", "warning",
@@ -50,7 +71,6 @@ def n_s1_aspects(values: ReportValues, context: Context) -> list[Finding]:
             f"政府信息管理、政府信息公开平台建设、监督保障五个方面，请补写。",
             tuple(f"prose.overview_{p.code}" for p in empty), section="overview", code="parts",
         ))
-    oversight = values.prose["overview_oversight"]
     if context.org_kind and context.org_kind in organisation_kinds().GOVERNMENT_KINDS and oversight.strip():
         missing = [term for term, pattern in _ASPECT_TERMS if not pattern.search(oversight)]
         if missing:

@@ -1,6 +1,6 @@
 from django import template
 
-from ..rules import SEVERITY_LABELS
+from ..rules import RULE_INFO, SEVERITY_LABELS
 
 register = template.Library()
 
@@ -9,6 +9,13 @@ register = template.Library()
 def cell(value):
     """A table cell as printed: the number, or an empty cell when it was never filled in."""
     return "" if value is None else value
+
+
+@register.filter
+def rule_title(rule_id: str) -> str:
+    """The Chinese name of a rule (总体情况五个方面齐全) for people; its id (N-S1-ASPECTS) stays in a tooltip."""
+    info = RULE_INFO.get(rule_id)
+    return info.title if info else rule_id
 
 
 @register.filter

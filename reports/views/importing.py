@@ -29,8 +29,8 @@ from ..importing.bundle import read_uploads
 from ..importing.labels import normalise
 from ..importing.result import ImportResult, prose_name
 from ..importing.xlsx import analysts_workbook, report_workbook
-from ..models import Organisation
-from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
+from ..models import Organisation, Report
+from ..permissions import EDITABLE_STATES, get_report_for_editing, get_report_for_user, reports_for_user
 from ..publishing import published_file, sha256
 from ..rendering import table2_blocks, table3_lines, table4_cells
 from ..rules import Context, check
@@ -75,6 +75,40 @@ def _preview(result: ImportResult, context: Context, user, report=None) -> dict:
     }
 
 
+def _same_org(name: str, org: Organisation) -> bool:
+    """The organisation a title names is `org`: its full or short name, or one the other begins with."""
+    wanted, full = normalise(name), normalise(org.name)
+    short = normalise(org.short_name or "") or full
+    return bool(wanted) and (wanted in (full, short) or full.startswith(wanted) or wanted.startswith(short))
+
+
+def title_disagreement(title: tuple[str, int | None], org: Organisation, year: int) -> str:
+    """What the document's title says that the chosen organisation and year don't, in words; '' if nothing."""
+    org_name, title_year = title
+    parts = []
+    if org_name and not _same_org(org_name, org):
+        parts.append(f"文档标题中的机关是“{org_name}”，选择的是“{org.name}”")
+    if title_year and title_year != year:
+        parts.append(f"文档标题是 {title_year} 年度的报告，选择的是 {year} 年度")
+    return "；".join(parts)
+
+
+def existing_report_note(report: Report | None) -> str:
+    """What confirming would do to the report already there for that organisation and year."""
+    if report is None:
+        return ""
+    state = report.get_status_display()
+    if report.origin == Report.Origin.IMPORTED and report.status in EDITABLE_STATES:
+        return f"{report.title}已经存在（{state}，由导入创建）：导入后其中的数字和文字将被这份文档替换。"
+    return f"{report.title}已经存在（{state}），不能用导入覆盖：请选择其他机关或年度，或由本机关在该报告的页面中导入。"
+
+
+def _existing_notes(targets) -> dict[str, str]:
+    """existing_report_note for every report of the target organisations, keyed 'org-year'."""
+    reports = Report.objects.filter(organisation__in=targets).select_related("organisation")
+    return {f"{r.organisation_id}-{r.year}": existing_report_note(r) for r in reports}
+
+
 # ------------------------------------------------------------------------------------ one report
 
 
@@ -97,9 +131,7 @@ def report_import(request, report_id: int):
     doc = _preview(result, report_context(report), request.user, report)
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
-    org = report.organisation
-    doc["org_mismatch"] = bool(result.org_name) and normalise(result.org_name) not in (
-        normalise(org.name), normalise(org.short_name or org.name))
+    doc["org_mismatch"] = bool(result.org_name) and not _same_org(result.org_name, report.organisation)
     return render(request, "reports/import_preview.html", ctx | {"doc": doc}, status=200 if result.ok else 400)
 
 
@@ -109,6 +141,7 @@ def report_import_confirm(request, report_id: int):
     report = get_report_for_editing(request.user, report_id)
     try:
         preview = unsign(request.POST.get("token", ""), request.user)
+        _check_title(preview.doc, report.organisation, report.year, request.POST.get("confirm_target"))
         values, prose, signature = values_from_payload(preview.doc)
         import_into(report, values, by=request.user, prose_fields=prose, signature=signature, preview=preview)
     except ImportTargetError as exc:
@@ -116,6 +149,19 @@ def report_import_confirm(request, report_id: int):
         return redirect("report_import", report_id=report.pk)
     messages.success(request, "已导入。请逐项核对数字和文字，特别是预览中提示的地方。")
     return redirect("report_detail", report_id=report.pk)
+
+
+def _check_title(doc: dict, org: Organisation, year: int, confirmed: str | None) -> None:
+    """Refuse a document whose title names another organisation or year, unless the user ticked that it's right."""
+    title = doc.get("title") if isinstance(doc, dict) else None
+    if not (isinstance(title, list) and len(title) == 2):
+        return  # a token without a title (or a garbled one: values_from_payload refuses it)
+    name, title_year = title
+    differs = title_disagreement((name if isinstance(name, str) else "",
+                                  title_year if isinstance(title_year, int) else None), org, year)
+    if differs and not confirmed:
+        raise ImportTargetError(f"未导入：{differs}。请核对；如确实要导入到{org.name} {year} 年度，"
+                                "请勾选“文档标题与所选机关或年度不同，仍要导入”。")
 
 
 # ------------------------------------------------------------------------------------ bulk
@@ -129,10 +175,7 @@ def _guess_target(result: ImportResult | None, targets) -> Organisation | None:
     for org in targets:
         if wanted in (normalise(org.name), normalise(org.short_name or "")):
             return org
-    for org in targets:
-        if normalise(org.name).startswith(wanted) or wanted.startswith(normalise(org.short_name or org.name)):
-            return org
-    return None
+    return next((org for org in targets if _same_org(result.org_name, org)), None)
 
 
 @login_required
@@ -158,8 +201,15 @@ def bulk_import(request):
             item |= _preview(doc.result, context, request.user)
             item["target"] = target.pk if target else None
             item["year"] = year or ""
+            # For the page's own check when the user picks another organisation or year.
+            item["title_orgs"] = " ".join(str(o.pk) for o in targets if doc.result.org_name
+                                          and _same_org(doc.result.org_name, o))
         docs.append(item)
-    return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs})
+    existing = _existing_notes(targets)
+    for d in docs:
+        if d.get("target") and d.get("year"):
+            d["existing"] = existing.get(f"{d['target']}-{d['year']}", "")
+    return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs, "existing": existing})
 
 
 @login_required
@@ -182,6 +232,7 @@ def bulk_import_confirm(request):
             if not _is_year(year):
                 raise ImportTargetError("报告年度应为四位数字，如 2023。")
             preview = unsign(token, request.user)
+            _check_title(preview.doc, org, int(year), request.POST.get(f"confirm-{index}"))
             values, prose, signature = values_from_payload(preview.doc)
             report = create_from_import(org, int(year), values, by=request.user, prose_fields=prose,
                                         signature=signature, preview=preview)

@@ -57,3 +57,31 @@ def test_county_officer_imports_two_reports_at_once(page, township, sibling, cou
     expect(page.locator(".list-group-item", has_text="已导入")).to_have_count(2)
     assert set(Report.objects.filter(year=2022).values_list("organisation__name", flat=True)) == {
         "西村乡人民政府", "郇封镇人民政府"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bulk_preview_says_at_once_when_another_organisation_or_year_is_picked(
+        page, township, sibling, county_officer, tmp_path):
+    import json
+
+    from ..conftest import demo_values
+
+    create_report(sibling, 2024)
+    path = tmp_path / "xicun.json"
+    path.write_text(json.dumps({"org": "西村乡人民政府", "year": 2023, **demo_values().to_json_dict()},
+                               ensure_ascii=False), encoding="utf-8")
+    login(page, "officer")
+    page.get_by_role("link", name="批量导入已有报告").click()
+    page.get_by_label("文件或压缩包").set_input_files([str(path)])
+    page.get_by_role("button", name="上传并预览").click()
+    differs, there = page.locator(".import-title-differs"), page.locator(".import-existing")
+    expect(differs).to_be_hidden()
+    page.get_by_label("所属机关").select_option(str(sibling.pk))
+    page.get_by_label("年度", exact=True).fill("2024")
+    expect(differs).to_contain_text("文档标题中的机关是“西村乡人民政府”，选择的是“郇封镇人民政府”")
+    expect(differs).to_contain_text("文档标题是 2023 年度的报告，选择的是 2024 年度")
+    expect(there).to_contain_text("郇封镇人民政府2024年政府信息公开工作年度报告已经存在（草稿）")
+    screenshot(page, "import-bulk-target-changed")
+    page.get_by_role("button", name="导入选中的文档").click()
+    expect(page.locator("body")).to_contain_text("请勾选“文档标题与所选机关或年度不同，仍要导入”")
+    assert not Report.objects.filter(organisation=township).exists()

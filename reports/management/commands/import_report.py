@@ -7,7 +7,7 @@ from reports.importing import ReadError, max_upload_bytes, read_document, too_la
 from reports.importing.apply import mark_imported
 from reports.importing.result import prose_name
 from reports.findings import organisation_context
-from reports.rules import check
+from reports.rules import RULE_INFO, check
 from reports.services import save_values
 from reports.writing import How, writing
 
@@ -23,9 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="报告年度")
         parser.add_argument("--dry-run", action="store_true", help="只显示读到的内容和校验结果，不保存")
         parser.add_argument("--replace", action="store_true", help="覆盖该机关该年度已有草稿的数据")
+        parser.add_argument("--year-as-given", action="store_true",
+                            help="文档标题中的年度与 --year 不同时，仍按 --year 导入")
         parser.add_argument("--verbose-cells", action="store_true", help="逐个列出每个数及其在原文中的位置")
 
-    def handle(self, *args, file, org, year, dry_run, replace, verbose_cells, **options):
+    def handle(self, *args, file, org, year, dry_run, replace, verbose_cells, year_as_given=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {path}。")
@@ -39,12 +41,23 @@ class Command(BaseCommand):
             raise CommandError(f"{path}：{exc}") from None
         self._print(result, verbose_cells)
         findings = check(result.values, organisation_context(organisation, year)) if result.ok else []
+        other_year = result.year is not None and result.year != year
+        if other_year:
+            # The text's years are then right and --year wrong, more often than not: say that, not S-PERIOD.
+            self.stdout.write(self.style.WARNING(
+                f"注意：文档标题是 {result.year} 年度的报告，而 --year 是 {year}。是不是年度填错了？"
+                f"应为 --year {result.year}？（文中年份与 --year 不同的提示未列出。）"))
+            findings = [f for f in findings if f.rule != "S-PERIOD"]
         self.stdout.write(f"校验结果：{len(findings)} 项" if findings else "校验结果：通过")
         for f in findings:
-            self.stdout.write(f"  [{f.rule}] {f.message}")
+            info = RULE_INFO.get(f.rule)
+            self.stdout.write(f"  [{info.title if info else f.rule}] {f.message}（{f.rule}）")
         if not result.ok:
             unread = "".join(f"\n  {u.message}" for u in result.unread_rows)
             raise CommandError(f"{path}：{result.refusal()}{unread}")
+        if other_year and not dry_run and not year_as_given:
+            raise CommandError(f"未导入：文档是 {result.year} 年度的报告，--year 却是 {year}。请改正 --year；"
+                               f"如确实要作为 {year} 年度导入，请加 --year-as-given。")
         if dry_run:
             self.stdout.write("（--dry-run：没有保存任何内容）")
             return
