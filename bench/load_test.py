@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-DB_NAME = "gk_load"
+DB_NAME = "gk_capacity_load"
 PASSWORD = "Load-test-2026"
 TIME_CAP = 240.0  # seconds for the whole run, whatever the arguments
 

@@ -94,3 +94,13 @@ def test_the_signed_in_pdf_of_a_published_report_is_the_same_file(client, publis
     response = client.get(f"/reports/{published.pk}/document.pdf")
     assert response.status_code == 200 and _body(response) == bytes(publication.pdf)
     assert response["ETag"] == f'"{publication.pdf_sha256}"'
+
+
+def test_the_files_answer_before_sessions_yet_keep_the_security_headers(client, published):
+    response = client.get(_base(published) + "/v1.html")
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+    missing = client.get(_base(published) + "/v9.pdf")
+    assert missing.status_code == 404 and "Content-Security-Policy" in missing
