@@ -9,12 +9,27 @@ here. Anything else, a 404 included, goes through the whole stack.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from csp.utils import build_policy
 from django.http import Http404
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver
 
-PREFIX = "/gongkai/"
+PREFIX = "/gongkai/"  # where reports/urls.py includes reports.public_urls
 FAST = frozenset({"public_pdf", "public_version_pdf", "public_version_html"})
+
+
+@lru_cache(maxsize=1)
+def _policy() -> str:
+    return build_policy()
+
+
+def _match(path: str):
+    """The public column's own URL patterns only (ten of them), not the whole site's."""
+    try:
+        return get_resolver("reports.public_urls").resolve("/" + path.removeprefix(PREFIX))
+    except Resolver404:
+        return None
 
 
 class PublishedFilesMiddleware:
@@ -23,16 +38,13 @@ class PublishedFilesMiddleware:
 
     def __call__(self, request):
         if request.method == "GET" and request.path_info.startswith(PREFIX):
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                match = None
+            match = _match(request.path_info)
             if match is not None and match.url_name in FAST:
                 try:
                     response = match.func(request, *match.args, **match.kwargs)
                 except Http404:
                     return self.get_response(request)  # the site's own 404 page
                 response["X-Frame-Options"] = "DENY"
-                response["Content-Security-Policy"] = build_policy()
+                response["Content-Security-Policy"] = _policy()
                 return response
         return self.get_response(request)
