@@ -104,7 +104,7 @@ def main() -> None:
     cases = {"baseline (demo prose)": normal, "at the limits": at_the_limits("".join(PROSE.values()))}
     def case(index: int, label: str, prose: dict[str, str]) -> dict:
         """A county whose reports all have `prose`, and the steps to time on it."""
-        root = generate(args.orgs, year, seed=index)
+        root = generate(args.orgs, year, seed=index, prose=False)  # fill_prose sets it
         # generate() names organisations by size: rename this county's so the next one can be made alike.
         Organisation.objects.filter(parent=root).update(name=Concat(Value(f"{index}-"), "name"))
         root.name = root.short_name = f"{label}县"

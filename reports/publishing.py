@@ -1,5 +1,8 @@
 """Publishing freezes the document: the HTML, the PDF and the numbers are stored once, with SHA-256.
 
+The PDF and HTML are also written as files named by their SHA-256 (reports.published_files), which the
+public downloads serve.
+
 `freeze_publication` runs inside the workflow's publish transaction (through the `report_published`
 signal); if it fails it raises, and the publication rolls back. Nothing here is ever re-rendered: the
 public pages serve the stored bytes, so a later template change never alters a published report.
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import published_files
 from .catalogue import get_format
 from .docx_export import render_docx
 from .importing.xlsx import report_workbook
@@ -51,7 +55,7 @@ def freeze_publication(report: Report, *, by, correction_note: str = "") -> Publ
     document_article(html)  # a document the public page cannot embed must not be published
     pdf, pages = html_to_pdf_pages(html)
     html_bytes = html.encode("utf-8")
-    return Publication.objects.create(
+    publication = Publication.objects.create(
         report=locked,
         number=number,
         title=locked.title,
@@ -68,6 +72,11 @@ def freeze_publication(report: Report, *, by, correction_note: str = "") -> Publ
         published_at=timezone.now(),
         published_by=by if getattr(by, "pk", None) else None,
     )
+    # The files the public downloads are served from; a failure here rolls the publication back. A rollback
+    # after this leaves a file no publication names, which is harmless: its name is its content's hash.
+    published_files.write(pdf, publication.pdf_sha256, "pdf")
+    published_files.write(html_bytes, publication.html_sha256, "html")
+    return publication
 
 
 @receiver(report_published, dispatch_uid="reports.publishing.freeze_on_publish")

@@ -73,8 +73,10 @@ def make_user(username: str, org: Organisation | None = None, role: str | None =
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Tests talk plain HTTP to the test client and live server, and serve static files unhashed."""
+def _test_settings(settings, tmp_path):
+    """Tests talk plain HTTP to the test client and live server, serve static files unhashed, and write
+    published files to their own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }

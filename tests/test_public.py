@@ -78,7 +78,7 @@ def test_the_pdf_download_is_the_frozen_file(client, published):
     publication = Publication.objects.get(report=published)
     response = client.get(_base(published) + "/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content == bytes(publication.pdf)
+    assert response.getvalue() == bytes(publication.pdf)
     assert response["ETag"] == f'"{publication.pdf_sha256}"'
     assert "attachment" in response["Content-Disposition"]
     again = client.get(_base(published) + "/report.pdf", HTTP_IF_NONE_MATCH=response["ETag"])
@@ -123,11 +123,11 @@ def test_a_corrected_report_shows_the_latest_with_its_note_and_links_to_the_orig
     assert f'href="{_base(published)}/v1.pdf"' in page and f'href="{_base(published)}/v1.html"' in page
     assert f'href="{_base(published)}/v2.pdf"' in page
     original = client.get(_base(published) + "/v1.pdf")
-    assert original.content == bytes(first.pdf)
+    assert original.getvalue() == bytes(first.pdf)
     assert original["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert client.get(_base(published) + "/v1.html").content == first.html.encode("utf-8")
+    assert client.get(_base(published) + "/v1.html").getvalue() == first.html.encode("utf-8")
     latest = Publication.objects.get(report=published, number=2)
-    assert client.get(_base(published) + "/report.pdf").content == bytes(latest.pdf)
+    assert client.get(_base(published) + "/report.pdf").getvalue() == bytes(latest.pdf)
     index = client.get("/gongkai/").content.decode()
     assert "更正" in index
 

@@ -42,7 +42,7 @@ def test_a_template_change_never_alters_a_published_report(client, report, appro
     publish(report, approver)
     publication = Publication.objects.get(report=report)
     base = f"/gongkai/{report.organisation_id}/{report.year}"
-    before = {path: client.get(base + path).content for path in ("/report.pdf", "/v1.pdf", "/v1.html", "/")}
+    before = {path: client.get(base + path).getvalue() for path in ("/report.pdf", "/v1.pdf", "/v1.html", "/")}
 
     # A later template: a different document body.
     override = tmp_path / "templates" / "reports"
@@ -52,7 +52,7 @@ def test_a_template_change_never_alters_a_published_report(client, report, appro
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}]
     assert "改过的模板" in render_html(report, draft=False)  # the change is live for new renders
 
-    after = {path: client.get(base + path).content for path in before}
+    after = {path: client.get(base + path).getvalue() for path in before}
     assert after == before
     assert hashlib.sha256(after["/report.pdf"]).hexdigest() == publication.pdf_sha256
     assert hashlib.sha256(after["/v1.html"]).hexdigest() == publication.html_sha256

@@ -109,7 +109,7 @@ def world(db):
 def _page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
+    return response.getvalue().decode()  # a published file is streamed
 
 
 def test_every_page_shows_typed_script_as_text(world):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.urls import reverse
 
+from .. import published_files
 from ..docx_export import render_docx
+from ..models import Publication
 from ..permissions import get_report_for_user
-from ..publishing import latest_publication, published_file, sha256
+from ..publishing import published_file, sha256
 from ..rendering import MissingFontsError, document_context, is_draft, render_pdf
-from .downloads import DOCX, PDF, file_response
+from .downloads import DOCX, PDF, file_response, stored_file_response
 
 
 def _filename(report, ext: str, draft: bool) -> str:
@@ -29,10 +31,11 @@ def report_pdf(request, report_id: int):
     """A published report's frozen PDF; anything else rendered now, as a draft."""
     report = get_report_for_user(request.user, report_id)
     draft = is_draft(report)
-    publication = None if draft else latest_publication(report)
-    if publication is not None:
-        return file_response(request, bytes(publication.pdf), PDF, _filename(report, "pdf", False),
-                             sha256=publication.pdf_sha256)
+    row = None if draft else report.publications.order_by("-number").values("pk", "pdf_sha256").first()
+    if row is not None:
+        path = published_files.file_for(row["pdf_sha256"], "pdf", lambda: bytes(
+            Publication.objects.values_list("pdf", flat=True).get(pk=row["pk"])))
+        return stored_file_response(request, path, PDF, _filename(report, "pdf", False), sha256=row["pdf_sha256"])
     try:
         pdf = render_pdf(report, draft=draft)
     except MissingFontsError as exc:

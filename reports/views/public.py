@@ -1,6 +1,8 @@
 """The public pages (no login): the 政府信息公开年报 column, each published report, its files and numbers.
 
 Everything here reads frozen Publications only: what was published is what is served, byte for byte.
+The PDF and HTML downloads are files named by their SHA-256 (reports.published_files), found with one
+query that reads no bytes and streamed from disk, with the SHA-256 as ETag.
 URLs are stable by organisation id and year (/gongkai/<id>/<year>/); an organisation's name in place of
 its id redirects there.
 """
@@ -9,17 +11,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
+from .. import published_files
 from ..models import Organisation, Publication, Report
 from ..publishing import publication_csv, publication_json
 from ..rendering import document_article
-from .downloads import CSV, HTML, JSON, PDF, file_response
+from .downloads import CSV, HTML, JSON, PDF, file_response, stored_file_response
 
 KIND_ORDER = {kind: i for i, kind in enumerate(Organisation.Kind.values)}
 LIGHT_FIELDS = ("html", "pdf", "data", "docx", "xlsx")
@@ -110,34 +116,62 @@ def public_report(request, org_id: int, year: int):
     })
 
 
-def _version(report: Report, number: int) -> Publication:
-    publication = report.publications.defer("docx", "xlsx").filter(number=number).first()
-    if publication is None:
-        raise Http404("没有这一版。")
-    return publication
+FILE_COLUMNS = ("pk", "number", "title", "pdf_sha256", "html_sha256")
 
 
-def _pdf(request, publication: Publication, *, immutable: bool) -> HttpResponse:
-    suffix = f"（第{publication.number}版）" if immutable and publication.number > 1 else ""
-    return file_response(request, bytes(publication.pdf), PDF, f"{publication.title}{suffix}.pdf",
-                         sha256=publication.pdf_sha256, immutable=immutable)
+def _file_row(org_id: int, year: int, number: int | None = None) -> dict[str, Any]:
+    """What serving a published file needs (its hashes, title, number): one query that reads no bytes.
+
+    Plain SQL, compiled once: on a download the ORM's compiling cost more than the query (3 ms against
+    0.05 ms on a busy machine).
+    """
+    sql, _ = _file_row_sql(number is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_id, year, *([number] if number is not None else [])])
+        found = cursor.fetchone()
+    if found is None:
+        raise Http404("没有找到这份公开发布的年度报告。" if number is None else "没有这一版。")
+    return dict(zip(FILE_COLUMNS, found))
+
+
+@lru_cache(maxsize=2)
+def _file_row_sql(numbered: bool) -> tuple[str, Any]:
+    publications = Publication.objects.filter(report__organisation_id=0, report__year=0)
+    if numbered:
+        publications = publications.filter(number=0)
+    query = publications.order_by("-number").values_list(*FILE_COLUMNS)[:1].query
+    return query.sql_with_params()
+
+
+def _stored(row: dict[str, Any], ext: str) -> Path:
+    """The publication's file, checked against its SHA-256; written from the database if missing or altered."""
+    if ext == "pdf":
+        def load() -> bytes:
+            return bytes(Publication.objects.values_list("pdf", flat=True).get(pk=row["pk"]))
+    else:
+        def load() -> bytes:
+            return Publication.objects.values_list("html", flat=True).get(pk=row["pk"]).encode("utf-8")
+    return published_files.file_for(row[f"{ext}_sha256"], ext, load)
+
+
+def _pdf(request, row: dict[str, Any], *, immutable: bool) -> HttpResponse:
+    suffix = f"（第{row['number']}版）" if immutable and row["number"] > 1 else ""
+    return stored_file_response(request, _stored(row, "pdf"), PDF, f"{row['title']}{suffix}.pdf",
+                                sha256=row["pdf_sha256"], immutable=immutable)
 
 
 def public_pdf(request, org_id: int, year: int):
-    report, _ = _published(org_id, year)
-    return _pdf(request, _latest_full(report, "html", "docx", "xlsx"), immutable=False)
+    return _pdf(request, _file_row(org_id, year), immutable=False)
 
 
 def public_version_pdf(request, org_id: int, year: int, number: int):
-    report, _ = _published(org_id, year)
-    return _pdf(request, _version(report, number), immutable=True)
+    return _pdf(request, _file_row(org_id, year, number), immutable=True)
 
 
 def public_version_html(request, org_id: int, year: int, number: int):
-    report, _ = _published(org_id, year)
-    publication = _version(report, number)
-    return file_response(request, publication.html.encode("utf-8"), HTML, f"{publication.title}.html",
-                         attachment=False, sha256=publication.html_sha256, immutable=True)
+    row = _file_row(org_id, year, number)
+    return stored_file_response(request, _stored(row, "html"), HTML, f"{row['title']}.html", attachment=False,
+                                sha256=row["html_sha256"], immutable=True)
 
 
 def public_json(request, org_id: int, year: int):
