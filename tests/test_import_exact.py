@@ -28,7 +28,11 @@ FMT = get_format("2021")
 
 
 def example_values(name: str = "huaian_2024.json") -> ReportValues:
-    return read_report_json((EXAMPLES / name).read_text(encoding="utf-8"))[1]
+    """A real report's numbers (../shared/spec/examples), the base of the built documents; skip without it."""
+    path = EXAMPLES / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not beside the repo)")
+    return read_report_json(path.read_text(encoding="utf-8"))[1]
 
 
 def every_cell(values: ReportValues) -> dict:
