@@ -240,6 +240,7 @@
     });
     var refused = Object.keys(answer.cell_errors || {}).length;
     renderFindings(answer.findings || [], refused);
+    announce(answer.findings || [], refused);
     form.classList.remove("is-stale");
     document.getElementById("findings").classList.remove("is-stale");
     var mismatched = Object.keys(answer.printed || {}).length;
@@ -268,6 +269,22 @@
       if (error) f.setAttribute("aria-invalid", "true"); else f.removeAttribute("aria-invalid");
     }
     if (f) f.title = texts.join(" ") || (f.tagName === "OUTPUT" ? "自动计算，不需填写" : "");
+  }
+
+  // The live region speaks only when what this section has to fix changes (not "已检查 hh:mm:ss" each time).
+  var announceEl = document.getElementById("check-announce");
+  var lastSummary = null;
+
+  function announce(findings, refused) {
+    var mine = findings.filter(function (f) { return f.section === config.section; });
+    var count = function (state) { return mine.filter(function (f) { return (f.state || f.severity) === state; }).length; };
+    var errors = count("error"), warnings = count("warning");
+    var summary = errors || warnings || refused
+      ? "本部分现有" + (errors ? " " + errors + " 个错误" : "") + (warnings ? " " + warnings + " 条提示" : "") +
+        (refused ? " " + refused + " 个单元格填写有误" : "") + "。"
+      : "本部分没有发现问题。";
+    if (announceEl && lastSummary !== null && summary !== lastSummary) announceEl.textContent = summary;
+    lastSummary = summary;
   }
 
   function renderFindings(findings, refused) {

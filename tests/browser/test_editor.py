@@ -155,6 +155,23 @@ def test_an_unbalanced_column_turns_red_and_back(page, report, drafter):
     expect(cell(page, "table3.new.natural")).not_to_have_attribute("aria-invalid", "true")
 
 
+def test_the_live_region_speaks_when_the_findings_change_not_at_every_check(page, report, drafter):
+    login(page, "drafter")
+    open_editor(page, report, "applications")
+    announce = page.locator("#check-announce")
+    expect(announce).to_have_text("")  # opening the editor says nothing
+    expect(page.locator("#check-state")).not_to_have_attribute("aria-live", "polite")
+    retype(page, "table3.new.natural", "5")
+    expect(announce).to_contain_text("错误")
+    said = announce.text_content()
+    retype(page, "table3.new.natural", "6")  # still unbalanced, the same errors: a new check, nothing new to say
+    expect(cell(page, "table3.new.total")).to_have_text("6")
+    expect(page.locator("#check-state")).to_contain_text("已检查")
+    assert announce.text_content() == said
+    retype(page, "table3.new.natural", "4")
+    expect(announce).to_have_text("本部分没有发现问题。")
+
+
 def test_pasting_the_printed_table_from_excel_fills_the_grid_and_checks_the_totals(page, blank_report, drafter):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     demo = demo_values()
