@@ -10,8 +10,23 @@ if [ "$WORKERS" -gt 1 ] 2>/dev/null; then XDIST=(-n "$WORKERS"); else XDIST=(); 
 # The test environment's settings come from gkportal/pytest_plugin.py.
 unset DATABASE_URL
 
+# The whole suite: everything but the browser tests spread over the cores, then the browser tests in one
+# process (they wait on timers and a live server: two Chromiums fighting for two cores made them flaky).
+# With arguments (make fuzz), just those, in one run.
+suite() {
+  if [ $# -gt 0 ]; then
+    $PY -m pytest "${XDIST[@]}" "$@"
+  else
+    $PY -m pytest "${XDIST[@]}" --ignore=tests/browser
+    local rc=$?
+    $PY -m pytest tests/browser
+    local browser_rc=$?
+    [ $rc -eq 0 ] && [ $browser_rc -eq 0 ]
+  fi
+}
+
 echo "== gkportal tests on SQLite =="
-$PY -m pytest "${XDIST[@]}" "$@"
+suite "$@"
 sqlite_rc=$?
 
 pg_rc=0
@@ -24,7 +39,7 @@ except Exception:
 PY
 then
   echo "== gkportal tests on PostgreSQL (127.0.0.1:5432) =="
-  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" $PY -m pytest "${XDIST[@]}" "$@"
+  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" suite "$@"
   pg_rc=$?
 else
   echo "== PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped =="
