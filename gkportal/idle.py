@@ -23,6 +23,8 @@ LAST_SEEN = "gkportal_last_seen"
 RENEW_EVERY = 60
 STATE_PATH = "/session/state/"
 PING_PATH = "/session/ping/"
+# Requests a browser makes by itself are not a person's activity: asking how long is left, the favicon.
+PASSIVE_PATHS = frozenset({STATE_PATH, "/favicon.ico"})
 
 
 def idle_seconds() -> int:
@@ -52,7 +54,7 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > idle_seconds():
                 logout(request)
             elif request.path == PING_PATH or (
-                request.path != STATE_PATH and (last_seen is None or now - last_seen >= RENEW_EVERY)
+                request.path not in PASSIVE_PATHS and (last_seen is None or now - last_seen >= RENEW_EVERY)
             ):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

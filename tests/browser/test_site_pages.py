@@ -60,6 +60,7 @@ def test_a_minute_before_the_idle_logout_the_page_warns_and_continue_keeps_the_s
     login(page, "drafter")
     page.clock.install()
     page.goto("/help/")
+    page.wait_for_load_state("networkidle")  # the page's own requests are done before the clock moves
     # 29 minutes pass with nobody touching the page: the server's record and the page's clock both move.
     _age_session(page, live_server, 30 * 60 - 58)
     page.clock.run_for("29:03")
