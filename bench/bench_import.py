@@ -83,7 +83,7 @@ def documents() -> list[tuple[str, str, bytes, object]]:
     """(kind, name, bytes, text extractor) for each document."""
     from weasyprint import HTML
 
-    from reports.exchange import read_report_json
+    from reports.importing.jsonfile import read_report_json
     from tests.import_builders import official_docx, report_text
 
     example = SHARED / "spec" / "examples" / "huaian_2024.json"

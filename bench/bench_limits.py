@@ -88,11 +88,11 @@ def main() -> None:
     from django.test import Client
 
     from reports.demo.prose import PROSE
-    from reports.docx_export import render_docx
+    from reports.exports.word import render_docx
     from reports.forms import SECTION_FORMS
-    from reports.importing.xlsx import report_workbook
+    from reports.exports.excel import report_workbook
     from reports.models import Membership, Organisation, Report
-    from reports.rendering import render_html, render_pdf
+    from reports.exports.document import render_html, render_pdf
     from reports.values import PROSE_FIELDS
 
     settings.ALLOWED_HOSTS = ["testserver"]

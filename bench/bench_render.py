@@ -65,10 +65,10 @@ def main() -> None:
     from django.test import Client
     from weasyprint import HTML
 
-    from reports.exchange import read_report_json
+    from reports.importing.jsonfile import read_report_json
     from reports.models import Organisation, Report
     from reports.publishing import freeze_publication
-    from reports.rendering import html_to_pdf_pages, render_html, render_pdf
+    from reports.exports.document import html_to_pdf_pages, render_html, render_pdf
     from reports.services import create_report, save_values
 
     settings.ALLOWED_HOSTS = ["testserver"]

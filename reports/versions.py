@@ -10,7 +10,7 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
-from .exchange import read_report_json
+from .importing.jsonfile import read_report_json
 from .models import OtherMattersSection, Report, ReportVersion
 from .values import PROSE_FIELDS, ReportValues
 

@@ -20,7 +20,7 @@ from . import rules, tallies
 from .duties import conflict
 from .findings import blocking_findings, findings_for_report
 from .publishing import PublishingError
-from .rendering import MissingFontsError
+from .exports.document import MissingFontsError
 from .models import Membership, Notification, Report, ReportEvent, SectionComment
 from .permissions import ACTION_STATES, can, roles_for, users_with_role
 from .signals import report_published

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from . import tallies
-from .exchange import report_to_json
+from .exports.data import report_to_json
 from .models import Membership, Report, ReportEvent, ReportVersion
 from .permissions import EDITABLE_STATES, can_edit, locked_message, roles_for
 

@@ -34,7 +34,7 @@ def demo_values() -> ReportValues:
     """The numbers of the 西村乡 2023 report, as shipped with the demo data."""
     from importlib import resources
 
-    from reports.exchange import read_report_json
+    from reports.importing.jsonfile import read_report_json
 
     text = resources.files("reports.demo").joinpath("xicun_2023.json").read_text(encoding="utf-8")
     return read_report_json(text)[1]

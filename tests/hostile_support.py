@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.test import Client
 from hypothesis import strategies as st
 
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.models import (
     SECTION_MODELS,
     AccessEvent,

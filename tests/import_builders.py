@@ -107,7 +107,7 @@ _PRINTED: dict[str, bytes] = {}
 
 def printed_pdf(report, *, draft: bool) -> bytes:
     """The report's PDF as we print it (reports.rendering.render_pdf), rendered once per test run."""
-    from reports.rendering import render_pdf, signature_date_text
+    from reports.exports.document import render_pdf, signature_date_text
 
     values = report.values()
     key = json.dumps([values.to_json_dict(), values.prose, report.organisation.name, report.year, report.signed_by,

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from reports.importing import read_document
-from reports.importing.xlsx import analysts_workbook, report_workbook
+from reports.exports.excel import analysts_workbook, report_workbook
 from reports.models import Report
 from reports.values import ReportValues
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reports import services, workflow
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.forms import SECTION_FORMS
 from reports.models import ApplicationRow, CarriedText, Report, ReportEvent
 from reports.signals import section_saved

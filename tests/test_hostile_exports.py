@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reports.county_xlsx import consolidated_workbook
+from reports.exports.county_excel import consolidated_workbook
 from reports.county import consolidation
-from reports.docx_export import render_docx
+from reports.exports.word import render_docx
 from reports.importing import read_document
-from reports.importing.xlsx import analysts_workbook, report_workbook
+from reports.exports.excel import analysts_workbook, report_workbook
 from reports.models import Organisation, Report
 from reports.services import save_values
 from reports.workflow import publish

@@ -21,12 +21,12 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from reports.docx_export import render_docx
-from reports.exchange import report_to_json
+from reports.exports.word import render_docx
+from reports.exports.data import report_to_json
 from reports.importing.apply import SALT, import_targets
-from reports.importing.xlsx import report_workbook
+from reports.exports.excel import report_workbook
 from reports.models import CarriedText, Report
-from reports.rendering import render_html
+from reports.exports.document import render_html
 
 from .conftest import Kind, Role, make_org, make_report, make_user
 from .hostile_support import (

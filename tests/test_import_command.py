@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.models import Report
 
 from .conftest import SEEDS, needs_shared

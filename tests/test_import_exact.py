@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.catalogue import get_format
-from reports.exchange import read_report_json
+from reports.importing.jsonfile import read_report_json
 from reports.importing import ReadError, read_document
 from reports.importing.result import iter_cells
 from reports.models import Report

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.importing import ReadError, read_document
-from reports.importing.xlsx import report_workbook
+from reports.exports.excel import report_workbook
 from reports.values import PROSE_FIELDS
 
 from .conftest import complete_values, make_report

@@ -9,12 +9,12 @@ import re
 import pytest
 from django.utils import timezone
 
-from reports.docx_export import render_docx
-from reports.exchange import read_report_json
+from reports.exports.word import render_docx
+from reports.importing.jsonfile import read_report_json
 from reports.importing import read_document
 from reports.models import Report
 from reports.publishing import freeze_publication
-from reports.rendering import render_html
+from reports.exports.document import render_html
 from reports.values import PROSE_FIELDS
 
 from .conftest import EXAMPLES, make_report, needs_shared

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.models import Report
 
 from .conftest import SEEDS, make_org, make_report, make_user, needs_shared
@@ -55,7 +55,7 @@ def test_drafter_previews_the_seed_then_confirms_into_the_report(client, townshi
 
 
 def test_preview_warns_what_an_import_would_overwrite_and_keeps_prose_the_document_lacks(client, report, drafter):
-    from reports.importing.xlsx import report_workbook
+    from reports.exports.excel import report_workbook
 
     import openpyxl
 
@@ -99,7 +99,7 @@ def test_a_50_mb_upload_is_refused_with_the_limit_named(client, report, drafter)
 
 
 def test_a_spreadsheet_with_text_in_a_count_cell_shows_the_cell_and_cannot_be_confirmed(client, report, drafter):
-    from reports.importing.xlsx import report_workbook
+    from reports.exports.excel import report_workbook
 
     import openpyxl
 
@@ -335,7 +335,7 @@ def _with_fee(report, yuan: str, count: int) -> None:
 
 def test_an_import_keeps_the_processing_fee_a_document_does_not_state(client, report, drafter):
     """Word, PDF, HTML and text documents carry no 信息处理费 fields: the clerk's entry stays."""
-    from reports.importing.xlsx import report_workbook
+    from reports.exports.excel import report_workbook
 
     _with_fee(report, "12.50", 3)
     workbook = report_workbook(report)

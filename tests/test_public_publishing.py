@@ -9,7 +9,7 @@ from django.db import transaction
 
 from reports.models import Publication, Report
 from reports.publishing import PublishingError, freeze_publication
-from reports.rendering import MissingFontsError, render_html
+from reports.exports.document import MissingFontsError, render_html
 from reports.signals import report_published
 
 from .rendering_support import page_texts
@@ -62,7 +62,7 @@ def test_a_template_change_never_alters_a_published_report(client, report, appro
 def test_a_failed_freeze_rolls_the_publication_back(report, approver, monkeypatch):
     Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
     report.refresh_from_db()
-    monkeypatch.setattr("reports.rendering.cjk_font_families", lambda: ())
+    monkeypatch.setattr("reports.exports.document.cjk_font_families", lambda: ())
     with pytest.raises(MissingFontsError):
         publish(report, approver)
     report.refresh_from_db()

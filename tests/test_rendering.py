@@ -6,7 +6,7 @@ import pytest
 
 from reports.catalogue import get_format
 from reports.models import Report
-from reports.rendering import (
+from reports.exports.document import (
     CJK_FONTS_MISSING,
     MissingFontsError,
     StaticFilesFetcher,
@@ -213,7 +213,7 @@ def test_the_draft_preview_and_its_pdf_are_for_people_who_may_see_the_report(cli
 
 
 def test_the_draft_pdf_view_explains_missing_fonts_instead_of_failing(client, report, drafter, monkeypatch):
-    monkeypatch.setattr("reports.rendering.cjk_font_families", lambda: ())
+    monkeypatch.setattr("reports.exports.document.cjk_font_families", lambda: ())
     client.force_login(drafter)
     response = client.get(f"/reports/{report.pk}/document.pdf")
     assert response.status_code == 503

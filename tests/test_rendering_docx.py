@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from reports.catalogue import get_format
-from reports.docx_export import render_docx
+from reports.exports.word import render_docx
 from reports.services import save_values
 
 from .rendering_support import HOSTILE, HOSTILE_PIECES

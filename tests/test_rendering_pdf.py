@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reports.catalogue import get_format
-from reports.rendering import StaticFilesFetcher, html_to_pdf_pages, render_html, render_pdf
+from reports.exports.document import StaticFilesFetcher, html_to_pdf_pages, render_html, render_pdf
 
 from .rendering_support import (
     HOSTILE_PIECES,

@@ -12,7 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from reports.exchange import read_report_json
+from reports.importing.jsonfile import read_report_json
 from reports.findings import findings_for_report
 from reports.models import Organisation, Report
 from reports.rules import RULE_INFO, Context, check

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.exchange import read_report_json, report_to_json
+from reports.importing.jsonfile import read_report_json
+from reports.exports.data import report_to_json
 from reports.models import Organisation
 from reports.values import ValuesError, clean_text
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from reports.exchange import read_report_json, report_to_json
+from reports.importing.jsonfile import read_report_json
+from reports.exports.data import report_to_json
 from reports.models import OverviewSection, ProblemsSection, Report
 from reports.services import save_values
 from reports.values import PROSE_FIELDS, PROSE_PART_MAX, PROSE_TOTAL_MAX, ValuesError

@@ -262,7 +262,7 @@ def test_a_version_holds_the_report_json_with_prose_and_fees(ready, people):
     drafter = people[0]
     submit(ready, by=drafter)
     version = ready.versions.get()
-    from reports.exchange import report_to_json
+    from reports.exports.data import report_to_json
 
     assert version.kind == "submit" and version.event == ready.events.get()
     assert version.data == report_to_json(ready)
@@ -393,7 +393,7 @@ def test_an_error_that_appears_after_submission_blocks_approval(township, drafte
 
 
 def test_a_publication_failure_names_its_cause(ready, drafter, approver, county_officer, monkeypatch):
-    from reports.rendering import MissingFontsError
+    from reports.exports.document import MissingFontsError
 
     submit(ready, by=drafter)
     approve(ready, by=approver)

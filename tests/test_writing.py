@@ -19,7 +19,7 @@ from django.urls import reverse
 from reports.views import editing as editing_views
 from reports.carryover import start_from_previous
 from reports.county import ConsolidationError, prefill_consolidated_report
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.forms import SECTION_FORMS
 from reports.importing.apply import ImportTargetError, import_into
 from reports.models import Report

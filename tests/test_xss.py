@@ -17,10 +17,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.docx_export import render_docx
-from reports.exchange import report_to_json
+from reports.exports.word import render_docx
+from reports.exports.data import report_to_json
 from reports.findings import acknowledge, findings_for_report
-from reports.rendering import render_pdf
+from reports.exports.document import render_pdf
 from reports.values import PROSE_FIELDS
 from reports.workflow import add_comment, approve, publish, reopen, return_report, submit
 

@@ -34,10 +34,10 @@ from ..county import (
     subordinate_ids,
     supervised_organisations,
 )
-from ..county_xlsx import consolidated_workbook
+from ..exports.county_excel import consolidated_workbook
 from ..models import Membership, Organisation, Report
 from ..permissions import roles_for, subtree_ids
-from ..rendering import table2_blocks, table3_lines, table4_cells
+from ..exports.document import table2_blocks, table3_lines, table4_cells
 from .downloads import XLSX, file_response
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100

@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .. import published_files
-from ..docx_export import render_docx
+from ..exports.word import render_docx
 from ..models import Publication
 from ..permissions import get_report_for_user
 from ..publishing import published_file, sha256
-from ..rendering import MissingFontsError, document_context, is_draft, render_pdf
+from ..exports.document import MissingFontsError, document_context, is_draft, render_pdf
 from .downloads import DOCX, PDF, file_response, stored_file_response
 
 

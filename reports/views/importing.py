@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..carryover import CarryoverError, confirm_part, start_from_previous
-from ..exchange import report_to_json
+from ..exports.data import report_to_json
 from ..findings import organisation_context, report_context
 from ..importing import ACCEPT, ReadError, max_upload_bytes, read_document, too_large_message
 from ..importing.apply import (
@@ -28,11 +28,11 @@ from ..importing.apply import (
 from ..importing.bundle import read_uploads
 from ..importing.labels import normalise
 from ..importing.result import ImportResult, prose_name
-from ..importing.xlsx import analysts_workbook, report_workbook
+from ..exports.excel import analysts_workbook, report_workbook
 from ..models import Organisation, Report
 from ..permissions import EDITABLE_STATES, get_report_for_editing, get_report_for_user, reports_for_user
 from ..publishing import published_file, sha256
-from ..rendering import table2_blocks, table3_lines, table4_cells
+from ..exports.document import table2_blocks, table3_lines, table4_cells
 from ..rules import Context, check
 from .downloads import JSON, XLSX, file_response
 

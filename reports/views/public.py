@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 
 from .. import published_files
 from ..models import Organisation, Publication, Report
-from ..publishing import publication_csv, publication_json
-from ..rendering import document_article
+from ..exports.data import publication_csv, publication_json
+from ..exports.document import document_article
 from .downloads import CSV, HTML, JSON, PDF, file_response, stored_file_response
 
 KIND_ORDER = {kind: i for i, kind in enumerate(Organisation.Kind.values)}

@@ -2,7 +2,7 @@ import json
 
 from django.core.management import BaseCommand, CommandError
 
-from reports.exchange import report_to_json
+from reports.exports.data import report_to_json
 from reports.models import Report
 
 from ._common import find_organisation

@@ -10,7 +10,7 @@ from django.test.utils import override_settings
 from reports import workflow
 from reports.accounts import password_set_by_owner
 from reports.demo.prose import PROSE, prose_for
-from reports.exchange import read_report_json
+from reports.importing.jsonfile import read_report_json
 from reports.findings import acknowledge, findings_for_report
 from reports.models import Membership, Organisation, Report
 from reports.services import create_report, save_values

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
-from reports.exchange import read_report_json
+from reports.importing.jsonfile import read_report_json
 from reports.services import save_values
 from reports.writing import How, writing
 from reports.values import ValuesError

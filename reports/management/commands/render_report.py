@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from reports.docx_export import render_docx
+from reports.exports.word import render_docx
 from reports.models import Report
 from reports.publishing import latest_publication
-from reports.rendering import MissingFontsError, html_to_pdf_pages, is_draft, render_html
+from reports.exports.document import MissingFontsError, html_to_pdf_pages, is_draft, render_html
 
 from ._common import find_organisation
 

@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .catalogue import Label
-from .county import Consolidation, NO_REPORT_LABEL
-from .importing.xlsx import set_text
-from .rendering import table2_blocks, table3_lines, table4_cells
+from ..catalogue import Label
+from ..county import Consolidation, NO_REPORT_LABEL
+from .excel import set_text
+from .document import table2_blocks, table3_lines, table4_cells
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -26,9 +26,9 @@ from weasyprint import HTML
 # WeasyPrint ≥ 68: a fetcher is a URLFetcher subclass (the function API before it is deprecated).
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .catalogue import Column, Label, Row
-from .models import Report
-from .values import Count, ReportValues
+from ..catalogue import Column, Label, Row
+from ..models import Report
+from ..values import Count, ReportValues
 
 logger = logging.getLogger(__name__)
 

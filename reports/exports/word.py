@@ -20,11 +20,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from django.utils import timezone
 
-from .catalogue import Label
-from .models import Report
-from .rendering import document_context
-from .templatetags.documents import paragraph_texts
-from .values import clean_text
+from ..catalogue import Label
+from ..models import Report
+from .document import document_context
+from ..templatetags.documents import paragraph_texts
+from ..values import clean_text
 
 # The official fonts first; Word and WPS substitute what an office lacks.
 TITLE_FONT = "方正小标宋简体"
