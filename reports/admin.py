@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html_join
 from django.db import models
 
 from .accounts import password_set_by_other
@@ -19,7 +20,6 @@ from .models import (
     Organisation,
     OtherMattersSection,
     OverviewSection,
-    ProactiveSection,
     ProblemsSection,
     Publication,
     Report,
@@ -115,11 +115,6 @@ class OverviewInline(_OneSection):
     model = OverviewSection
 
 
-class ProactiveInline(_OneSection):
-    model = ProactiveSection
-    exclude = ["revision", "fees_10k_yuan_places"]
-
-
 class ReviewLitigationInline(_OneSection):
     model = ReviewLitigationSection
 
@@ -143,8 +138,17 @@ class ReportAdmin(CleanTextMixin, admin.ModelAdmin):
     search_fields = ["organisation__name"]
     autocomplete_fields = ["organisation"]
     # The state changes only through reports.workflow, which audits it; the data only through the editor.
-    readonly_fields = ["status", "created_at", "updated_at", *REPORT_DATA_FIELDS]
-    inlines = [OverviewInline, ProactiveInline, ReviewLitigationInline, ProblemsInline, OtherMattersInline]
+    readonly_fields = ["status", "created_at", "updated_at", *REPORT_DATA_FIELDS, "table2"]
+    inlines = [OverviewInline, ReviewLitigationInline, ProblemsInline, OtherMattersInline]
+
+    @admin.display(description="二、主动公开政府信息情况（表二）")
+    def table2(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        values = obj.values()
+        return format_html_join(
+            "", "<div>{}：{}</div>", ((c.name, "空" if values.get(c.key) is None else values.get(c.key))
+                                     for c in values.format.table2.cells))
 
     def has_change_permission(self, request, obj=None):
         # An approved or published report is locked on every path, the admin's included.

@@ -16,10 +16,10 @@ from django.dispatch import receiver
 from .models import CarriedText, Membership, Organisation, Report
 from .permissions import can_edit, roles_for
 from .rules import Finding
+from .catalogue import format_for_year
 from .services import create_report, save_values
-from .signals import section_saved
+from .signals import counts_stale, section_saved
 from .values import PROSE_FIELDS, ReportValues
-from . import tallies
 from .writing import How, writing
 
 
@@ -35,9 +35,11 @@ def previous_report(organisation: Organisation, year: int) -> Report | None:
     return Report.objects.filter(organisation=organisation, year=year - 1).first()
 
 
-def carried_values(previous: ReportValues) -> ReportValues:
-    """This year's starting values: 上年结转 column by column from 结转下年度, and last year's prose."""
-    values = ReportValues(format_version=previous.format_version)
+def carried_values(previous: ReportValues, year: int | None = None) -> ReportValues:
+    """This year's starting values, in the format of `year` (a 2020 trial-format report starts a 2021-format
+    one): 上年结转 column by column from 结转下年度 (both formats have them), and last year's prose."""
+    version = format_for_year(year).version if year is not None else previous.format_version
+    values = ReportValues(format_version=version)
     for col in values.format.table3.entered_columns:
         values.table3["carried_over"][col.code] = previous.t3("carry_forward", col.code)
     values.prose.update({name: previous.prose.get(name, "") for name in PROSE_FIELDS})
@@ -53,10 +55,10 @@ def start_from_previous(organisation: Organisation, year: int, *, by) -> Report:
         raise CarryoverError(f"{organisation.name}没有 {year - 1} 年度的报告，无法沿用。")
     if Report.objects.filter(organisation=organisation, year=year).exists():
         raise CarryoverError(f"{organisation.name}的 {year} 年度报告已经存在。")
-    values = carried_values(prev.values())
+    values = carried_values(prev.values(), year)
     try:
         with transaction.atomic():
-            report = create_report(organisation, year, format_version=prev.format_version)
+            report = create_report(organisation, year, format_version=values.format_version)
             with writing(report, by=by, how=How.CARRYOVER) as report:
                 save_values(report, values, prose=True)
                 CarriedText.objects.bulk_create(
@@ -96,7 +98,7 @@ def confirm_part(report: Report, part: str, *, by) -> None:
         if not can_edit(by, report):
             raise PermissionDenied("只有本机关的填报人可以在草稿或已退回的报告中确认文字。")
         CarriedText.objects.filter(report=report, part=part).delete()
-        tallies.changed(report)
+        counts_stale.send(sender=Report, report=report)
 
 
 def carryover_findings(report: Report, marks: list[CarriedText] | None = None) -> list[Finding]:

@@ -16,16 +16,14 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, QuerySet, Sum
 
 from . import tallies
-from .catalogue import MAX_COUNT, Format, get_format
-from .findings import context_for
-from .models import ApplicationRow, Membership, Organisation, ProactiveSection, Report, ReviewLitigationSection
+from .bulk import bulk_contexts, bulk_values  # noqa: F401  (read many reports; also used from here)
+from .catalogue import MAX_COUNT, TABLE_NAMES, Format, get_format
+from .models import ApplicationRow, Membership, Organisation, ProactiveCell, Report, ReviewLitigationSection
 from .permissions import EDITABLE_STATES, subtree_ids
-from .rules import Context
-from .services import (SECTION_RELATIONS, create_report, fee_for_display, read_values, save_values, table3_rows,
-                       with_sections)
+from .services import (create_report, fee_for_display, save_values, with_sections)
 from .values import ReportValues, sum_or_none
 from .values import Count as CellCount
 from .writing import How, WriteRefused, writing
@@ -68,36 +66,7 @@ def subordinate_ids(root: Organisation) -> set[int]:
     return subtree_ids([root]) - {root.pk}
 
 
-# ---------------------------------------------------------------- reading many reports
-
-
-def bulk_values(reports: Iterable[Report]) -> dict[int, ReportValues]:
-    """Each report's values by report id: one query for the 表三 rows (and six more unless `with_sections` ran)."""
-    reports = list(reports)
-    prefetch_related_objects(reports, *SECTION_RELATIONS)
-    rows = table3_rows(r.applications.pk for r in reports)
-    return {r.pk: read_values(r, rows.get(r.applications.pk, ())) for r in reports}
-
-
-def bulk_contexts(reports: Iterable[Report]) -> dict[int, Context]:
-    """The rules' Context of each report, with last year's values, by report id; three queries at most."""
-    reports = list(reports)
-    wanted = {(r.organisation_id, r.year - 1) for r in reports}
-    previous: dict[tuple[int, int], Report] = {}
-    if wanted:
-        qs = with_sections(
-            Report.objects.filter(
-                organisation_id__in={org for org, _ in wanted}, year__in={year for _, year in wanted}
-            )
-        )
-        previous = {(r.organisation_id, r.year): r for r in qs if (r.organisation_id, r.year) in wanted}
-    previous_values = bulk_values(previous.values())
-    prefetch_related_objects(reports, "organisation")
-    out = {}
-    for r in reports:
-        prev = previous.get((r.organisation_id, r.year - 1))
-        out[r.pk] = context_for(r.organisation, r.year, prev, previous_values[prev.pk] if prev else None)
-    return out
+# ---------------------------------------------------------------- reading many reports: reports.bulk
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -217,10 +186,9 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
     out = ReportValues(format_version=version)
     fmt = out.format
     for v in parts:
-        for key in fmt.table2.count_fields:
-            out.table2[key] = _add(out.table2[key], v.table2[key])
         # Decimal addition is exact: 16 digits per amount leave room for 10¹² reports in 28 digits.
-        out.fees_10k_yuan = _add(out.fees_10k_yuan, v.fees_10k_yuan)
+        for key in fmt.table2.fields:
+            out.table2[key] = _add(out.table2[key], v.table2[key])
         for row in fmt.table3.entered_rows:
             target, source = out.table3[row.code], v.table3[row.code]
             for col in fmt.table3.entered_columns:
@@ -248,14 +216,16 @@ def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     if not out:
         return out
     fmt = get_format(next(iter(version.values())))
-    t2 = fmt.table2.count_fields
-    for year, *cells in (ProactiveSection.objects.filter(report__in=reports).values("report__year")
-                         .annotate(**{f"s_{k}": Sum(k) for k in t2}).values_list("report__year", *(f"s_{k}" for k in t2))):
-        out[year][1].table2.update(zip(t2, cells))
-    for year, fee, places in ProactiveSection.objects.filter(report__in=reports).values_list(
-            "report__year", "fees_10k_yuan", "fees_10k_yuan_places"):
+    amounts = {c.field for c in fmt.table2.cells if c.kind == "amount"}
+    cells = ProactiveCell.objects.filter(section__report__in=reports, key__in=fmt.table2.fields)
+    for year, key, total in (cells.exclude(key__in=amounts).values("section__report__year", "key")
+                             .annotate(total=Sum("number")).values_list("section__report__year", "key", "total")):
+        out[year][1].table2[key] = total
+    # Amounts are added here, exactly and with the decimals each was entered with.
+    for year, key, amount, places in cells.filter(key__in=amounts).values_list(
+            "section__report__year", "key", "amount", "places"):
         v = out[year][1]
-        v.fees_10k_yuan = _add(v.fees_10k_yuan, fee_for_display(fee, places))
+        v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
     t3 = [c.code for c in fmt.table3.entered_columns]
     for year, row, *cells in (ApplicationRow.objects.filter(section__report__in=reports)
                               .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
@@ -310,36 +280,18 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
 
 def cell_keys(fmt: Format) -> list[str]:
     """Every cell of 表二, 表三 and 表四, entered or derived, with the keys the templates print in data-cell."""
-    return (
-        [c.key for c in fmt.table2.cells]
-        + [f"table3.{r.code}.{c.code}" for r in fmt.table3.rows for c in fmt.table3.columns]
-        + [f"table4.{g.code}.{c.code}" for g in fmt.table4.groups for c in fmt.table4.columns]
-    )
+    return [c.key for c in fmt.cells]
 
 
 def cell_value(values: ReportValues, key: str) -> CellCount | Decimal:
     """The value of a cell named as in `cell_keys`; KeyError for an unknown key."""
-    fmt = values.format
-    if key.startswith("table3."):
-        _, row, col = key.split(".")
-        return values.t3(row, col)
-    if key.startswith("table4."):
-        _, group, col = key.split(".")
-        return values.t4(group, col)
-    if key == fmt.table2.fee_field:
-        return values.fees_10k_yuan
-    return values.table2[key]
+    values.format.cell(key)
+    return values.get(key)
 
 
 def cell_label(fmt: Format, key: str) -> str:
     """A cell's readable name, prefixed with its table: 表三 一、本年新收政府信息公开申请数量（自然人）."""
-    if key.startswith("table3."):
-        _, row, col = key.split(".")
-        return f"表三 {fmt.table3.cell_name(row, col)}"
-    if key.startswith("table4."):
-        _, group, col = key.split(".")
-        return f"表四 {fmt.table4.cell_name(group, col)}"
-    return f"表二 {fmt.table2.cell(key).name}"
+    return f"{TABLE_NAMES[fmt.cell(key).table]} {fmt.cell_name(key)}"
 
 
 def cell_breakdown(c: Consolidation, key: str) -> list[tuple[Report, CellCount | Decimal]]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .models import Acknowledgement, Organisation, Report
 from .permissions import can_edit
+from .signals import counts_stale
 from .rules import SEVERITY_LABELS, Context, Finding, check, gate
 from .values import ReportValues
 
@@ -110,9 +111,7 @@ def acknowledge(report: Report, finding_key: str, *, by, explanation: str = "") 
         defaults={"rule": finding.rule, "message": finding.message, "explanation": explanation, "by": by,
                   "at": timezone.now()},
     )
-    from . import tallies
-
-    tallies.changed(report)
+    counts_stale.send(sender=Report, report=report)
     return ack
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar, Iterable
 
 from django import forms
@@ -21,147 +19,30 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from .catalogue import MAX_COUNT, Format
+from .catalogue import Format
 from .findings import report_context
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
 from .signals import section_saved
-from .values import PROSE_FIELDS, PROSE_PART_MAX, PROSE_TOTAL_MAX, Count, ReportValues, clean_text, decimal_places
+from .services import store_table2
+from .values import PROSE_FIELDS, PROSE_TOTAL_MAX, ReportValues
 from .writing import How, writing
 
-# What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
-_PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
-_MINUS = ("-", "−", "－", "﹣")
-_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
-_DIGITS = re.compile(r"\d+")
-_DECIMAL = re.compile(r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?|\.\d+")
-_FRACTION = re.compile(r"\d*\.\d+|\d+\.|\d+/\d+")
-
-
-def normalise(raw: str) -> str:
-    """Full-width digits and commas to ASCII (１２，３４５ → 12,345), every space removed."""
-    text = unicodedata.normalize("NFKC", raw)
-    return "".join(ch for ch in text if not ch.isspace())
-
-
-def echo(raw: str, limit: int = 20) -> str:
-    """What the clerk typed, for a message at the cell: shortened, so a pasted page does not come back whole."""
-    text = raw.strip()
-    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
-
-
-def parse_count_text(raw: str) -> Count:
-    """A count as a clerk types it: '１２', '1,234', ' 3 ' → int; '' → None; anything else refused."""
-    text = normalise(raw or "")
-    if not text:
-        return None
-    if text in _PLACEHOLDERS:
-        raise ValidationError(
-            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": echo(raw)}
-        )
-    if text.startswith(_MINUS):
-        raise ValidationError("件数不能为负数。", code="negative")
-    if "," in text:
-        if not _GROUPED.fullmatch(text):
-            raise ValidationError("“%(raw)s”的千位分隔符位置不对，请直接填数字，如 1234。", code="separator",
-                                  params={"raw": echo(raw)})
-        text = text.replace(",", "")
-    if _DIGITS.fullmatch(text) and text.isascii():
-        digits = text.lstrip("0") or "0"
-        # Compare lengths first: int() refuses strings of more than 4 300 digits (CVE-2020-10735).
-        if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
-            raise ValidationError("%(value)s 太大了（最多 %(max)s），请检查是否多输了数字。", code="too_large",
-                                  params={"value": echo(digits), "max": MAX_COUNT})
-        return int(digits)
-    if _FRACTION.fullmatch(text):
-        raise ValidationError("件数应为整数，不能有小数或分数。", code="fraction")
-    raise ValidationError("请填写数字（整数）：“%(raw)s”不是数字。", code="not_a_number", params={"raw": echo(raw)})
-
-
-def parse_amount_text(raw: str, *, places: int, integer_digits: int = 10, unit: str = "万元") -> Decimal | None:
-    """A money amount: full-width digits and thousands separators allowed, at most `places` decimals."""
-    text = normalise(raw or "")
-    if not text:
-        return None
-    if text in _PLACEHOLDERS:
-        raise ValidationError(
-            "不能用“%(raw)s”表示没有：没有就填 0；还不知道就先留空。", code="placeholder", params={"raw": echo(raw)}
-        )
-    if text.startswith(_MINUS):
-        raise ValidationError("金额不能为负数。", code="negative")
-    if not (_DECIMAL.fullmatch(text) and text.isascii()):
-        raise ValidationError("请填写数字（单位：%(unit)s）：“%(raw)s”不是数字。", code="not_a_number",
-                              params={"raw": echo(raw), "unit": unit})
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise ValidationError("请填写数字。", code="not_a_number") from None
-    if -int(value.as_tuple().exponent) > places:
-        raise ValidationError("最多保留 %(places)s 位小数。", code="places", params={"places": places})
-    if value.adjusted() >= integer_digits:
-        raise ValidationError("金额 %(value)s %(unit)s太大了，请检查单位和数字。", code="too_large",
-                              params={"value": echo(str(value)), "unit": unit})
-    return value
-
-
-class TextField(forms.CharField):
-    """Free text as typed or pasted: the control characters nobody sees are dropped (values.clean_text)."""
-
-    default_error_messages = {"max_length": "最多 %(limit_value)d 字，现有 %(show_value)d 字。"}
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return clean_text(value) if isinstance(value, str) else value
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        # A browser silently cuts text pasted into a textarea at its maxlength: the server says so instead.
-        if isinstance(widget, forms.Textarea):
-            attrs.pop("maxlength", None)
-        return attrs
-
-
-def prose_field(label: str) -> TextField:
-    """A prose part of the report, at most PROSE_PART_MAX characters (the reason is at the constant)."""
-    return TextField(label=label, required=False, strip=False, widget=forms.Textarea, max_length=PROSE_PART_MAX,
-                     error_messages={"max_length": "这一部分最多 %(limit_value)d 字，现有 %(show_value)d 字。"})
-
-
-class CountField(forms.Field):
-    """A count cell: blank (None) until filled in; the value is parsed as `parse_count_text` does."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Count:
-        return parse_count_text(value if isinstance(value, str) else "")
-
-
-class AmountField(forms.Field):
-    widget = forms.TextInput
-
-    def __init__(self, *, places: int, unit: str, **kwargs: Any) -> None:
-        self.places, self.unit = places, unit
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        return parse_amount_text(value if isinstance(value, str) else "", places=self.places, unit=self.unit)
-
-
-def count_text(value: Count) -> str:
-    return "" if value is None else str(value)
-
-
-def amount_text(value: Decimal | None) -> str:
-    """An amount as stored, without the trailing zeros a fixed-decimals column adds (3940.00 → 3940)."""
-    if value is None:
-        return ""
-    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+from .form_fields import (  # noqa: F401  (the parsers are used from here by the views and the tests)
+    AmountField,
+    CountField,
+    TextField,
+    amount_text,
+    cell_field,
+    cell_text,
+    count_text,
+    echo,
+    normalise,
+    parse_amount_text,
+    parse_count_text,
+    prose_field,
+)
 
 
 def section_of_key(key: str) -> str:
@@ -410,42 +291,29 @@ class OverviewForm(SectionForm):
 
 
 class ProactiveForm(SectionForm):
-    """二、主动公开政府信息情况: 表二's nine counts and the fee in 万元."""
+    """二、主动公开政府信息情况: 表二's cells, each as its catalogue kind says (counts, signed counts, amounts)."""
 
     code = "proactive"
 
     @classmethod
     def cell_fields(cls, fmt, report):
-        t2 = fmt.table2
-        out: list[tuple[str, forms.Field]] = []
-        for cell in t2.cells:
-            if cell.key == t2.fee_field:
-                field: forms.Field = AmountField(places=6, unit="万元", label=cell.name)
-            else:
-                field = CountField(label=cell.name)
-            out.append((f"table2.{cell.key}", field))
-        return out
+        return [(cell.key, cell_field(cell)) for cell in fmt.table2.cells]
 
     @classmethod
     def texts(cls, values, report):
-        t2 = values.format.table2
-        out = {f"table2.{k}": count_text(values.table2[k]) for k in t2.count_fields}
-        out[f"table2.{t2.fee_field}"] = "" if values.fees_10k_yuan is None else str(values.fees_10k_yuan)
-        return out
+        return {cell.key: cell_text(values.table2[cell.field]) for cell in values.format.table2.cells}
 
     def apply(self, values, cells):
-        t2 = values.format.table2
-        for key in t2.count_fields:
-            values.table2[key] = cells[f"table2.{key}"]
-        values.fees_10k_yuan = cells[f"table2.{t2.fee_field}"]
+        for key, value in cells.items():
+            values.set(key, value)
 
     def model_updates(self, cells):
-        t2 = self.report.format.table2
-        fee = cells[f"table2.{t2.fee_field}"]
-        out = {key: cells[f"table2.{key}"] for key in t2.count_fields}
-        out[t2.fee_field] = fee
-        out[f"{t2.fee_field}_places"] = decimal_places(fee)
-        return out
+        return {}
+
+    def save_related(self, cells, now):
+        store_table2(self.report.proactive, self.report.format,
+                     {key.removeprefix("table2."): value for key, value in cells.items()})
+        super().save_related(cells, now)
 
 
 class GridSectionForm(SectionForm):
@@ -461,9 +329,10 @@ class GridSectionForm(SectionForm):
     def cell_fields(cls, fmt, report):
         t = getattr(fmt, cls.table)
         return [
-            (f"{cls.table}.{r.code}.{c.code}", CountField(label=t.cell_name(r.code, c.code)))
+            (key, cell_field(fmt.cell(key)))
             for r in cls.grid_rows(fmt)
             for c in t.entered_columns
+            for key in (f"{cls.table}.{r.code}.{c.code}",)
         ]
 
     @classmethod

@@ -10,9 +10,7 @@ public pages serve the stored bytes, so a later template change never alters a p
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +18,6 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from . import published_files
-from .catalogue import get_format
 from .exports.word import render_docx
 from .exports.excel import report_workbook
 from .models import Publication, Report

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .catalogue import get_format
+from .catalogue import format_for_year, get_format
 from .models import (
     ApplicationRow,
+    ProactiveCell,
     ApplicationSection,
     OtherMattersSection,
     OverviewSection,
@@ -20,14 +21,15 @@ from .models import (
     Report,
     ReviewLitigationSection,
 )
+from .stored import OVERVIEW_FIELDS, T3_FIELDS, Table3Rows, fee_for_display, read_values, table2_values  # noqa: F401
 from .values import ReportValues, decimal_places
-
-OVERVIEW_FIELDS = ("proactive", "on_request", "management", "platform", "oversight")
 
 
 @transaction.atomic
 def create_report(organisation, year: int, **fields) -> Report:
-    """A new, empty report with all six sections and every 表三 row (all cells blank)."""
+    """A new, empty report with all six sections and every 表三 row (all cells blank), in the format of
+    its year (catalogue.format_for_year) unless `format_version` is given."""
+    fields.setdefault("format_version", format_for_year(year).version)
     report = Report.objects.create(organisation=organisation, year=year, **fields)
     ensure_sections(report)
     return report
@@ -36,8 +38,9 @@ def create_report(organisation, year: int, **fields) -> Report:
 @transaction.atomic
 def ensure_sections(report: Report) -> None:
     """Create whichever sections and 表三 rows the report lacks (e.g. one added in the admin)."""
-    for model in (OverviewSection, ProactiveSection, ReviewLitigationSection, ProblemsSection, OtherMattersSection):
+    for model in (OverviewSection, ReviewLitigationSection, ProblemsSection, OtherMattersSection):
         model.objects.get_or_create(report=report)
+    ProactiveSection.objects.get_or_create(report=report)  # its cells are made by the first save
     section, _ = ApplicationSection.objects.get_or_create(report=report)
     have = set(section.rows.values_list("row", flat=True))
     ApplicationRow.objects.bulk_create(
@@ -45,24 +48,50 @@ def ensure_sections(report: Report) -> None:
     )
 
 
-def fee_for_display(value: Decimal | None, places: int) -> Decimal | None:
-    """The stored fee with exactly the decimals that were entered."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1).scaleb(-places)) if places else value.quantize(Decimal(1))
+def table2_record(cell, value) -> dict:
+    """What a ProactiveCell stores for `value` of the catalogue cell `cell`."""
+    if cell.kind == "amount":
+        return {"number": None, "amount": value, "places": decimal_places(value)}
+    return {"number": value, "amount": None, "places": 0}
+
+
+def store_table2(section: ProactiveSection, fmt, table2: dict) -> None:
+    """Write 表二's cells (by key within the table) as ProactiveCell records; keys of no cell of `fmt` go."""
+    section.cells.exclude(key__in=fmt.table2.fields).delete()
+    stored = {c.key: c for c in section.cells.all()}
+    for cell in fmt.table2.cells:
+        if cell.field not in table2:
+            continue
+        record = stored.get(cell.field) or ProactiveCell(section=section, key=cell.field)
+        for name, value in table2_record(cell, table2[cell.field]).items():
+            setattr(record, name, value)
+        problem = cell.problem(table2[cell.field])
+        if problem:
+            raise ValidationError({cell.key: f"{cell.name}：{problem}"})
+        record.full_clean(exclude=["section"])
+        stored[cell.field] = record
+    ProactiveCell.objects.bulk_create([r for r in stored.values() if r.pk is None])
+    ProactiveCell.objects.bulk_update([r for r in stored.values() if r.pk is not None], ["number", "amount", "places"])
 
 
 # The sections `read_values` reads: `with_sections` joins them, so many reports are read in one query.
 SECTION_RELATIONS = ("proactive", "applications", "review_litigation", "overview", "problems", "other_matters")
-# The cells of an ApplicationRow, in the catalogue's column order.
-T3_FIELDS = tuple(c.code for c in get_format().table3.entered_columns)
 
-Table3Rows = Iterable[Sequence]  # (row code, *cells in T3_FIELDS order), one per stored 表三 row
 
 
 def with_sections(reports: QuerySet[Report]) -> QuerySet[Report]:
     """The reports with every section joined: `read_values` then needs one query (表三), `table3_rows` none."""
     return reports.select_related(*SECTION_RELATIONS)
+
+
+def table2_cells(section_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """The stored 表二 cells of many ProactiveSections in one query, by section id, for `read_values`."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    cells = ProactiveCell.objects.filter(section_id__in=list(section_ids)).values_list(
+        "section_id", "key", "number", "amount", "places")
+    for section_id, *cell in cells:
+        out[section_id].append(tuple(cell))
+    return out
 
 
 def table3_rows(section_ids: Iterable[int]) -> dict[int, list[tuple]]:
@@ -72,33 +101,6 @@ def table3_rows(section_ids: Iterable[int]) -> dict[int, list[tuple]]:
     for section_id, *cells in rows:
         out[section_id].append(tuple(cells))
     return out
-
-
-def read_values(report: Report, rows: Table3Rows | None = None) -> ReportValues:
-    """The report's values; `rows` are its 表三 rows when already read in bulk (see `table3_rows`)."""
-    fmt = report.format
-    v = ReportValues(format_version=report.format_version, printed_totals=dict(report.printed_totals or {}))
-    p = report.proactive
-    for key in fmt.table2.count_fields:
-        v.table2[key] = getattr(p, key)
-    v.fees_10k_yuan = fee_for_display(p.fees_10k_yuan, p.fees_10k_yuan_places)
-    if rows is None:
-        rows = report.applications.rows.values_list("row", *T3_FIELDS)
-    for code, *cells in rows:
-        v.table3[code].update(zip(T3_FIELDS, cells))
-    rl = report.review_litigation
-    for group in fmt.table4.groups:
-        for col in fmt.table4.entered_columns:
-            v.table4[group.code][col.code] = getattr(rl, fmt.table4.field(group.code, col.code))
-    v.prose["preface"] = report.preface
-    for name in OVERVIEW_FIELDS:
-        v.prose[f"overview_{name}"] = getattr(report.overview, name)
-    v.prose["problems"] = report.problems.text
-    om = report.other_matters
-    v.prose["other_matters"] = om.text
-    v.processing_fee_yuan = om.processing_fee_yuan
-    v.processing_fee_count = om.processing_fee_count
-    return v
 
 
 def _bump(section, fields: list[str]) -> None:
@@ -111,14 +113,17 @@ def _bump(section, fields: list[str]) -> None:
 def save_values(report: Report, values: ReportValues, *, prose: bool = True) -> None:
     """Store every value of `values` in the report's sections (the numbers; the prose too if asked)."""
     fmt = get_format(values.format_version)
+    if fmt.version != report.format_version:
+        report.format_version = fmt.version
+        report.save(update_fields=["format_version", "updated_at"])
     p = report.proactive
-    for key in fmt.table2.count_fields:
-        setattr(p, key, values.table2[key])
-    p.fees_10k_yuan = values.fees_10k_yuan
-    p.fees_10k_yuan_places = decimal_places(values.fees_10k_yuan)
-    _bump(p, [*fmt.table2.count_fields, "fees_10k_yuan", "fees_10k_yuan_places"])
+    store_table2(p, fmt, values.table2)
+    _bump(p, [])
 
     section = report.applications
+    entered = [r.code for r in fmt.table3.entered_rows]
+    section.rows.exclude(row__in=entered).delete()
+    ensure_sections(report)
     rows = {r.row: r for r in section.rows.all()}
     columns = [c.code for c in fmt.table3.entered_columns]
     for code, record in rows.items():

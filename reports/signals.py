@@ -4,9 +4,13 @@
   transaction (the carry-over part drops the marks of edited text; reports.writing keeps the version).
 - report_published(sender=Report, report, by, correction_note): inside the publish transaction
   (the rendering part freezes the HTML and PDF; an exception rolls the publication back).
+- counts_stale(sender=Report, report, following_only=False): the report's values, marks or
+  acknowledgements changed (or, following_only, its state changed), so its stored finding counts and
+  next year's (which compare with it) are stale (reports.tallies).
 """
 
 from django.dispatch import Signal
 
 section_saved = Signal()
 report_published = Signal()
+counts_stale = Signal()

@@ -22,8 +22,11 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .bulk import bulk_contexts, bulk_values
+from .carryover import carryover_findings
 from .models import Acknowledgement, CarriedText, Organisation, Report
 from .rules import Finding, check, gate
+from .signals import counts_stale
 
 
 @lru_cache(maxsize=1)
@@ -53,9 +56,6 @@ def counts(findings: list[Finding], acknowledged: set[str]) -> tuple[int, int, i
 
 def refresh(reports: Iterable[Report]) -> None:
     """Count the findings of these reports now and store them; a constant number of queries."""
-    from .carryover import carryover_findings
-    from .county import bulk_contexts, bulk_values
-
     reports = list(reports)
     if not reports:
         return
@@ -98,6 +98,14 @@ def mark_stale(*, reports: Iterable[int] = (), organisation: Organisation | None
 def changed(report: Report) -> None:
     """A report's values, marks or acknowledgements changed: its counts and next year's are stale."""
     mark_stale(reports=[report.pk], following=report)
+
+
+@receiver(counts_stale, sender=Report, dispatch_uid="reports.tallies.counts_stale")
+def _counts_stale(sender, report: Report, following_only: bool = False, **kwargs) -> None:
+    if following_only:
+        mark_stale(following=report)
+    else:
+        changed(report)
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="reports.tallies.organisation_saved")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from .catalogue import MAX_COUNT, Format, get_format
+from .catalogue import FORMATS, MAX_COUNT, Cell, Format, get_format
 
 Count = int | None
 
@@ -106,11 +106,14 @@ class ValuesError(ValueError):
     """A file or payload that does not hold a report's values; the message is for the user."""
 
 
+Value = int | Decimal | None  # a 表二 cell: a count, a signed count or an amount (see catalogue.Cell.kind)
+
+
 @dataclass
 class ReportValues:
     format_version: str = "2021"
-    table2: dict[str, Count] = field(default_factory=dict)
-    fees_10k_yuan: Decimal | None = None
+    # 表二 by the key within the table (catalogue.Table2.fields): counts, and amounts as Decimals.
+    table2: dict[str, Value] = field(default_factory=dict)
     table3: dict[str, dict[str, Count]] = field(default_factory=dict)
     table4: dict[str, dict[str, Count]] = field(default_factory=dict)
     prose: dict[str, str] = field(default_factory=dict)
@@ -122,7 +125,7 @@ class ReportValues:
 
     def __post_init__(self) -> None:
         fmt = self.format
-        for key in fmt.table2.count_fields:
+        for key in fmt.table2.fields:
             self.table2.setdefault(key, None)
         for row in fmt.table3.entered_rows:
             cells = self.table3.setdefault(row.code, {})
@@ -138,6 +141,25 @@ class ReportValues:
     @property
     def format(self) -> Format:
         return get_format(self.format_version)
+
+    # ---- any cell by its catalogue key
+
+    def get(self, key: str) -> Value:
+        """The value of the cell `key` (table2.licensing, table3.new.total, table4.review.maintained)."""
+        table, _, rest = key.partition(".")
+        if table == "table2":
+            return self.table2[rest]
+        row, _, column = rest.partition(".")
+        return self.t3(row, column) if table == "table3" else self.t4(row, column)
+
+    def set(self, key: str, value: Value) -> None:
+        """Enter a value into the entered cell `key`."""
+        table, _, rest = key.partition(".")
+        if table == "table2":
+            self.table2[rest] = value
+            return
+        row, _, column = rest.partition(".")
+        (self.table3 if table == "table3" else self.table4)[row][column] = value
 
     # ---- derived cells: the only place the format's sums are computed
 
@@ -155,7 +177,10 @@ class ReportValues:
 
     def t3_group(self, group_label: str, column: str) -> Count:
         """A derived subtotal of （三）…（六）, for messages and summaries; never stored or printed."""
-        return sum_or_none(self.t3(r.code, column) for r in self.format.table3.groups[group_label])
+        rows = self.format.table3.groups.get(group_label)
+        if rows is None:  # a group of one row (the trial format's （六）其他处理)
+            rows = tuple(r for r in self.format.table3.result_rows if r.label == group_label)
+        return sum_or_none(self.t3(r.code, column) for r in rows)
 
     def t4(self, group: str, column: str) -> Count:
         if column == "total":
@@ -167,48 +192,24 @@ class ReportValues:
 
     def blank_cells(self) -> list[str]:
         """Keys of every entered numeric cell still blank, in reading order."""
-        fmt = self.format
-        out = [k for k in fmt.table2.count_fields if self.table2[k] is None]
-        if self.fees_10k_yuan is None:
-            out.append(fmt.table2.fee_field)
-        out += [
-            f"table3.{r.code}.{c.code}"
-            for r in fmt.table3.entered_rows
-            for c in fmt.table3.entered_columns
-            if self.table3[r.code][c.code] is None
-        ]
-        out += [
-            f"table4.{g.code}.{c.code}"
-            for g in fmt.table4.groups
-            for c in fmt.table4.entered_columns
-            if self.table4[g.code][c.code] is None
-        ]
-        return out
+        return [c.key for c in self.format.entered_cells if self.get(c.key) is None]
 
     # ---- the exchange format of spec/examples/*.json
 
     def to_json_dict(self) -> dict[str, Any]:
         fmt = self.format
-        t2 = self.table2
+        t2: dict[str, Any] = {}
+        for cell in fmt.table2.cells:
+            value = self.table2[cell.field]
+            *parents, last = fmt.table2.json_path(cell.field)
+            node = t2
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = str(value) if isinstance(value, Decimal) else value
         return {
             "format": self.format_version,
             "columns": [c.code for c in fmt.table3.columns],
-            "table2": {
-                "regulations": {
-                    "issued": t2["regulations_issued"],
-                    "repealed": t2["regulations_repealed"],
-                    "in_force": t2["regulations_in_force"],
-                },
-                "normative_documents": {
-                    "issued": t2["normative_issued"],
-                    "repealed": t2["normative_repealed"],
-                    "in_force": t2["normative_in_force"],
-                },
-                "licensing": t2["licensing"],
-                "penalty": t2["penalty"],
-                "enforcement": t2["enforcement"],
-                "fees_10k_yuan": None if self.fees_10k_yuan is None else str(self.fees_10k_yuan),
-            },
+            "table2": t2,
             "table3": {r.code: self.t3_row(r.code) for r in fmt.table3.rows},
             "table4": {
                 g.code: {c.code: self.t4(g.code, c.code) for c in fmt.table4.columns} for g in fmt.table4.groups
@@ -224,26 +225,16 @@ class ReportValues:
         try:
             fmt = get_format(version)
         except KeyError:
-            raise ValuesError(f"不支持的报告格式“{version}”，目前支持：2021。") from None
+            raise ValuesError(f"不支持的报告格式“{version}”，目前支持：{'、'.join(FORMATS)}。") from None
         values = cls(format_version=version)
         t2 = _get(data, "table2", dict)
-        pairs = {
-            "regulations_issued": ("regulations", "issued"),
-            "regulations_repealed": ("regulations", "repealed"),
-            "regulations_in_force": ("regulations", "in_force"),
-            "normative_issued": ("normative_documents", "issued"),
-            "normative_repealed": ("normative_documents", "repealed"),
-            "normative_in_force": ("normative_documents", "in_force"),
-        }
-        for key in fmt.table2.count_fields:
-            where = pairs.get(key, (key,))
+        for cell in fmt.table2.cells:
+            *parents, last = fmt.table2.json_path(cell.field)
             node: Any = t2
-            for part in where[:-1]:
-                node = _get(node, part, dict, path=f"table2.{part}")
-            values.table2[key] = parse_count(_get(node, where[-1], path="table2." + ".".join(where)),
-                                             "table2." + ".".join(where))
-        values.fees_10k_yuan = parse_amount(_get(t2, "fees_10k_yuan", path="table2.fees_10k_yuan"),
-                                            "table2.fees_10k_yuan")
+            for i, part in enumerate(parents):
+                node = _get(node, part, dict, path="table2." + ".".join(parents[: i + 1]))
+            path = "table2." + ".".join((*parents, last))
+            values.table2[cell.field] = parse_cell(cell, _get(node, last, path=path), path)
 
         t3 = _get(data, "table3", dict)
         columns = [c.code for c in fmt.table3.columns]
@@ -275,8 +266,14 @@ class ReportValues:
 
     def derived(self, key: str) -> Count:
         """The derived value of a total cell named like "table3.total.natural"."""
-        table, group, column = key.split(".")
-        return self.t3(group, column) if table == "table3" else self.t4(group, column)
+        return self.get(key)
+
+
+def parse_cell(cell: Cell, raw: Any, where: str) -> Value:
+    """A JSON value for the cell `cell`, checked against its kind."""
+    if cell.kind == "amount":
+        return parse_amount(raw, where, places=cell.places)
+    return parse_count(raw, where, signed=cell.kind == "signed")
 
 
 _MISSING = object()
@@ -292,13 +289,15 @@ def _get(node: dict, key: str, kind: type | None = None, *, path: str | None = N
     return value
 
 
-def parse_count(raw: Any, where: str) -> Count:
-    """A JSON cell: a whole number 0…MAX_COUNT, or null for blank."""
+def parse_count(raw: Any, where: str, *, signed: bool = False) -> Count:
+    """A JSON cell: a whole number 0…MAX_COUNT (−MAX_COUNT… when `signed`), or null for blank."""
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ValuesError(f"{where} 应为不小于 0 的整数或 null，文件中为 {raw!r}。")
-    if raw < 0:
+        raise ValuesError(f"{where} 应为{'' if signed else '不小于 0 的'}整数或 null，文件中为 {raw!r}。")
+    if signed and raw < -MAX_COUNT:
+        raise ValuesError(f"{where} 为 {raw}，超过了允许的范围。")
+    if raw < 0 and not signed:
         raise ValuesError(f"{where} 为 {raw}，件数不能为负数。")
     if raw > MAX_COUNT:
         raise ValuesError(f"{where} 为 {raw}，超过了允许的最大值 {MAX_COUNT}。")

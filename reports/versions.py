@@ -53,19 +53,8 @@ def _cells(values: ReportValues) -> list[tuple[str, str, str, Any, bool]]:
     """Every cell of the report in reading order: (section code, key, name, value, derived)."""
     fmt = values.format
     out: list[tuple[str, str, str, Any, bool]] = []
-    for cell in fmt.table2.cells:
-        value = values.fees_10k_yuan if cell.key == fmt.table2.fee_field else values.table2[cell.key]
-        out.append(("proactive", f"table2.{cell.key}", cell.name, value, False))
-    t3 = fmt.table3
-    for row in t3.rows:
-        for col in t3.columns:
-            out.append(("applications", f"table3.{row.code}.{col.code}", t3.cell_name(row.code, col.code),
-                        values.t3(row.code, col.code), row.derived or col.derived))
-    t4 = fmt.table4
-    for group in t4.groups:
-        for col in t4.columns:
-            out.append(("review_litigation", f"table4.{group.code}.{col.code}", t4.cell_name(group.code, col.code),
-                        values.t4(group.code, col.code), col.derived))
+    for cell in fmt.cells:
+        out.append((cell.section, cell.key, cell.name, values.get(cell.key), cell.derived))
     for name, value in (("processing_fee_yuan", values.processing_fee_yuan),
                         ("processing_fee_count", values.processing_fee_count)):
         label = OtherMattersSection._meta.get_field(name).verbose_name

@@ -16,14 +16,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import rules, tallies
+from . import rules
 from .duties import conflict
 from .findings import blocking_findings, findings_for_report
 from .publishing import PublishingError
 from .exports.document import MissingFontsError
 from .models import Membership, Notification, Report, ReportEvent, SectionComment
 from .permissions import ACTION_STATES, can, roles_for, users_with_role
-from .signals import report_published
+from .signals import counts_stale, report_published
 from .writing import record_version
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
                                 "publication_failed") from exc
     record_version(locked, by=by, kind=action, event=event)
     # Next year's checks compare with this report, more strictly once it is approved here.
-    tallies.mark_stale(following=locked)
+    counts_stale.send(sender=Report, report=locked, following_only=True)
     _notify(locked, event)
     report.status = locked.status
     return event

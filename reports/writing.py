@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterator
 from django.db import transaction
 from django.db.models import Max
 
-from . import tallies
 from .exports.data import report_to_json
 from .models import Membership, Report, ReportEvent, ReportVersion
+from .signals import counts_stale
 from .permissions import EDITABLE_STATES, can_edit, locked_message, roles_for
 
 How = ReportVersion.Kind  # the path a change came by: 保存, 导入, 沿用上一年度, 汇总填入, 命令行, 管理后台
@@ -89,7 +89,7 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         locked = lock(report, by=by, how=how)
         yield locked
         record_version(locked, by=by, kind=how, section=section)
-        tallies.changed(locked)
+        counts_stale.send(sender=Report, report=locked)
 
 
 def snapshot(report: Report) -> dict[str, Any]:

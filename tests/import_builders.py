@@ -5,21 +5,16 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from reports.catalogue import Label, get_format
+from reports.catalogue import get_format
 from reports.values import ReportValues
 
 
-def _grid_labels(table, top: int, left: int, header: tuple[tuple[Label, ...], ...]) -> None:
-    """Write header labels with their spans into a python-docx table, merging cells as Word does."""
-    occupied: set[tuple[int, int]] = set()
-    for i, labels in enumerate(header):
-        row, col = top + i, left
-        for label in labels:
-            while (row, col) in occupied:
-                col += 1
-            _merged(table, row, col, label.rowspan, label.colspan, label.text)
-            occupied |= {(row + dr, col + dc) for dr in range(label.rowspan) for dc in range(label.colspan)}
-            col += label.colspan
+def _layout_table(d, cells, rows: int, columns: int, top: int, values: ReportValues, override: dict) -> None:
+    """A Word table of the catalogue's layout cells (from layout row `top`), merged as Word merges them."""
+    t = d.add_table(rows=rows, cols=columns)
+    for p in cells:
+        text = _text(values.get(p.key)) if p.key else override.get(p.text, p.text)
+        _merged(t, p.row - top, p.col, p.rowspan, p.colspan, text)
 
 
 def _merged(table, row: int, col: int, rowspan: int, colspan: int, text: str) -> None:
@@ -52,46 +47,18 @@ def official_docx(values: ReportValues, *, org: str = "西村乡人民政府", y
         for para in values.prose[f"overview_{part.code}"].split("\n"):
             d.add_paragraph(para)
     d.add_paragraph(override.get(sections["proactive"].heading, sections["proactive"].heading))
-    for block in fmt.table2.blocks:
-        t = d.add_table(rows=2 + len(block.rows), cols=4)
-        _merged(t, 0, 0, 1, 4, block.item)
-        wide = len(block.header) == 2
-        for i, h in enumerate(block.header):
-            if wide and i == 1:
-                _merged(t, 1, 1, 1, 3, override.get(h, h))
-            else:
-                t.cell(1, i).text = override.get(h, h)
-        for r, (label, fields) in enumerate(block.rows, start=2):
-            t.cell(r, 0).text = override.get(label, label)
-            for i, key in enumerate(fields):
-                value = values.fees_10k_yuan if key == fmt.table2.fee_field else values.table2[key]
-                if wide:
-                    _merged(t, r, 1, 1, 3, _text(value))
-                else:
-                    t.cell(r, 1 + i).text = _text(value)
+    # 表二 as Word documents have it: one table per 第二十条 item (the catalogue's layout, cut at each item).
+    layout = fmt.layout("table2")
+    starts = sorted({p.row for p in layout.cells if p.kind == "head" and p.colspan == layout.columns})
+    for top, end in zip(starts, [*starts[1:], layout.rows]):
+        _layout_table(d, [p for p in layout.cells if top <= p.row < end], end - top, layout.columns, top,
+                      values, override)
     d.add_paragraph(sections["applications"].heading)
-    t3 = fmt.table3
-    t = d.add_table(rows=3 + len(t3.rows), cols=3 + len(t3.columns))
-    _merged(t, 0, 0, 3, 3, override.get(t3.corner, t3.corner))
-    _grid_labels(t, 0, 3, t3.header)
-    occupied: set[tuple[int, int]] = set()
-    for i, row in enumerate(t3.rows):
-        r, col = 3 + i, 0
-        for label in row.labels:
-            while (r, col) in occupied:
-                col += 1
-            _merged(t, r, col, label.rowspan, label.colspan, override.get(label.text, label.text))
-            occupied |= {(r + dr, col + dc) for dr in range(label.rowspan) for dc in range(label.colspan)}
-            col += label.colspan
-        for j, c in enumerate(t3.columns):
-            t.cell(r, 3 + j).text = _text(values.t3(row.code, c.code))
+    layout = fmt.layout("table3")
+    _layout_table(d, layout.cells, layout.rows, layout.columns, 0, values, override)
     d.add_paragraph(sections["review_litigation"].heading)
-    t4 = fmt.table4
-    t = d.add_table(rows=4, cols=15)
-    _grid_labels(t, 0, 0, t4.header)
-    cells = [values.t4(g.code, c.code) for g in t4.groups for c in t4.columns]
-    for j, v in enumerate(cells):
-        t.cell(3, j).text = _text(v)
+    layout = fmt.layout("table4")
+    _layout_table(d, layout.cells, layout.rows, layout.columns, 0, values, override)
     d.add_paragraph(sections["problems"].heading)
     d.add_paragraph(values.prose["problems"])
     d.add_paragraph(sections["other_matters"].heading)
@@ -138,7 +105,7 @@ def large_values() -> ReportValues:
             values.table4[group][col] = 1000 + 111 * g + 17 * c
     for k, key in enumerate(values.table2):
         values.table2[key] = 12000 + 1234 * k
-    values.fees_10k_yuan = Decimal("9116.30")
+    values.table2["fees_10k_yuan"] = Decimal("9116.30")
     return values
 
 
@@ -162,7 +129,7 @@ def report_text(values: ReportValues, *, t3: dict[str, str] | None = None, t4: s
             if label in t2:
                 out.append(t2[label])
                 continue
-            cells = [values.fees_10k_yuan if f == _FMT.table2.fee_field else values.table2[f] for f in fields]
+            cells = [values.table2[f] for f in fields]
             out.append("\t".join([label, *map(_n, cells)]))
     out += ["三、收到和处理政府信息公开申请情况", "\t".join(["申请人情况", *(c.label for c in _FMT.table3.columns)])]
     for row in _FMT.table3.rows:

@@ -303,7 +303,7 @@ def test_every_section_saves_what_was_typed(client, report, drafter, section):
     if section == "overview":
         assert fresh.signature_date == datetime.date(2024, 1, 20) and fresh.preface == "前言。"
     if section == "proactive":
-        assert fresh.values().fees_10k_yuan == Decimal("96171.60")
+        assert fresh.values().table2["fees_10k_yuan"] == Decimal("96171.60")
 
 
 @pytest.mark.parametrize(

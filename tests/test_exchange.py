@@ -77,7 +77,7 @@ def _valid_document() -> dict:
         (lambda d: d["table4"]["review"].update(pending=10**12) or d, "超过了允许的最大值"),
         (lambda d: d["table2"].update(fees_10k_yuan="12.1234567") or d, "最多保留 6 位小数"),
         (lambda d: d["table2"].update(fees_10k_yuan="abc") or d, "不是数字"),
-        (lambda d: d.update(format="2019") or d, "不支持的报告格式"),
+        (lambda d: d.update(format="2018") or d, "不支持的报告格式"),
     ],
 )
 def test_a_malformed_file_gets_a_clear_message_and_changes_nothing(report, tmp_path, mutate, message):

@@ -45,7 +45,7 @@ def test_a_clerk_fills_the_workbook_offline_and_imports_it_back(township):
     v = result.values
     assert (v.table3["new"]["natural"], v.table3["new"]["commercial"]) == (3, 1)
     assert v.t3("new", "total") == 4 and v.printed_totals == {"table3.new.total": 5}
-    assert str(v.fees_10k_yuan) == "12.5"
+    assert str(v.table2["fees_10k_yuan"]) == "12.5"
     assert v.table3["denied_1"]["natural"] is None  # left blank, not 0
     assert v.prose["other_matters"] == "2024年，本机关未收取信息处理费。"
 
@@ -68,7 +68,7 @@ def test_the_analysts_workbook_has_one_row_per_report_and_one_column_per_cell(re
     assert xicun["表三 四、结转下年度继续办理（总计）"] == 2
     assert xicun["表四 行政复议结果维持"] is None
     assert rows["修武县自然资源局"][2] == "修武县人民政府"
-    assert wb["字段说明"]["B2"].value == "regulations_issued" and values.format.version == "2021"
+    assert wb["字段说明"]["B2"].value == "table2.regulations_issued" and values.format.version == "2021"
 
 
 def test_analysts_download_lists_only_what_the_user_may_see(client, report, outsider, county_officer):

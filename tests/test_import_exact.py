@@ -6,7 +6,9 @@ web page, Word, a PDF); their prose is our own. The one real document is the cor
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -63,7 +65,7 @@ def test_the_huaian_pdf_reads_every_cell_exactly(pdfplumber, monkeypatch):
     expected = every_cell(example_values())
     got = every_cell(result.values)
     assert {k: got[k] for k in expected if got[k] != expected[k]} == {}
-    assert result.values.fees_10k_yuan == example_values().fees_10k_yuan
+    assert result.values.table2["fees_10k_yuan"] == example_values().table2["fees_10k_yuan"]
     assert result.ok and result.unread_rows == []
     assert result.values.printed_totals == {}  # the printed （七）总计 agrees with its rows: nothing replaced
 
@@ -249,11 +251,25 @@ def _pdf(text: str) -> bytes:
     ("trial.docx", _docx),
     ("trial.xlsx", _xlsx),
     ("trial.pdf", _pdf),
-    ("trial.json", lambda t: b'{"format": "2019", "year": 2019, "table2": {}}'),
 ])
-def test_the_2019_trial_format_is_refused_by_name_in_every_file_kind(name, make):
-    with pytest.raises(ReadError, match="这是 2019 年试行格式的年度报告（表二有“本年新制作数量”等栏目），系统暂不能导入这种格式"):
-        read_document(name, make(trial_text()))
+def test_a_2019_trial_format_document_is_read_in_that_format_in_every_file_kind(name, make):
+    """Told by its 表二 labels (and said so); what it lacks (表三 but its first row) is listed, not guessed."""
+    result = read_document(name, make(trial_text()))
+    assert result.values.format_version == "2019"
+    assert any(n.kind == "inferred" and "按2019 年试行格式" in n.message for n in result.notes)
+    assert result.values.table2["normative_made"] == 2 and result.values.table2["normative_public_total"] == 9
+    assert result.values.table2["procurement_amount"] == Decimal("12.5")
+    unread = {u.row for u in result.unread_rows}
+    if name.endswith(".pdf"):  # one row of 表三 is not a table to the PDF reader: it says it found none
+        assert any(n.kind == "missing" and "三、收到和处理" in n.message for n in result.notes)
+    else:
+        assert unread >= {"（六）其他处理", "四、结转下年度继续办理"}
+        assert result.values.table3["new"]["natural"] == 4
+
+
+def test_a_trial_format_json_lacking_cells_is_refused_naming_the_first():
+    with pytest.raises(ReadError, match="缺少 table2.regulations_made"):
+        read_document("trial.json", b'{"format": "2019", "year": 2019, "table2": {}}')
 
 
 def test_a_2021_report_that_mentions_procurement_in_its_prose_is_not_taken_for_the_trial_format():
@@ -283,12 +299,16 @@ def test_the_command_refuses_a_document_with_an_unread_row_listing_it_and_saves_
 
 
 @pytest.mark.django_db
-def test_the_command_refuses_the_trial_format_and_saves_nothing(township, tmp_path):
-    path = tmp_path / "trial.txt"
-    path.write_text(trial_text(), encoding="utf-8")
-    with pytest.raises(CommandError, match="2019 年试行格式"):
-        _run(str(path), "--org", "西村乡", "--year", "2019")
+def test_the_command_imports_a_2020_trial_report_and_refuses_it_for_2022(township, tmp_path):
+    path = tmp_path / "trial.json"
+    path.write_text((Path(__file__).parent / "fixtures" / "trial_2020.json").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    with pytest.raises(CommandError, match="须按2021 年格式"):
+        _run(str(path), "--org", "西村乡", "--year", "2022", "--year-as-given")
     assert not Report.objects.exists()
+    _run(str(path), "--org", "西村乡", "--year", "2020")
+    report = Report.objects.get(year=2020)
+    assert report.format_version == "2019" and report.values().table2["licensing_change"] == -2
 
 
 @pytest.mark.django_db

@@ -45,7 +45,7 @@ def rich(township):
             values.table4[group][col] = g + c
     values.table2.update(regulations_issued=0, normative_issued=3, normative_repealed=1, normative_in_force=27,
                          licensing=1203, penalty=15, enforcement=2)
-    values.fees_10k_yuan = Decimal("9116.30")
+    values.table2["fees_10k_yuan"] = Decimal("9116.30")
     values.prose["problems"] = "一是问题甲。\n二是问题乙。"
     return make_report(township, 2023, values)
 
@@ -56,7 +56,7 @@ def test_report_to_published_html_to_import_gives_the_same_values(client, rich, 
     result = read_document("page.html", page)
     original = rich.values()
     assert tables(result.values) == tables(original)
-    assert result.values.fees_10k_yuan == original.fees_10k_yuan
+    assert result.values.table2["fees_10k_yuan"] == original.table2["fees_10k_yuan"]
     assert result.values.printed_totals == {}
     for name in PROSE_FIELDS:
         assert same_prose(result.values.prose[name], original.prose[name]), name
@@ -82,7 +82,7 @@ def test_docx_in_the_official_layout_with_merged_cells_is_read(rich):
     result = read_document("report.docx", official_docx(original))
     assert result.kind == "docx"
     assert tables(result.values) == tables(original)
-    assert result.values.fees_10k_yuan == Decimal("9116.30")
+    assert result.values.table2["fees_10k_yuan"] == Decimal("9116.30")
     for name in PROSE_FIELDS:
         if name != "preface":
             assert same_prose(result.values.prose[name], original.prose[name]), name
@@ -125,7 +125,7 @@ def test_report_to_xlsx_to_report_gives_the_same_values_and_prose(rich):
     result = read_document("r.xlsx", report_workbook(rich))
     original = rich.values()
     assert tables(result.values) == tables(original)
-    assert str(result.values.fees_10k_yuan) == "9116.30"  # the decimals as entered
+    assert str(result.values.table2["fees_10k_yuan"]) == "9116.30"  # the decimals as entered
     assert result.values.prose == original.prose
     assert result.values.printed_totals == {}  # formulas are sums, not printed numbers
     assert result.sources["table3.new.natural"] == "三、申请情况!D5"
@@ -138,7 +138,7 @@ def test_report_to_json_to_report_is_exact(rich):
     original = rich.values()
     assert tables(result.values) == tables(original)
     assert result.values.prose == original.prose
-    assert result.values.fees_10k_yuan == original.fees_10k_yuan and str(result.values.fees_10k_yuan) == "9116.30"
+    assert result.values.table2["fees_10k_yuan"] == original.table2["fees_10k_yuan"] and str(result.values.table2["fees_10k_yuan"]) == "9116.30"
 
 
 # ------------------------------------------------------------------------------------ malformed files

@@ -84,27 +84,27 @@ def test_s_int_refuses_negative_and_fractional_counts():
 
 def test_s_fee_num_refuses_a_negative_fee_and_warns_of_many_decimals():
     values = complete_values()
-    values.fees_10k_yuan = Decimal("24252.311082")
+    values.table2["fees_10k_yuan"] = Decimal("24252.311082")
     assert only(values, "S-FEE-NUM") == []
-    values.fees_10k_yuan = Decimal("-1")
+    values.table2["fees_10k_yuan"] = Decimal("-1")
     [negative] = only(values, "S-FEE-NUM")
     assert negative.severity == "error"
     assert negative.message == "行政事业性收费本年收费金额（万元）为 -1：金额应为不小于 0 的数。"
-    values.fees_10k_yuan = Decimal("1.1234567")
+    values.table2["fees_10k_yuan"] = Decimal("1.1234567")
     [places] = only(values, "S-FEE-NUM")
     assert places.severity == "warning" and "有 7 位小数：最多保留 6 位" in places.message
 
 
 def test_s_fee_unit_warns_when_the_fee_looks_like_yuan():
     values = complete_values()
-    values.fees_10k_yuan = Decimal("96171.6")
+    values.table2["fees_10k_yuan"] = Decimal("96171.6")
     assert only(values, "S-FEE-UNIT", Context(org_kind=Kind.CITY_GOV)) == []
-    values.fees_10k_yuan = Decimal("25000")
+    values.table2["fees_10k_yuan"] = Decimal("25000")
     [finding] = only(values, "S-FEE-UNIT")
     assert finding.severity == "warning"
     assert finding.message.startswith("行政事业性收费为 25000 万元（即 250,000,000 元），对乡镇、街道来说过大")
     assert "请改为 2.5 万元" in finding.message
-    values.fees_10k_yuan = Decimal("150000")
+    values.table2["fees_10k_yuan"] = Decimal("150000")
     [whole] = only(values, "S-FEE-UNIT", Context(org_kind=Kind.COUNTY_DEPT))
     assert "是没有小数的大整数" in whole.message
 
@@ -435,7 +435,7 @@ def test_n_typo_knows_the_slips_of_real_reports():
 
 def test_n_units_wants_yuan_for_the_processing_fee_and_wan_yuan_for_fees():
     values = complete_values()
-    values.fees_10k_yuan = Decimal("12.5")
+    values.table2["fees_10k_yuan"] = Decimal("12.5")
     values.prose["other_matters"] = "本年行政事业性收费12.5万元，即125000元。本机关未收取信息处理费。"
     assert only(values, "N-UNITS") == []
     values.prose["other_matters"] = "本年行政事业性收费12.5元。收取信息处理费0.394万元。"

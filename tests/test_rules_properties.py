@@ -61,7 +61,7 @@ def valid_reports(draw) -> tuple[ReportValues, Context]:
         previous.table2[in_force] = stock
     for key in ("licensing", "penalty", "enforcement"):
         values.table2[key] = draw(st.integers(0, 100_000))
-    values.fees_10k_yuan = Decimal(draw(st.integers(0, 99_999_999))).scaleb(-draw(st.integers(0, 6)))
+    values.table2["fees_10k_yuan"] = Decimal(draw(st.integers(0, 99_999_999))).scaleb(-draw(st.integers(0, 6)))
     for group in T4.groups:
         for col in T4.entered_columns:
             values.table4[group.code][col.code] = draw(st.integers(0, 30))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import math
 from decimal import Decimal
-from typing import Iterable
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -16,10 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..catalogue import Label
 from ..county import Consolidation, NO_REPORT_LABEL
 from .excel import set_text
-from .document import table2_blocks, table3_lines, table4_cells
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -32,50 +29,40 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 LABEL_CHARS = 22  # CJK characters per line in 表三's sub-row label column
 
 
-class _Grid:
-    """Places cells with spans on a sheet like an HTML table: each label takes the next free column."""
+def _put(ws: Worksheet, row: int, col: int, value, *, rowspan: int = 1, colspan: int = 1, font=BODY,
+         align=CENTRE) -> None:
+    """Write `value` at (row, col), boxed and merged over its spans."""
+    for r in range(row, row + rowspan):
+        for c in range(col, col + colspan):
+            ws.cell(r, c).border = BOX
+    cell = ws.cell(row, col)
+    set_text(cell, value)
+    cell.font, cell.alignment = font, align
+    if isinstance(value, Decimal):  # openpyxl writes a Decimal's exact digits into the file
+        places = max(0, -value.as_tuple().exponent)
+        cell.number_format = "0." + "0" * places if places else "0"
+    if rowspan > 1 or colspan > 1:
+        ws.merge_cells(start_row=row, start_column=col, end_row=row + rowspan - 1, end_column=col + colspan - 1)
 
-    def __init__(self, ws: Worksheet, top: int, left: int = 1):
-        self.ws, self.row, self.left = ws, top, left
-        self.taken: set[tuple[int, int]] = set()
 
-    def next_free(self, col: int) -> int:
-        while (self.row, col) in self.taken:
-            col += 1
-        return col
+def _layout(ws: Worksheet, c: Consolidation, table: str, top: int) -> dict[int, int]:
+    """The table as the catalogue lays it out, from sheet row `top`; the sheet row of each layout row.
 
-    def put(self, col: int, value, *, rowspan: int = 1, colspan: int = 1, font=BODY, align=CENTRE) -> int:
-        """Write `value` at the first free column from `col`, merged over its spans; the next column."""
-        col = self.next_free(col)
-        for r in range(self.row, self.row + rowspan):
-            for c in range(col, col + colspan):
-                self.taken.add((r, c))
-                self.ws.cell(r, c).border = BOX
-        cell = self.ws.cell(self.row, col)
-        set_text(cell, value)
-        cell.font, cell.alignment = font, align
-        if rowspan > 1 or colspan > 1:
-            self.ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row + rowspan - 1,
-                                end_column=col + colspan - 1)
-        return col + colspan
-
-    def labels(self, labels: Iterable[Label], *, font=HEAD, align=CENTRE) -> int:
-        col = self.left
-        for label in labels:
-            col = self.put(col, label.text, rowspan=label.rowspan, colspan=label.colspan, font=font, align=align)
-        return col
-
-    def value(self, col: int, value, colspan: int = 1) -> int:
-        col = self.next_free(col)
-        # openpyxl writes a Decimal's exact digits into the file.
-        end = self.put(col, value, colspan=colspan, align=RIGHT)
-        if isinstance(value, Decimal):
-            places = max(0, -value.as_tuple().exponent)
-            self.ws.cell(self.row, col).number_format = "0." + "0" * places if places else "0"
-        return end
-
-    def newline(self) -> None:
-        self.row += 1
+    表二's sub-tables are set one blank row apart, as printed.
+    """
+    layout = c.fmt.layout(table)
+    gap, rows = 0, {}
+    for p in layout.cells:
+        if table == "table2" and p.kind == "head" and p.colspan == layout.columns and p.row:
+            gap += 1
+        rows.setdefault(p.row, top + p.row + gap)
+    for p in layout.cells:
+        if p.key:
+            _put(ws, rows[p.row], 1 + p.col, c.values.get(p.key), colspan=p.colspan, align=RIGHT)
+        else:
+            _put(ws, rows[p.row], 1 + p.col, p.text, rowspan=p.rowspan, colspan=p.colspan, font=HEAD,
+                 align=LEFT if p.kind == "label" else CENTRE)
+    return rows
 
 
 def _title(ws: Worksheet, text: str, width: int, row: int = 1) -> None:
@@ -92,57 +79,29 @@ def _widths(ws: Worksheet, widths: list[float]) -> None:
 
 
 def _table2(ws: Worksheet, c: Consolidation, heading: str) -> None:
-    _title(ws, heading, 4)
-    grid = _Grid(ws, 3)
-    for block in table2_blocks(c.values):
-        grid.put(1, block["block"].item, colspan=4, font=HEAD)
-        grid.newline()
-        for i, h in enumerate(block["block"].header):
-            grid.put(i + 1, h, colspan=3 if block["width"] == 2 and i == 1 else 1, font=HEAD)
-        grid.newline()
-        for r in block["rows"]:
-            col = grid.put(1, r["label"], font=HEAD, align=LEFT)
-            for cell in r["cells"]:
-                col = grid.value(col, cell.value, colspan=3 if block["width"] == 2 else 1)
-            grid.newline()
-        grid.newline()
+    _title(ws, heading, c.fmt.table2.width)
+    _layout(ws, c, "table2", 3)
     _widths(ws, [26, 18, 18, 18])
 
 
 def _table3(ws: Worksheet, c: Consolidation, heading: str) -> None:
     fmt = c.fmt
     _title(ws, heading, 3 + len(fmt.table3.columns))
-    grid = _Grid(ws, 3)
-    for i, header_row in enumerate(fmt.table3.header):
-        if i == 0:
-            grid.put(1, fmt.table3.corner, rowspan=len(fmt.table3.header), colspan=3, font=HEAD)
-        grid.labels(header_row)
-        grid.newline()
-    for line in table3_lines(c.values):
-        col = grid.labels(line.labels, font=HEAD, align=LEFT)
-        for cell in line.cells:
-            col = grid.value(col, cell.value)
-        # Spreadsheets do not grow a row for wrapped text written by a program: size the long sub-rows.
-        narrow = [label.text for label in line.labels if label.colspan == 1 and label.rowspan == 1]
-        lines = max((math.ceil(len(text) / LABEL_CHARS) for text in narrow), default=1)
-        if lines > 1:
-            ws.row_dimensions[grid.row].height = 14 * lines + 2
-        grid.newline()
+    rows = _layout(ws, c, "table3", 3)
+    # Spreadsheets do not grow a row for wrapped text written by a program: size the long sub-rows.
+    for p in fmt.layout("table3").cells:
+        if p.kind == "label" and p.colspan == 1 and p.rowspan == 1:
+            lines = math.ceil(len(p.text) / LABEL_CHARS)
+            if lines > 1:
+                ws.row_dimensions[rows[p.row]].height = 14 * lines + 2
     _widths(ws, [12, 14, LABEL_CHARS * 2 + 2] + [11] * len(fmt.table3.columns))
     ws.row_dimensions[3].height = 30
 
 
 def _table4(ws: Worksheet, c: Consolidation, heading: str) -> None:
-    fmt = c.fmt
-    width = len(fmt.table4.groups) * len(fmt.table4.columns)
+    width = c.fmt.layout("table4").columns
     _title(ws, heading, width)
-    grid = _Grid(ws, 3)
-    for header_row in fmt.table4.header:
-        grid.labels(header_row)
-        grid.newline()
-    col = 1
-    for cell in table4_cells(c.values):
-        col = grid.value(col, cell.value)
+    _layout(ws, c, "table4", 3)
     _widths(ws, [10] * width)
 
 

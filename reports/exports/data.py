@@ -48,16 +48,14 @@ def publication_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str, str
     """The published numbers as one line per cell, labelled from the catalogue (the same order as the tables)."""
     fmt = get_format(data.get("format", "2021"))
     t2 = data["table2"]
-    pairs = {"regulations": "规章", "normative_documents": "行政规范性文件"}
     rows: list[tuple[str, str, str, str, str, Any]] = []
-    first = fmt.table2.blocks[0]
-    for code, label in pairs.items():
-        for column, label_col in zip(("issued", "repealed", "in_force"), first.header[1:]):
-            rows.append(("表二", code, label, column, label_col, t2[code][column]))
-    for block in fmt.table2.blocks[1:]:
-        for label, fields in block.rows:
-            key = fields[0]
-            rows.append(("表二", key, label, "value", block.header[1], t2[key]))
+    for cell in fmt.table2.cells:
+        path = fmt.table2.json_path(cell.field)
+        node = t2
+        for part in path:
+            node = node[part]
+        code, column = (path[0], path[1]) if len(path) == 2 else (cell.field, "value")
+        rows.append(("表二", code, cell.row, column, cell.column, node))
     for row in fmt.table3.rows:
         for col, value in zip(fmt.table3.columns, data["table3"][row.code]):
             rows.append(("表三", row.code, row.full_label, col.code, col.label, value))

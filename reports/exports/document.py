@@ -80,17 +80,18 @@ def table4_cells(values: ReportValues) -> list[ValueCell]:
 
 
 def table2_blocks(values: ReportValues) -> list[dict[str, Any]]:
+    """表二's sub-tables for the templates: header cells and value cells with the catalogue's colspans."""
     t2 = values.format.table2
     blocks = []
     for block in t2.blocks:
+        spans = t2.spans(block)
         rows = []
         for label, fields in block.rows:
-            cells = []
-            for column, key in zip(block.header[1:], fields):
-                value = values.fees_10k_yuan if key == t2.fee_field else values.table2[key]
-                cells.append(ValueCell(key, value, f"{label}（{column}）", False))
+            cells = [(ValueCell(f"table2.{key}", values.table2[key], f"{label}（{column}）", False), span)
+                     for column, key, span in zip(block.header[1:], fields, spans)]
             rows.append({"label": label, "cells": cells})
-        blocks.append({"block": block, "rows": rows, "width": len(block.header)})
+        header = [(block.header[0], 1), *zip(block.header[1:], spans)]
+        blocks.append({"block": block, "header": header, "rows": rows, "width": t2.width})
     return blocks
 
 

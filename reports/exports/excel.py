@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import datetime
 from io import BytesIO
 from typing import Iterable
 
-from ..catalogue import Label, report_title
+from ..catalogue import MAX_COUNT, report_title
 from ..importing.result import cell_name, iter_cells
 from ..values import ReportValues, clean_text
 
@@ -52,8 +51,6 @@ def _protect(ws) -> None:
 
 def _count_validation(ws, ranges: list[str]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from ..catalogue import MAX_COUNT
 
     dv = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_COUNT), allow_blank=True,
                         showErrorMessage=True, errorTitle="请输入件数", error="件数应为不小于 0 的整数。没有的请填 0。")
@@ -145,45 +142,15 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
         _prose_row(ws, row, values.prose[f"overview_{part.code}"], st)
     _protect(ws)
 
-    # ---- 表二
+    # ---- 表二, 表三, 表四: the catalogue's layouts, entered cells open, 总计 as formulas
     ws = wb.create_sheet("二、主动公开")
     ws.column_dimensions["A"].width = 18
     for c in "BCD":
         ws.column_dimensions[c].width = 16
     _heading(ws, 1, sections["proactive"].heading, 4, st)
-    row = 2
-    count_cells, fee_cells = [], []
-    for block in fmt.table2.blocks:
-        _put(ws, row, 1, block.item, st, span=(1, 4)).font = st["bold"]
-        row += 1
-        wide = len(block.header) == 2
-        for i, h in enumerate(block.header):
-            _put(ws, row, 1 + i, h, st, span=(1, 3) if wide and i == 1 else (1, 1))
-        for label, fields in block.rows:
-            row += 1
-            _put(ws, row, 1, label, st, style="row_label")
-            for i, key in enumerate(fields):
-                fee = key == fmt.table2.fee_field
-                value = values.fees_10k_yuan if fee else values.table2[key]
-                cell = _input(ws, row, 2 + i, value, st, span=(1, 3) if wide else (1, 1))
-                if fee:
-                    places = max(0, -(value.as_tuple().exponent)) if value is not None else 0
-                    cell.number_format = "0." + "0" * places if places else "0"
-                    fee_cells.append(cell.coordinate)
-                else:
-                    count_cells.append(cell.coordinate)
-        row += 2
-    _count_validation(ws, count_cells)
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    fee_dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, errorTitle="请输入金额", error="金额以万元为单位，不能为负数。")
-    ws.add_data_validation(fee_dv)
-    for c in fee_cells:
-        fee_dv.add(c)
+    _table(ws, fmt, "table2", values, st, top=2, left=1)
     _protect(ws)
 
-    # ---- 表三
     t3 = fmt.table3
     ws = wb.create_sheet("三、申请情况")
     ws.column_dimensions["A"].width = 10
@@ -192,63 +159,17 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
     for i in range(len(t3.columns)):
         ws.column_dimensions[get_column_letter(4 + i)].width = 10
     _heading(ws, 1, sections["applications"].heading, 3 + len(t3.columns), st)
-    _put(ws, 2, 1, t3.corner, st, span=(3, 3))
-    _place_labels(ws, 2, 4, t3.header, st)
-    first = 5
-    occupied: set[tuple[int, int]] = set()
-    inputs = []
+    first = _table(ws, fmt, "table3", values, st, top=2, left=1)
     for i, r in enumerate(t3.rows):
-        row = first + i
-        col = 1
-        for label in r.labels:
-            while (row, col) in occupied:
-                col += 1
-            _put(ws, row, col, label.text, st, span=(label.rowspan, label.colspan),
-                 style="row_label" if label.colspan > 1 or col == 3 else "label")
-            for dr in range(label.rowspan):
-                for dc in range(label.colspan):
-                    occupied.add((row + dr, col + dc))
-            col += label.colspan
-        for j, c in enumerate(t3.columns):
-            column = 4 + j
-            if r.derived or c.derived:
-                if c.derived:
-                    formula = f"=SUM({get_column_letter(4)}{row}:{get_column_letter(3 + len(t3.entered_columns))}{row})"
-                else:
-                    rows = [first + k for k, rr in enumerate(t3.rows) if rr.result]
-                    formula = f"=SUM({get_column_letter(column)}{rows[0]}:{get_column_letter(column)}{rows[-1]})"
-                cell = _put(ws, row, column, formula, st, is_formula=True)
-                cell.fill = st["derived"]
-            else:
-                cell = _input(ws, row, column, values.table3[r.code][c.code], st)
-                inputs.append(cell.coordinate)
-        ws.row_dimensions[row].height = 30 if len(r.label) > 20 else 18
-    _count_validation(ws, inputs)
+        ws.row_dimensions[first + i].height = 30 if len(r.label) > 20 else 18
     _protect(ws)
 
-    # ---- 表四
-    t4 = fmt.table4
     ws = wb.create_sheet("四、复议诉讼")
-    n = len(t4.groups) * len(t4.columns)
+    n = fmt.layout("table4").columns
     for i in range(n):
         ws.column_dimensions[get_column_letter(1 + i)].width = 9
     _heading(ws, 1, sections["review_litigation"].heading, n, st)
-    _place_labels(ws, 2, 1, t4.header, st)
-    row = 2 + len(t4.header)
-    inputs = []
-    col = 1
-    for g in t4.groups:
-        start = col
-        for c in t4.columns:
-            if c.derived:
-                formula = f"=SUM({get_column_letter(start)}{row}:{get_column_letter(col - 1)}{row})"
-                cell = _put(ws, row, col, formula, st, is_formula=True)
-                cell.fill = st["derived"]
-            else:
-                cell = _input(ws, row, col, values.table4[g.code][c.code], st)
-                inputs.append(cell.coordinate)
-            col += 1
-    _count_validation(ws, inputs)
+    _table(ws, fmt, "table4", values, st, top=2, left=1)
     _protect(ws)
 
     # ---- 五、六
@@ -276,18 +197,77 @@ def report_workbook(report, values: ReportValues | None = None) -> bytes:
     return _save(wb)
 
 
-def _place_labels(ws, top: int, left: int, header: tuple[tuple[Label, ...], ...], st) -> None:
-    occupied: set[tuple[int, int]] = set()
-    for i, labels in enumerate(header):
-        row, col = top + i, left
-        for label in labels:
-            while (row, col) in occupied:
-                col += 1
-            _put(ws, row, col, label.text, st, span=(label.rowspan, label.colspan))
-            for dr in range(label.rowspan):
-                for dc in range(label.colspan):
-                    occupied.add((row + dr, col + dc))
-            col += label.colspan
+def _table(ws, fmt, table: str, values: ReportValues, st, *, top: int, left: int) -> int:
+    """Write a table as the catalogue lays it out; the sheet row of its first value row.
+
+    Labels are locked, entered cells open (and validated by their kind), derived cells are SUM formulas
+    over the cells they add up. 表二's sub-tables are set one blank row apart, as printed.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    layout = fmt.layout(table)
+    gap, rows = 0, {}
+    for p in layout.cells:  # 表二: a blank row before each sub-table but the first
+        if table == "table2" and p.kind == "head" and p.colspan == layout.columns and p.row:
+            gap += 1
+        rows.setdefault(p.row, p.row + gap)
+    where = {p.key: (top + rows[p.row], left + p.col) for p in layout.cells if p.key}
+    checks: dict[str, list[str]] = {"count": [], "signed": [], "amount": []}
+    for p in layout.cells:
+        row, col = top + rows[p.row], left + p.col
+        span = (p.rowspan, p.colspan)
+        if not p.key:
+            item = table == "table2" and p.kind == "head" and p.colspan == layout.columns
+            style = "row_label" if p.kind == "label" and (p.colspan > 1 or p.col == 2 or table == "table2") else "label"
+            cell = _put(ws, row, col, p.text, st, span=span, style=style)
+            if item:
+                cell.font = st["bold"]
+            continue
+        spec = fmt.cell(p.key)
+        if spec.derived:
+            cell = _put(ws, row, col, _sum_formula([where[k] for k in spec.sums], get_column_letter), st,
+                        span=span, is_formula=True)
+            cell.fill = st["derived"]
+            continue
+        value = values.get(p.key)
+        cell = _input(ws, row, col, value, st, span=span)
+        if spec.kind == "amount":
+            places = max(0, -(value.as_tuple().exponent)) if value is not None else 0
+            cell.number_format = "0." + "0" * places if places else "0"
+        checks[spec.kind].append(cell.coordinate)
+    if checks["count"]:
+        _count_validation(ws, checks["count"])
+    for kind, formula1, title, error in (
+        ("signed", str(-MAX_COUNT), "请输入件数", "本年增/减为整数，减少的填负数，没有变化的填 0。"),
+    ):
+        if checks[kind]:
+            dv = DataValidation(type="whole", operator="between", formula1=formula1, formula2=str(MAX_COUNT),
+                                allow_blank=True, showErrorMessage=True, errorTitle=title, error=error)
+            ws.add_data_validation(dv)
+            for c in checks[kind]:
+                dv.add(c)
+    if checks["amount"]:
+        units = {fmt.cell(k).unit for k in where if fmt.cell(k).kind == "amount"} - {""}
+        unit = f"以{'、'.join(sorted(units))}为单位，" if units else ""
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle="请输入金额", error=f"金额{unit}不能为负数。")
+        ws.add_data_validation(dv)
+        for c in checks["amount"]:
+            dv.add(c)
+    return top + layout.header_rows
+
+
+def _sum_formula(cells: list[tuple[int, int]], letter) -> str:
+    """=SUM(D5:I5) for cells in one row or column without gaps, =SUM(D5,F5) otherwise."""
+    rows, cols = {r for r, _ in cells}, {c for _, c in cells}
+    ordered = sorted(cells)
+    first, last = ordered[0], ordered[-1]
+    contiguous = (len(rows) == 1 and max(cols) - min(cols) + 1 == len(cells)) or (
+        len(cols) == 1 and max(rows) - min(rows) + 1 == len(cells))
+    if contiguous:
+        return f"=SUM({letter(first[1])}{first[0]}:{letter(last[1])}{last[0]})"
+    return "=SUM(" + ",".join(f"{letter(c)}{r}" for r, c in ordered) + ")"
 
 
 def analysts_workbook(reports: Iterable) -> bytes:

@@ -8,8 +8,8 @@ which escapes it, so whatever a user typed stays text. Layout follows GB/T 9704-
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import replace
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_SECTION_START
@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from django.utils import timezone
 
-from ..catalogue import Label
+from ..catalogue import Placed
 from ..models import Report
 from .document import document_context
 from ..templatetags.documents import paragraph_texts
@@ -37,37 +37,6 @@ LINE = Pt(28.95)  # 22 lines of 三号 in the 225 mm text block
 TEXT_WIDTH_MM = 156
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A cell of a table grid: where it starts, how far it spans, what it says."""
-
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    text: str
-    kind: str  # "head", "label" or "num"
-
-
-def place(rows: Iterable[Iterable[tuple[Label, str]]], ncols: int) -> list[Placed]:
-    """Lay cells with spans on a grid the way an HTML table does (each cell takes the next free slot)."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, cells in enumerate(rows):
-        c = 0
-        for label, kind in cells:
-            while (r, c) in taken:
-                c += 1
-            if c + label.colspan > ncols:
-                raise ValueError(f"row {r} is wider than {ncols} columns")
-            out.append(Placed(r, c, label.rowspan, label.colspan, label.text, kind))
-            for dr in range(label.rowspan):
-                for dc in range(label.colspan):
-                    taken.add((r + dr, c + dc))
-            c += label.colspan
-    return out
-
-
 def _em_width(text: str) -> float:
     """A line's width in characters of the body size: Latin letters and digits are half a character."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
@@ -77,35 +46,11 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def table2_grid(ctx: dict[str, Any]) -> tuple[list[Placed], int, int]:
-    rows: list[list[tuple[Label, str]]] = []
-    for b in ctx["table2"]:
-        rows.append([(Label(b["block"].item, colspan=4), "head")])
-        header = list(b["block"].header)
-        span = 3 if b["width"] == 2 else 1
-        rows.append([(Label(header[0]), "head")] + [(Label(h, colspan=span), "head") for h in header[1:]])
-        for r in b["rows"]:
-            rows.append([(Label(r["label"]), "label")] + [(Label(_cell_text(c.value), colspan=span), "num")
-                                                          for c in r["cells"]])
-    return place(rows, 4), len(rows), 0
-
-
-def table3_grid(ctx: dict[str, Any]) -> tuple[list[Placed], int, int]:
-    fmt = ctx["fmt"]
-    header = [[(h, "head") for h in hr] for hr in fmt.table3.header]
-    header[0].insert(0, (Label(fmt.table3.corner, rowspan=3, colspan=3), "head"))
-    body = [
-        [(lab, "label") for lab in line.labels] + [(Label(_cell_text(c.value)), "num") for c in line.cells]
-        for line in ctx["table3"]
-    ]
-    return place(header + body, 3 + len(fmt.table3.columns)), len(header) + len(body), len(header)
-
-
-def table4_grid(ctx: dict[str, Any]) -> tuple[list[Placed], int, int]:
-    fmt = ctx["fmt"]
-    header = [[(h, "head") for h in hr] for hr in fmt.table4.header]
-    body = [[(Label(_cell_text(c.value)), "num") for c in ctx["table4"]]]
-    return place(header + body, len(ctx["table4"])), len(header) + 1, len(header)
+def grid(values, table: str) -> tuple[list[Placed], int, int]:
+    """A table as the catalogue lays it out, with each value cell's text: (cells, rows, header rows)."""
+    layout = values.format.layout(table)
+    cells = [replace(p, text=_cell_text(values.get(p.key))) if p.key else p for p in layout.cells]
+    return cells, layout.rows, layout.header_rows
 
 
 # Column widths in mm (156 mm in all), as in document.css.
@@ -348,14 +293,14 @@ def render_docx(report: Report, *, draft: bool) -> bytes:
         heading(part.heading, 2)
         prose(text, sections["overview"].placeholder)
     heading(sections["proactive"].heading, 1)
-    _table(doc, table2_grid(ctx), T2_WIDTHS, 12, keep=False)
+    _table(doc, grid(values, "table2"), T2_WIDTHS, 12, keep=False)
     _para(doc, indent=False, line=Pt(12))
     # 表三 with its heading nearly fills a page: start it on one, so no word processor can split it.
     heading(sections["applications"].heading, 1, new_page=True)
-    _table(doc, table3_grid(ctx), T3_WIDTHS, 9, keep=True)
+    _table(doc, grid(values, "table3"), T3_WIDTHS, 9, keep=True)
     _para(doc, indent=False, line=Pt(12))
     heading(sections["review_litigation"].heading, 1)
-    _table(doc, table4_grid(ctx), T4_WIDTHS, 10, keep=True)
+    _table(doc, grid(values, "table4"), T4_WIDTHS, 10, keep=True)
     _para(doc, indent=False, line=Pt(12))
     heading(sections["problems"].heading, 1)
     prose(values.prose["problems"], sections["problems"].placeholder)

@@ -67,6 +67,18 @@ def sniff(filename: str, data: bytes) -> str:
     return "text"
 
 
+def warm() -> None:
+    """Import the readers and build the label index once in the worker, so no forked child pays for it."""
+    import docx  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pypdf  # noqa: F401
+
+    from . import docx as _d, html as _h, pdf as _p, xlsx as _x  # noqa: F401
+    from .labels import labels_for
+
+    labels_for()
+
+
 def read_document(filename: str, data: bytes, *, seconds: float | None = None) -> ImportResult:
     """Read one document of any supported kind within the import budgets (`seconds` overrides the wall clock).
 
@@ -77,7 +89,7 @@ def read_document(filename: str, data: bytes, *, seconds: float | None = None) -
     if len(data) > max_upload_bytes():
         raise ReadError(too_large_message(len(data)))
     try:
-        return run(_read_cleaned, filename, data, seconds=seconds)
+        return run(_read_cleaned, filename, data, seconds=seconds, warm=warm)
     except BudgetError:
         raise
     except ReadError as exc:

@@ -10,6 +10,7 @@ can't overwrite later work.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,10 +22,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..carryover import refresh_marks
+from ..catalogue import format_refusal
 from ..models import SECTION_MODELS, Membership, Organisation, Report, UsedPreview
 from ..permissions import EDITABLE_STATES, can_edit, roles_for, visible_organisation_ids
 from ..services import create_report, save_values
-from ..values import PROSE_FIELDS, ReportValues, ValuesError, parse_amount, parse_count, prose_length_errors
+from ..values import (
+    PROSE_FIELDS,
+    ReportValues,
+    ValuesError,
+    parse_amount,
+    parse_cell,
+    parse_count,
+    prose_length_errors,
+)
 from ..writing import How, WriteRefused, writing
 from .result import ImportResult
 
@@ -40,8 +50,7 @@ def to_payload(result: ImportResult) -> dict[str, Any]:
     v = result.values
     return {
         "format": v.format_version,
-        "table2": v.table2,
-        "fee": None if v.fees_10k_yuan is None else str(v.fees_10k_yuan),
+        "table2": {k: str(x) if isinstance(x, Decimal) else x for k, x in v.table2.items()},
         "processing_fee": [None if v.processing_fee_yuan is None else str(v.processing_fee_yuan),
                            v.processing_fee_count],
         "table3": v.table3,
@@ -116,9 +125,8 @@ def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], t
     try:
         values = ReportValues(format_version=str(doc["format"]))
         fmt = values.format
-        for key in fmt.table2.count_fields:
-            values.table2[key] = parse_count(doc["table2"][key], key)
-        values.fees_10k_yuan = parse_amount(doc["fee"], "fee")
+        for cell in fmt.table2.cells:
+            values.table2[cell.field] = parse_cell(cell, doc["table2"][cell.field], cell.key)
         yuan, count = doc["processing_fee"]
         values.processing_fee_yuan = parse_amount(yuan, "processing_fee", places=2)
         values.processing_fee_count = parse_count(count, "processing_fee")
@@ -176,8 +184,8 @@ def import_into(report: Report, values: ReportValues, *, by, prose_fields: list[
         with writing(report, by=by, how=How.IMPORT) as report:
             if not can_edit(by, report):
                 raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以导入到草稿或已退回的报告。")
-            if report.format_version != values.format_version:
-                raise ImportTargetError("文档的报告格式与这份报告不同，不能导入。")
+            if format_refusal(report.year, values.format_version):
+                raise ImportTargetError(format_refusal(report.year, values.format_version))
             claim(preview, report)
             save_values(report, _merged(report, values, prose_fields), prose=True)
             mark_imported(report, signature)
@@ -208,6 +216,8 @@ def create_from_import(organisation: Organisation, year: int, values: ReportValu
         raise PermissionDenied(f"您不能为{organisation.name}导入报告。")
     if not 2008 <= year <= 2100:
         raise ImportTargetError(f"报告年度 {year} 不对。")
+    if format_refusal(year, values.format_version):
+        raise ImportTargetError(format_refusal(year, values.format_version))
     try:
         with transaction.atomic():
             report = (Report.objects.select_for_update().filter(organisation=organisation, year=year).first())

@@ -189,22 +189,12 @@ def repack(data: bytes, budget: Limits, kind: str, broken: str,
 # ---------------------------------------------------------------- reading in a child process
 
 
-def warm() -> None:
-    """Import the readers and build the label index once in the worker, so no child pays for it."""
-    import docx  # noqa: F401
-    import openpyxl  # noqa: F401
-    import pypdf  # noqa: F401
-
-    from . import docx as _d, html as _h, pdf as _p, xlsx as _x  # noqa: F401
-    from .labels import labels_for
-
-    labels_for()
-
-
-def run(func: Callable[..., T], *args: Any, budget: Limits | None = None, seconds: float | None = None) -> T:
+def run(func: Callable[..., T], *args: Any, budget: Limits | None = None, seconds: float | None = None,
+        warm: Callable[[], None] = lambda: None) -> T:
     """func(*args) in a forked child within the memory, CPU and wall-clock limits; its result or its exception.
 
-    Without fork (or with isolate off) it runs here, held only by the readers' own caps.
+    Without fork (or with isolate off) it runs here, held only by the readers' own caps. `warm` runs here
+    first (once a worker has imported the readers it is cheap), so no child pays for what it prepares.
     """
     budget = budget or limits()
     seconds = budget.seconds if seconds is None else seconds

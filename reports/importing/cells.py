@@ -61,6 +61,26 @@ def read_count(cell: Cell | None) -> tuple[int | None, str]:
     return _bounded(int(number), cell.text), ""
 
 
+def read_signed(cell: Cell | None) -> tuple[int | None, str]:
+    """A count that may be negative (the trial format's 本年增/减): −3, -3, －3, +2, 减少3 is not read."""
+    if cell is not None and cell.value is None:
+        t = clean(cell.text)
+        sign = -1 if t[:1] in ("-", "−", "－", "—", "–") else 1
+        if t[:1] in ("-", "−", "－", "—", "–", "+", "＋") and len(t) > 1:
+            value, how = read_count(Cell(t[1:], cell.where, None, cell.number_format, cell.formula, cell.x))
+            return (None if value is None else sign * value), how
+    if cell is not None and isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool) \
+            and cell.value < 0:
+        value, how = read_count(Cell(cell.text.lstrip("-"), cell.where, -cell.value, cell.number_format, cell.formula))
+        return (None if value is None else -value), how
+    return read_count(cell)
+
+
+def reader_for(cell) -> object:
+    """How the importers read a catalogue cell of this kind: a count, a signed count or an amount."""
+    return {"amount": read_amount, "signed": read_signed}.get(cell.kind, read_count)
+
+
 def _bounded(value: int, text: str) -> int:
     if value < 0:
         raise CellError(f"“{text.strip()}”是负数，件数不能为负数")

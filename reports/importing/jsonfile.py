@@ -72,10 +72,6 @@ def read_json(filename: str, data: bytes) -> ImportResult:
     try:
         payload, values = read_report_json(check_text(decode(data)))
     except ValuesError as exc:
-        if str(exc).startswith("不支持的报告格式“2019"):
-            from .interpret import TRIAL_2019_REFUSED
-
-            raise ReadError(TRIAL_2019_REFUSED + "文件的 format 是 2019。") from None
         raise ReadError(f"JSON 文件有误：{exc}") from None
     result = ImportResult("json", filename, values)
     for key, _value, derived in iter_cells(values, derived=False):

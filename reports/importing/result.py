@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..catalogue import TABLE_NAMES
 from ..values import ReportValues, prose_name  # noqa: F401  (prose_name is used from here)
 
 Severity = Literal["info", "warning", "error"]
@@ -138,31 +139,12 @@ class ImportResult:
 
 def iter_cells(values: ReportValues, *, derived: bool = True):
     """(key, value, is_derived) for every cell of the three tables, in the order the document prints them."""
-    fmt = values.format
-    for block in fmt.table2.blocks:
-        for _label, fields in block.rows:
-            for key in fields:
-                yield key, values.fees_10k_yuan if key == fmt.table2.fee_field else values.table2[key], False
-    t3 = fmt.table3
-    for row in t3.rows:
-        for col in t3.columns:
-            is_derived = row.derived or col.derived
-            if derived or not is_derived:
-                yield f"table3.{row.code}.{col.code}", values.t3(row.code, col.code), is_derived
-    t4 = fmt.table4
-    for group in t4.groups:
-        for col in t4.columns:
-            if derived or not col.derived:
-                yield f"table4.{group.code}.{col.code}", values.t4(group.code, col.code), col.derived
+    for cell in values.format.cells:
+        if derived or not cell.derived:
+            yield cell.key, values.get(cell.key), cell.derived
 
 
 def cell_name(values: ReportValues, key: str) -> str:
-    """The catalogue's readable name of a cell key."""
+    """The catalogue's readable name of a cell key, with its table: 表三 一、本年新收…（自然人）."""
     fmt = values.format
-    if key.startswith("table3."):
-        _, row, col = key.split(".")
-        return f"表三 {fmt.table3.cell_name(row, col)}"
-    if key.startswith("table4."):
-        _, group, col = key.split(".")
-        return f"表四 {fmt.table4.cell_name(group, col)}"
-    return f"表二 {fmt.table2.cell(key).name}"
+    return f"{TABLE_NAMES[fmt.cell(key).table]} {fmt.cell_name(key)}"

@@ -7,7 +7,6 @@ import datetime
 import zipfile
 from io import BytesIO
 
-from ..values import ReportValues, clean_text
 from .budget import Tally, cells_tally, limits, repack
 from .interpret import interpret
 from ..exports.excel import INSTRUCTIONS_SHEET

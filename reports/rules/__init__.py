@@ -175,11 +175,22 @@ def help_texts(section: str | None = None) -> list[HelpText]:
 
 Rule = Callable[[ReportValues, Context], list[Finding]]
 RULES: list[Rule] = []
+# The formats a rule applies to, where not every one (rule function → format versions).
+RULE_FORMATS: dict[Rule, tuple[str, ...]] = {}
 
 
-def rule(fn: Rule) -> Rule:
-    RULES.append(fn)
-    return fn
+def rule(fn: Rule | None = None, *, formats: tuple[str, ...] = ()):
+    """Register a rule; `formats` limits it to those formats (the 1,000-字 limit and the fee are 2021's)."""
+    def register(fn: Rule) -> Rule:
+        RULES.append(fn)
+        if formats:
+            RULE_FORMATS[fn] = formats
+        return fn
+    return register(fn) if fn is not None else register
+
+
+def applies(fn: Rule, format_version: str) -> bool:
+    return format_version in RULE_FORMATS.get(fn, (format_version,))
 
 
 def check(values: ReportValues, context: Context | None = None) -> list[Finding]:
@@ -187,7 +198,8 @@ def check(values: ReportValues, context: Context | None = None) -> list[Finding]
     context = context or Context()
     out: list[Finding] = []
     for fn in RULES:
-        out.extend(fn(values, context))
+        if applies(fn, values.format_version):
+            out.extend(fn(values, context))
     order = {s.code: i for i, s in enumerate(values.format.sections)}
     return sorted(out, key=lambda f: order.get(f.section, len(order)))
 

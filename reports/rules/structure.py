@@ -25,8 +25,7 @@ def _blank_rows(values: ReportValues) -> dict[str, tuple[int, list[tuple[tuple[s
     rows2 = []
     for block in t2.blocks:
         for label, fields in block.rows:
-            blank = [(key, col) for key, col in zip(fields, block.header[1:])
-                     if (values.fees_10k_yuan if key == t2.fee_field else values.table2[key]) is None]
+            blank = [(key, col) for key, col in zip(fields, block.header[1:]) if values.table2[key] is None]
             if blank:
                 rows2.append((tuple(f"table2.{key}" for key, _ in blank),
                               f"表二 {block.item}「{label}」的{'、'.join(col for _, col in blank)}为空。"))
@@ -52,7 +51,7 @@ def _blank_rows(values: ReportValues) -> dict[str, tuple[int, list[tuple[tuple[s
                 message += "（总计由这几格合计，因此也为空）"
             rows4.append((tuple(cells), f"{message}，共 {len(cells)} 格。"))
     return {
-        "proactive": (len(t2.count_fields) + 1, rows2),
+        "proactive": (len(t2.fields), rows2),
         "applications": (len(t3.entered_rows) * len(t3.entered_columns), rows3),
         "review_litigation": (len(t4.groups) * len(t4.entered_columns), rows4),
     }
@@ -77,8 +76,9 @@ def s_cells(values: ReportValues, context: Context) -> list[Finding]:
 def _counts(values: ReportValues) -> Iterable[tuple[str, str, Any]]:
     """(key, section, value) of every count the report holds."""
     fmt = values.format
-    for key in fmt.table2.count_fields:
-        yield f"table2.{key}", "proactive", values.table2[key]
+    for cell in fmt.table2.cells:
+        if cell.kind != "amount":
+            yield cell.key, "proactive", values.table2[cell.field]
     for row, cells in values.table3.items():
         for col, v in cells.items():
             yield f"table3.{row}.{col}", "applications", v
@@ -91,13 +91,8 @@ def _counts(values: ReportValues) -> Iterable[tuple[str, str, Any]]:
 def cell_name(values: ReportValues, key: str) -> str:
     """A cell's name as a clerk reads it: 一、本年新收政府信息公开申请数量（自然人）, 行政复议尚未审结, …"""
     fmt = values.format
-    table, _, rest = key.partition(".")
-    if table == "table2":
-        return fmt.table2.cell(rest).name
-    if table == "table3":
-        return fmt.table3.cell_name(*rest.split("."))
-    if table == "table4":
-        return fmt.table4.cell_name(*rest.split("."))
+    if fmt.has_cell(key):
+        return fmt.cell_name(key)
     return {"processing_fee.applications": "收取信息处理费的申请件数", "processing_fee.yuan": "收取信息处理费金额（元）"}.get(
         key, key
     )
@@ -107,10 +102,14 @@ def cell_name(values: ReportValues, key: str) -> str:
 def s_int(values: ReportValues, context: Context) -> list[Finding]:
     """S-INT: counts are whole numbers from 0 to MAX_COUNT."""
     out = []
+    fmt = values.format
     for key, section, v in _counts(values):
-        if v is None or (type(v) is int and 0 <= v <= MAX_COUNT):
+        signed = fmt.has_cell(key) and fmt.cell(key).kind == "signed"
+        low = -MAX_COUNT if signed else 0
+        if v is None or (type(v) is int and low <= v <= MAX_COUNT):
             continue
-        out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为 0 至 {MAX_COUNT} 之间的整数。",
+        allowed = f"{low} 至 {MAX_COUNT} 之间的整数" if signed else f"0 至 {MAX_COUNT} 之间的整数"
+        out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为{allowed}。",
                            (key,), v, None, section))
     return out
 
@@ -119,8 +118,10 @@ def s_int(values: ReportValues, context: Context) -> list[Finding]:
 def s_fee_num(values: ReportValues, context: Context) -> list[Finding]:
     """S-FEE-NUM: amounts are numbers ≥ 0; 万元 up to 6 decimals (0.01 元), 元 up to 2 (分)."""
     out = []
+    amounts = [(c.key, f"{c.row}{c.column}", values.table2[c.field], c.places, c.section)
+               for c in values.format.table2.cells if c.kind == "amount"]
     for key, name, value, places, section in (
-        ("table2.fees_10k_yuan", "行政事业性收费本年收费金额（万元）", values.fees_10k_yuan, 6, "proactive"),
+        *amounts,
         ("processing_fee.yuan", "收取信息处理费金额（元）", values.processing_fee_yuan, 2, "other_matters"),
     ):
         if value is None:
@@ -135,10 +136,10 @@ def s_fee_num(values: ReportValues, context: Context) -> list[Finding]:
     return out
 
 
-@rule
+@rule(formats=("2021",))
 def s_fee_unit(values: ReportValues, context: Context) -> list[Finding]:
     """S-FEE-UNIT: a fee that looks like it was typed in 元 instead of 万元."""
-    fee = values.fees_10k_yuan
+    fee = values.table2["fees_10k_yuan"]
     if not isinstance(fee, Decimal) or not fee.is_finite() or fee <= 0:
         return []
     kinds = organisation_kinds().Kind if context.org_kind else None

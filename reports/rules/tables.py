@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import narrative
-from ..values import ReportValues
+from ..values import ReportValues, sum_or_none
 from . import Context, Finding, Severity, organisation_kinds, percent, rule, show
 
 
@@ -29,11 +29,11 @@ def t2_noreg(values: ReportValues, context: Context) -> list[Finding]:
     if not nonzero:
         return []
     kind_label = dict(kinds.choices).get(context.org_kind, context.org_kind)
-    shown = "，".join(f"{fmt.table2.cell(k).name.split(' ', 1)[1]}为 {values.table2[k]}" for k in nonzero)
+    shown = "，".join(f"{fmt.cell(f'table2.{k}').name.split(' ', 1)[1]}为 {values.table2[k]}" for k in nonzero)
     return [Finding(
         "T2-NOREG", severity,
         f"{shown}：{kind_label}没有规章制定权（《立法法》规定只有国务院部门和省、设区的市人民政府制定规章），"
-        f"{label}的本年制发、本年废止、现行有效都应为 0。本机关制发的文件请填在“行政规范性文件”一行。",
+        f"{label}的{'、'.join(fmt.table2.blocks[0].header[1:])}都应为 0。本机关制发的文件请填在“{fmt.table2.blocks[0].rows[1][0]}”一行。",
         tuple(f"table2.{k}" for k in nonzero), sum(values.table2[k] for k in nonzero), 0, "proactive",
     )]
 
@@ -43,7 +43,7 @@ def _stock_rows(values: ReportValues) -> list[tuple[str, str, str, str]]:
     return [(label, *fields) for label, fields in values.format.table2.blocks[0].rows]
 
 
-@rule
+@rule(formats=("2021",))
 def t2_xyear(values: ReportValues, context: Context) -> list[Finding]:
     """T2-XYEAR: 现行有效(Y) = 现行有效(Y−1) + 本年制发(Y) − 本年废止(Y), per row.
 
@@ -53,6 +53,13 @@ def t2_xyear(values: ReportValues, context: Context) -> list[Finding]:
     prev = context.previous
     if prev is None:
         return []
+    if prev.format_version != values.format_version:
+        return [Finding(
+            "T2-XYEAR", "info",
+            f"{context.previous_label}按{prev.format.title}填报，表二第（一）项的栏目（{'、'.join(prev.format.table2.blocks[0].header[1:])}）"
+            f"与本年（{'、'.join(values.format.table2.blocks[0].header[1:])}）不同，不能相互核对：现行有效件数请按实际填写。",
+            tuple(f"table2.{in_force}" for _, _, _, in_force in _stock_rows(values)), section="proactive",
+        )]
     out = []
     for label, issued, repealed, in_force in _stock_rows(values):
         parts = (prev.table2.get(in_force), values.table2[issued], values.table2[repealed], values.table2[in_force])
@@ -70,11 +77,11 @@ def t2_xyear(values: ReportValues, context: Context) -> list[Finding]:
     return out
 
 
-@rule
+@rule(formats=("2021",))
 def t2_abolish(values: ReportValues, context: Context) -> list[Finding]:
     """T2-ABOLISH: 本年废止(Y) ≤ 现行有效(Y−1) + 本年制发(Y)."""
     prev = context.previous
-    if prev is None:
+    if prev is None or prev.format_version != values.format_version:
         return []
     out = []
     for label, issued, repealed, in_force in _stock_rows(values):
@@ -195,8 +202,9 @@ def t3_carry(values: ReportValues, context: Context) -> list[Finding]:
 def t3_other_high(values: ReportValues, context: Context) -> list[Finding]:
     """T3-OTHER-HIGH: （六）其他处理 above the configured share of （七）总计."""
     t3 = values.format.table3
-    group, rows = next((g, rows) for g, rows in t3.groups.items() if rows[0].code.startswith("other_"))
-    other, total = values.t3_group(group, "total"), values.t3("total", "total")
+    rows = t3.group_rows("other")
+    group = rows[0].group or rows[0].label
+    other, total = sum_or_none(values.t3(r.code, "total") for r in rows), values.t3("total", "total")
     if not other or not total:
         return []
     share = other / total
@@ -210,7 +218,7 @@ def t3_other_high(values: ReportValues, context: Context) -> list[Finding]:
     )]
 
 
-@rule
+@rule(formats=("2021",))
 def t3_fee_link(values: ReportValues, context: Context) -> list[Finding]:
     """T3-FEE-LINK: applications dropped for unpaid fees mean fee notices; §六 reports 信息处理费."""
     unpaid = values.t3("other_2", "total")

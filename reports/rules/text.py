@@ -15,7 +15,7 @@ from . import OVERVIEW_FIELDS, PROSE_SECTIONS, Context, Finding, organisation_ki
 # ================================================================ E. narrative
 
 
-@rule
+@rule(formats=("2021",))
 def n_s1_len(values: ReportValues, context: Context) -> list[Finding]:
     """N-S1-LEN: §一 in principle no longer than 1 000 characters (non-blank)."""
     limit = values.format.overview_max_chars
@@ -132,7 +132,7 @@ def n_s5(values: ReportValues, context: Context) -> list[Finding]:
 _FEE_FACT = re.compile(r"\d+(?:\.\d+)?元|\d+(?:件|笔|次|宗)|未|无|没有|不|零|免")
 
 
-@rule
+@rule(formats=("2021",))
 def n_s6_fee(values: ReportValues, context: Context) -> list[Finding]:
     """N-S6-FEE: §六 states the 信息处理费 collected: an amount in 元, a number of cases, or none."""
     fee_sentences = [s for s in narrative.sentences(values.prose["other_matters"]) if "信息处理费" in s]
@@ -287,14 +287,14 @@ def t2_narr(values: ReportValues, context: Context) -> list[Finding]:
     t2 = values.format.table2
     out: dict[str, Finding] = {}
     for field, st in _statements(values):
-        if st.kind not in t2.count_fields:
+        if st.kind not in t2.fields:
             continue
         v = values.table2[st.kind]
         if v is None or st.value == v:
             continue
         f = Finding(
             "T2-NARR", "warning",
-            f"正文写“{st.snippet}”，但表二{t2.cell(st.kind).name}为 {v}：请改正文或核对表二。",
+            f"正文写“{st.snippet}”，但表二{values.format.cell_name(f'table2.{st.kind}')}为 {v}：请改正文或核对表二。",
             (f"prose.{field}", f"table2.{st.kind}"), st.value, v, PROSE_SECTIONS[field], st.kind,
         )
         out.setdefault(f.key, f)
@@ -304,7 +304,7 @@ def t2_narr(values: ReportValues, context: Context) -> list[Finding]:
 @rule
 def n_units(values: ReportValues, context: Context) -> list[Finding]:
     """N-UNITS: 信息处理费 is stated in 元, 行政事业性收费 in 万元 (or converted exactly)."""
-    fee = values.fees_10k_yuan
+    fee = values.table2.get("fees_10k_yuan")
     out: dict[str, Finding] = {}
     for field, st in _statements(values):
         message = None

@@ -238,11 +238,14 @@ def table2_grid(form: SectionForm) -> list[dict[str, Any]]:
     t2 = _values(form).format.table2
     blocks, r = [], 0
     for block in t2.blocks:
+        spans = t2.spans(block)
         rows = []
         for label, fields in block.rows:
-            rows.append({"label": label, "cells": [_cell(form, f"table2.{key}", r, c) for c, key in enumerate(fields)]})
+            rows.append({"label": label, "cells": [(_cell(form, f"table2.{key}", r, c), span)
+                                                   for c, (key, span) in enumerate(zip(fields, spans))]})
             r += 1
-        blocks.append({"block": block, "rows": rows, "width": len(block.header)})
+        header = [(block.header[0], 1), *zip(block.header[1:], spans)]
+        blocks.append({"block": block, "header": header, "rows": rows, "width": t2.width})
     return blocks
 
 

@@ -385,7 +385,18 @@
     busy(0);
     if (conflictKeys) { setStatus("conflict", "有冲突：请先在上方逐个选择，再保存。"); return Promise.resolve(); }
     if (!needsSave()) {
-      if (!saving && statusEl.classList.contains("status-dirty")) setStatus("saved", "没有需要保存的修改");
+      // A refused cell typed back to what is stored is no longer waiting to be corrected.
+      var before = Object.keys(refusedTyped).length;
+      fields.forEach(function (f) {
+        var k = f.dataset.key;
+        if (k in refusedTyped && !same(f.value, refusedTyped[k])) delete refusedTyped[k];
+      });
+      var left = Object.keys(refusedTyped).length;
+      if (!saving && (statusEl.classList.contains("status-dirty") || left < before)) {
+        setStatus(left ? "refused" : "saved", left
+          ? left + " 个单元格待改正，这些格未保存（保留原值），您填写的内容仍在页面上"
+          : "没有需要保存的修改");
+      }
       return Promise.resolve();
     }
     if (saving) { saveAgain = true; return Promise.resolve(); }
@@ -402,9 +413,12 @@
           revisionInput.value = String(revision);
           saved = snapshot;
           refusedTyped = {};
+          var now = current();
           Object.keys(data.refused || {}).forEach(function (k) {
             saved[k] = (data.stored || {})[k] || "";
-            refusedTyped[k] = snapshot[k];
+            // Still waiting to be corrected only if the cell still shows the text refused (the clerk may
+            // have typed over it while this save was on its way).
+            if (same(now[k], snapshot[k])) refusedTyped[k] = snapshot[k];
           });
           var refusedCount = Object.keys(refusedTyped).length;
           storeLocal();

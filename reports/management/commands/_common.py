@@ -3,6 +3,7 @@
 from django.core.management import CommandError
 from django.db.models import Q
 
+from reports.catalogue import format_refusal
 from reports.models import Organisation, Report
 from reports.permissions import EDITABLE_STATES
 from reports.services import create_report
@@ -22,8 +23,11 @@ def report_to_overwrite(organisation: Organisation, year: int, *, format_version
                         source: str = "文件") -> Report:
     """Inside a transaction: the locked report to load into, created (marked imported) if there is none.
 
-    An existing report is overwritten only with --replace, and only while it is editable.
+    An existing report is overwritten only with --replace, and only while it is editable; from 2021 on
+    only the 2021 format is accepted (catalogue.format_refusal).
     """
+    if format_refusal(year, format_version):
+        raise CommandError(format_refusal(year, format_version))
     report = Report.objects.select_for_update().filter(organisation=organisation, year=year).first()
     if report is None:
         return create_report(organisation, year, format_version=format_version, origin=Report.Origin.IMPORTED)

@@ -121,9 +121,8 @@ class Command(BaseCommand):
 def _values(**table3_natural) -> ReportValues:
     """A complete, balanced report: every count 0 except the 自然人 cells given (with their 总计)."""
     values = ReportValues()
-    for key in values.table2:
-        values.table2[key] = 0
-    values.fees_10k_yuan = Decimal(0)
+    for cell in values.format.table2.cells:
+        values.table2[cell.field] = Decimal(0) if cell.kind == "amount" else 0
     for row, cells in values.table3.items():
         for col in cells:
             cells[col] = table3_natural.get(row, 0) if col == "natural" else 0

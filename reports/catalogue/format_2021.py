@@ -1,200 +1,8 @@
-"""The national report format as data: sections, tables, rows, columns, labels and spans.
-
-Everything that prints, edits, imports or checks a report reads its labels and structure from here.
-Labels are verbatim from 国办公开办函〔2021〕30号 (see the project's format reference).
-"""
+"""The 2021 format (国办公开办函〔2021〕30号), labels verbatim (see the project's format reference)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
-
-# The largest count a cell accepts: above every real report (淮安2024 行政处罚 3 985 758), below int32.
-MAX_COUNT = 99_999_999
-
-
-@dataclass(frozen=True)
-class Label:
-    """A header or row-label cell as printed, with its spans."""
-
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-
-
-@dataclass(frozen=True)
-class Section:
-    code: str
-    number: str  # 一 … 六
-    heading: str  # verbatim template heading
-    placeholder: str = ""
-
-
-@dataclass(frozen=True)
-class ProsePart:
-    """A customary sub-heading of section 一 and the model field holding its text."""
-
-    code: str
-    heading: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One entered cell: its key (model field / JSON path) and a readable name (row + column)."""
-
-    key: str
-    name: str
-
-
-# ---------------------------------------------------------------- 表二 (第二十条)
-
-
-@dataclass(frozen=True)
-class Table2Block:
-    """One of the four sub-tables of section 二."""
-
-    item: str  # 第二十条第（一）项
-    header: tuple[str, ...]  # 信息内容, then the column labels
-    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (row label, model fields of its cells)
-
-
-@dataclass(frozen=True)
-class Table2:
-    blocks: tuple[Table2Block, ...]
-    count_fields: tuple[str, ...]
-    fee_field: str
-
-    @cached_property
-    def cells(self) -> tuple[Cell, ...]:
-        out = []
-        for block in self.blocks:
-            for label, fields in block.rows:
-                for column, key in zip(block.header[1:], fields):
-                    out.append(Cell(key, f"{block.item} {label}（{column}）"))
-        return tuple(out)
-
-    def cell(self, key: str) -> Cell:
-        return next(c for c in self.cells if c.key == key)
-
-
-# ---------------------------------------------------------------- 表三 (申请)
-
-
-@dataclass(frozen=True)
-class Column:
-    code: str
-    label: str
-    derived: bool = False
-
-
-@dataclass(frozen=True)
-class Row:
-    code: str
-    label: str  # the row's own, most specific label, verbatim
-    labels: tuple[Label, ...]  # the label cells that start on this row, with their spans
-    group: str = ""  # （三）不予公开 … for the sub-rows of a group without cells of its own
-    derived: bool = False  # （七）总计: the sum of the result rows
-    result: bool = False  # one of the 22 rows summed into （七）总计
-
-    @property
-    def full_label(self) -> str:
-        """The row's name as a reader says it: group label before a numbered sub-row."""
-        return f"{self.group}{self.label}" if self.group else self.label
-
-
-@dataclass(frozen=True)
-class Table3:
-    corner: str
-    header: tuple[tuple[Label, ...], ...]  # the three header rows right of the corner cell
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-
-    @cached_property
-    def entered_columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if not c.derived)
-
-    @cached_property
-    def entered_rows(self) -> tuple[Row, ...]:
-        return tuple(r for r in self.rows if not r.derived)
-
-    @cached_property
-    def result_rows(self) -> tuple[Row, ...]:
-        return tuple(r for r in self.rows if r.result)
-
-    @cached_property
-    def groups(self) -> dict[str, tuple[Row, ...]]:
-        """（三）不予公开 → its sub-rows, for derived subtotals (never stored, never printed)."""
-        out: dict[str, list[Row]] = {}
-        for r in self.rows:
-            if r.group:
-                out.setdefault(r.group, []).append(r)
-        return {k: tuple(v) for k, v in out.items()}
-
-    def row(self, code: str) -> Row:
-        return self._rows_by_code[code]
-
-    def column(self, code: str) -> Column:
-        return next(c for c in self.columns if c.code == code)
-
-    @cached_property
-    def _rows_by_code(self) -> dict[str, Row]:
-        return {r.code: r for r in self.rows}
-
-    def cell_name(self, row: str, column: str) -> str:
-        return f"{self.row(row).full_label}（{self.column(column).label}）"
-
-
-# ---------------------------------------------------------------- 表四 (复议、诉讼)
-
-
-@dataclass(frozen=True)
-class Table4Group:
-    code: str
-    label: str  # 行政复议 / 未经复议直接起诉 / 复议后起诉
-    parent: str  # 行政复议 / 行政诉讼
-
-
-@dataclass(frozen=True)
-class Table4:
-    header: tuple[tuple[Label, ...], ...]
-    groups: tuple[Table4Group, ...]
-    columns: tuple[Column, ...]
-
-    @cached_property
-    def entered_columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if not c.derived)
-
-    def group(self, code: str) -> Table4Group:
-        return next(g for g in self.groups if g.code == code)
-
-    def column(self, code: str) -> Column:
-        return next(c for c in self.columns if c.code == code)
-
-    def cell_name(self, group: str, column: str) -> str:
-        g = self.group(group)
-        prefix = g.label if g.label == g.parent else f"{g.parent}（{g.label}）"
-        return f"{prefix}{self.column(column).label}"
-
-    @staticmethod
-    def field(group: str, column: str) -> str:
-        """The model field of an entered cell: review_maintained, litigation_direct_pending, …"""
-        return f"{group}_{column}"
-
-
-@dataclass(frozen=True)
-class Format:
-    version: str
-    name: str
-    sections: tuple[Section, ...]
-    overview_parts: tuple[ProsePart, ...]
-    table2: Table2
-    table3: Table3
-    table4: Table4
-    overview_max_chars: int = field(default=1000)
-
-    def section(self, code: str) -> Section:
-        return next(s for s in self.sections if s.code == code)
-
+from .model import Column, Format, Label, ProsePart, Row, Section, Table2, Table2Block, Table3, Table4, Table4Group
 
 # ---------------------------------------------------------------- the 2021 format
 
@@ -293,6 +101,7 @@ _t4_columns = (
 FORMAT_2021 = Format(
     version="2021",
     name="国办公开办函〔2021〕30号",
+    title="2021 年格式",
     sections=(
         Section("overview", "一", "一、总体情况", "（文字描述）"),
         Section("proactive", "二", "二、主动公开政府信息情况"),
@@ -328,20 +137,15 @@ FORMAT_2021 = Format(
                 "第二十条第（八）项",
                 ("信息内容", "本年收费金额（单位：万元）"),
                 (("行政事业性收费", ("fees_10k_yuan",)),),
+                kinds=("amount",),
+                unit="万元",
             ),
         ),
-        count_fields=(
-            "regulations_issued",
-            "regulations_repealed",
-            "regulations_in_force",
-            "normative_issued",
-            "normative_repealed",
-            "normative_in_force",
-            "licensing",
-            "penalty",
-            "enforcement",
+        json_paths=tuple(
+            (f"{key}_{column}", (group, column))
+            for key, group in (("regulations", "regulations"), ("normative", "normative_documents"))
+            for column in ("issued", "repealed", "in_force")
         ),
-        fee_field="fees_10k_yuan",
     ),
     table3=Table3(
         corner="（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
@@ -372,14 +176,3 @@ FORMAT_2021 = Format(
     ),
 )
 
-FORMATS: dict[str, Format] = {FORMAT_2021.version: FORMAT_2021}
-CURRENT_FORMAT = FORMAT_2021.version
-
-
-def get_format(version: str = CURRENT_FORMAT) -> Format:
-    return FORMATS[version]
-
-
-def report_title(org_name: str, year: int) -> str:
-    """「{机关全称}{年份}年政府信息公开工作年度报告」."""
-    return f"{org_name}{year}年政府信息公开工作年度报告"
