@@ -16,14 +16,14 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from . import tallies
 from .bulk import bulk_contexts, bulk_values  # noqa: F401  (read many reports; also used from here)
-from .catalogue import MAX_COUNT, TABLE_NAMES, Format, get_format
+from .catalogue import MAX_COUNT, Format, format_for_year, get_format
 from .models import ApplicationRow, Membership, Organisation, ProactiveCell, Report, ReviewLitigationSection
 from .permissions import EDITABLE_STATES, subtree_ids
-from .services import (create_report, fee_for_display, save_values, with_sections)
+from .services import T3_FIELDS, create_report, fee_for_display, save_values, with_sections
 from .values import ReportValues, sum_or_none
 from .values import Count as CellCount
 from .writing import How, WriteRefused, writing
@@ -203,40 +203,51 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
 def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     """By year: how many reports, and the cell-wise sums of 表二, 表三 and 表四, summed by the database.
 
-    SQL's SUM skips NULL and is NULL when every value is — a blank cell adds nothing, as in `consolidate`.
-    Four queries whatever the number of reports; the fee (exact decimals, as entered) is added here.
+    A year is summed in its own format (catalogue.format_for_year): one year, one format; a report of that
+    year in the other format (a 2020 report kept in the 2021 format) is not added in (`consolidation` says
+    so). SQL's SUM skips NULL and is NULL when every value is — a blank cell adds nothing, as in
+    `consolidate`. Five queries whatever the number of reports; amounts (exact decimals, as entered) are
+    added here.
     """
-    version: dict[int, str] = {}
     out: dict[int, tuple[int, ReportValues]] = {}
-    for year, fmt_version, n in (reports.values("year", "format_version").annotate(n=Count("pk"))
-                                 .values_list("year", "format_version", "n")):
-        if version.setdefault(year, fmt_version) != fmt_version:
-            raise ValueError("不同格式的报告不能汇总。")
-        out[year] = (n, ReportValues(format_version=fmt_version))
+    for year, version, n in (reports.values("year", "format_version").annotate(n=Count("pk"))
+                             .values_list("year", "format_version", "n")):
+        if version == format_for_year(year).version:
+            out[year] = (n, ReportValues(format_version=version))
     if not out:
         return out
-    fmt = get_format(next(iter(version.values())))
-    amounts = {c.field for c in fmt.table2.cells if c.kind == "amount"}
-    cells = ProactiveCell.objects.filter(section__report__in=reports, key__in=fmt.table2.fields)
+    by_format: dict[str, list[int]] = defaultdict(list)
+    for year, (_n, values) in out.items():
+        by_format[values.format_version].append(year)
+    same = Q()
+    for version, years in by_format.items():
+        same |= Q(year__in=years, format_version=version)
+    reports = reports.filter(same)
+
+    cells = ProactiveCell.objects.filter(section__report__in=reports)
+    amounts = {c.field for f in by_format for c in get_format(f).table2.cells if c.kind == "amount"}
     for year, key, total in (cells.exclude(key__in=amounts).values("section__report__year", "key")
                              .annotate(total=Sum("number")).values_list("section__report__year", "key", "total")):
-        out[year][1].table2[key] = total
+        if key in out[year][1].table2:
+            out[year][1].table2[key] = total
     # Amounts are added here, exactly and with the decimals each was entered with.
     for year, key, amount, places in cells.filter(key__in=amounts).values_list(
             "section__report__year", "key", "amount", "places"):
         v = out[year][1]
-        v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
-    t3 = [c.code for c in fmt.table3.entered_columns]
-    for year, row, *cells in (ApplicationRow.objects.filter(section__report__in=reports)
-                              .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
-                              .values_list("section__report__year", "row", *(f"s_{c}" for c in t3))):
-        out[year][1].table3[row].update(zip(t3, cells))
-    t4 = [(g.code, c.code, fmt.table4.field(g.code, c.code)) for g in fmt.table4.groups
-          for c in fmt.table4.entered_columns]
-    for year, *cells in (ReviewLitigationSection.objects.filter(report__in=reports).values("report__year")
-                         .annotate(**{f"s_{f}": Sum(f) for _, _, f in t4})
-                         .values_list("report__year", *(f"s_{f}" for _, _, f in t4))):
-        for (group, col, _), value in zip(t4, cells):
+        if key in v.table2:
+            v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
+    t3 = list(T3_FIELDS)
+    for year, row, *sums in (ApplicationRow.objects.filter(section__report__in=reports)
+                             .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
+                             .values_list("section__report__year", "row", *(f"s_{c}" for c in t3))):
+        if row in out[year][1].table3:
+            out[year][1].table3[row].update(zip(t3, sums))
+    t4fmt = get_format().table4  # 表四 is the same in both formats
+    t4 = [(g.code, c.code, t4fmt.field(g.code, c.code)) for g in t4fmt.groups for c in t4fmt.entered_columns]
+    for year, *sums in (ReviewLitigationSection.objects.filter(report__in=reports).values("report__year")
+                        .annotate(**{f"s_{f}": Sum(f) for _, _, f in t4})
+                        .values_list("report__year", *(f"s_{f}" for _, _, f in t4))):
+        for (group, col, _), value in zip(t4, sums):
             out[year][1].table4[group][col] = value
     return out
 
@@ -263,18 +274,23 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
     """The sums of the counted reports below `root` for `year`, and who is left out; six queries."""
     organisations = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
     reports = Report.objects.filter(organisation__in=organisations, year=year)
+    fmt = format_for_year(year)
     by_org = {r.organisation_id: r for r in reports}
     counted, left_out = [], []
     for org in organisations:
         report = by_org.get(org.pk)
         if report is not None:
             report.organisation = org
-        if report is not None and report.status in COUNTED_STATES:
+        if report is not None and report.status in COUNTED_STATES and report.format_version != fmt.version:
+            # One year, one format: a report kept in the other format can't be added cell by cell.
+            report.left_out_reason = f"{report.get_status_display()}，但按{report.format.title}填报，未计入{fmt.title}的汇总"
+            left_out.append((org, report))
+        elif report is not None and report.status in COUNTED_STATES:
             counted.append(report)
         else:
             left_out.append((org, report))
     sums = summed(Report.objects.filter(organisation__in=organisations, year=year, status__in=COUNTED_STATES))
-    values = sums[year][1] if year in sums else ReportValues(format_version=get_format().version)
+    values = sums[year][1] if year in sums else ReportValues(format_version=fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
 
@@ -291,7 +307,7 @@ def cell_value(values: ReportValues, key: str) -> CellCount | Decimal:
 
 def cell_label(fmt: Format, key: str) -> str:
     """A cell's readable name, prefixed with its table: 表三 一、本年新收政府信息公开申请数量（自然人）."""
-    return f"{TABLE_NAMES[fmt.cell(key).table]} {fmt.cell_name(key)}"
+    return fmt.table_cell_name(key)
 
 
 def cell_breakdown(c: Consolidation, key: str) -> list[tuple[Report, CellCount | Decimal]]:
@@ -363,20 +379,20 @@ class Trend:
 def trend(sums: dict[int, ReportValues], counts: dict[int, int]) -> Trend:
     """The figures the charts show, from each year's sums (and how many reports each sums)."""
     years = sorted(sums)
-    fmt = get_format()
-    t3, t4 = fmt.table3, fmt.table4
-    groups: dict[str, list[str]] = {}
-    for row in t3.result_rows:
-        groups.setdefault(short_label(row.group or row.label), []).append(row.code)
+    t4 = get_format().table4
+    labels = list(dict.fromkeys(short_label(r.group or r.label) for r in get_format().table3.result_rows))
+
+    def group(values: ReportValues, label: str) -> CellCount:
+        """A result group's total in the year's own format (（六）其他处理 is one row in the trial format)."""
+        rows = [r for r in values.format.table3.result_rows if short_label(r.group or r.label) == label]
+        return sum_or_none(values.t3(r.code, "total") for r in rows)
+
     return Trend(
         years=years,
         reports=[counts[y] for y in years],
         new=[sums[y].t3("new", "total") for y in years],
         carried_over=[sums[y].t3("carried_over", "total") for y in years],
-        results={
-            label: [sum_or_none(sums[y].t3(code, "total") for code in codes) for y in years]
-            for label, codes in groups.items()
-        },
+        results={label: [group(sums[y], label) for y in years] for label in labels},
         reviews=[sums[y].t4("review", "total") for y in years],
         litigation={g.label: [sums[y].t4(g.code, "total") for y in years] for g in t4.groups if g.code != "review"},
     )

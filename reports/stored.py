@@ -31,7 +31,8 @@ def table2_values(fmt, cells: Iterable[tuple[str, int | None, Decimal | None, in
     return out
 
 
-OVERVIEW_FIELDS = ("proactive", "on_request", "management", "platform", "oversight")
+# The model fields of §一's parts (OverviewSection), from the catalogue.
+OVERVIEW_FIELDS = tuple(p.code for p in get_format().overview_parts)
 
 # The cells of an ApplicationRow, in the catalogue's column order.
 T3_FIELDS = tuple(c.code for c in get_format().table3.entered_columns)

@@ -16,16 +16,8 @@ from .catalogue import FORMATS, MAX_COUNT, Cell, Format, get_format
 
 Count = int | None
 
-PROSE_FIELDS = (
-    "preface",
-    "overview_proactive",
-    "overview_on_request",
-    "overview_management",
-    "overview_platform",
-    "overview_oversight",
-    "problems",
-    "other_matters",
-)
+# The prose parts' keys (the catalogue's; both formats have the same parts).
+PROSE_FIELDS = get_format().prose_fields
 
 
 # Word's manual line break (\v) and page break (\f) come along when text is pasted or imported: they are

@@ -17,7 +17,7 @@ import pytest
 
 from reports.carryover import start_from_previous
 from reports.catalogue import FORMAT_2019, FORMAT_2021, format_for_year, format_refusal
-from reports.county import consolidation
+from reports.county import consolidation, organisation_trend
 from reports.exports.data import publication_rows, report_to_json
 from reports.exports.document import MissingFontsError, render_html, render_pdf
 from reports.exports.excel import report_workbook
@@ -31,7 +31,7 @@ from reports.models import Report, ReportVersion
 from reports.rules import check
 from reports.values import ReportValues, ValuesError
 
-from .conftest import make_report
+from .conftest import complete_values, make_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "trial_2020.json"
 
@@ -269,3 +269,27 @@ def test_the_county_sums_trial_reports_in_the_database(county, township, sibling
     rows = publication_rows(c.values.to_json_dict())
     assert ("表二", "procurement_amount", "政府集中采购", "value", "采购总金额", "87.00") in rows
     assert ("表二", "licensing_change", "行政许可", "value", "本年增/减", 1) in rows
+
+
+def test_one_year_one_format_a_2020_report_in_the_2021_format_is_left_out_saying_why(county, township, sibling):
+    make_report(township, 2020, trial_values(), status=Report.Status.APPROVED)
+    kept_2021 = make_report(sibling, 2020, complete_values(), status=Report.Status.APPROVED)
+    assert kept_2021.format_version == "2021"
+    c = consolidation(county, 2020)
+    assert [r.pk for r in c.reports] == [Report.objects.get(organisation=township).pk]
+    reason = dict((org.pk, report) for org, report in c.left_out)[sibling.pk].left_out_reason
+    assert "2021 年格式" in reason and "未计入" in reason
+    assert c.values.table2["licensing"] == 126  # the trial-format report only
+
+
+def test_a_trend_across_the_two_formats_groups_other_handling_alike(township):
+    trial = trial_values()
+    trial.table3["other"]["natural"] = 2
+    trial.table3["granted"]["natural"] -= 2
+    make_report(township, 2020, trial, status=Report.Status.PUBLISHED)
+    later = complete_values()
+    later.table3["other_3"]["natural"] = 1
+    make_report(township, 2022, later, status=Report.Status.PUBLISHED)
+    t = organisation_trend(township)
+    assert t.years == [2020, 2022]
+    assert t.results["（六）其他处理"] == [2, later.t3_group("（六）其他处理", "total")]

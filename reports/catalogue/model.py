@@ -366,6 +366,15 @@ class Format:
         cell = self._cells.get(key)
         return cell.name if cell else key
 
+    def table_cell_name(self, key: str) -> str:
+        """A cell's name with its table, as lists of many cells show it: 表三 一、本年新收…（自然人）."""
+        return f"{TABLE_NAMES[self.cell(key).table]} {self.cell_name(key)}"
+
+    @cached_property
+    def prose_fields(self) -> tuple[str, ...]:
+        """The prose parts' keys, in reading order: 前言, §一's parts, §五, §六."""
+        return ("preface", *(f"overview_{p.code}" for p in self.overview_parts), "problems", "other_matters")
+
     def layout(self, table: str) -> Layout:
         return self._layouts[table]
 

@@ -117,7 +117,9 @@ def _scope(ws: Worksheet, c: Consolidation) -> None:
         cell.font, cell.border = HEAD, BOX
     rows = [[r.organisation.name, r.organisation.get_kind_display(), r.get_status_display(), "计入"]
             for r in c.reports]
-    rows += [[org.name, org.get_kind_display(), report.get_status_display() if report else NO_REPORT_LABEL, "未计入"]
+    rows += [[org.name, org.get_kind_display(),
+              (getattr(report, "left_out_reason", "") or report.get_status_display()) if report else NO_REPORT_LABEL,
+              "未计入"]
              for org, report in c.left_out]
     for row, values in enumerate(rows, start=header + 1):
         for col, value in enumerate(values, start=1):

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..catalogue import TABLE_NAMES
 from ..values import ReportValues, prose_name  # noqa: F401  (prose_name is used from here)
 
 Severity = Literal["info", "warning", "error"]
@@ -146,5 +145,4 @@ def iter_cells(values: ReportValues, *, derived: bool = True):
 
 def cell_name(values: ReportValues, key: str) -> str:
     """The catalogue's readable name of a cell key, with its table: 表三 一、本年新收…（自然人）."""
-    fmt = values.format
-    return f"{TABLE_NAMES[fmt.cell(key).table]} {fmt.cell_name(key)}"
+    return values.format.table_cell_name(key)
