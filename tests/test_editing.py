@@ -349,15 +349,6 @@ def test_bad_values_in_other_sections_are_refused_at_their_cells(client, report,
     assert texts(Report.objects.get(pk=report.pk), section) == before
 
 
-def test_the_plain_form_still_refuses_a_section_with_a_bad_cell(client, report, drafter):
-    client.force_login(drafter)
-    data = texts(report, "applications") | {"table3.new.natural": "four", "table3.new.legal": "1",
-                                               "revision": str(revision(report, "applications"))}
-    response = client.post(edit_url(report, "applications"), data)
-    assert response.status_code == 400 and "four" in response.content.decode()
-    assert Report.objects.get(pk=report.pk).values().t3("new", "legal") == 0
-
-
 def test_a_refused_cell_is_left_out_of_the_checks(client, report, drafter):
     client.force_login(drafter)
     zero = {f"table3.{r}.{c}": "0" for r in ("new", "carried_over") for c in
@@ -436,14 +427,26 @@ def test_a_plain_form_post_saves_and_comes_back(client, report, drafter):
     assert "已保存" in client.get(response.url).content.decode()
 
 
-def test_a_plain_form_post_with_a_bad_cell_keeps_everything_typed(client, report, drafter):
+def test_a_plain_form_post_with_a_bad_cell_saves_the_others_and_keeps_everything_typed(client, report, drafter):
+    """Without JavaScript as with it: a refused cell keeps its stored value, the section's other cells save."""
+    before = report.values().t3("new", "natural")
+    rev = revision(report, "applications")
     client.force_login(drafter)
     response = post_section(client, report, "applications", "", {"table3.new.natural": "四", "table3.new.legal": "7"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.content.decode()
     assert re.search(r'id="cell-table3-new-natural" name="table3.new.natural" value="四"', page)
     assert re.search(r'id="cell-table3-new-legal" name="table3.new.legal" value="7"', page)
-    assert "“四”不是数字" in page
+    assert "“四”不是数字" in page and "1 个单元格待改正" in page
+    assert f'name="revision" id="revision" value="{rev + 1}"' in page  # the next plain save is not a conflict
+    stored = Report.objects.get(pk=report.pk).values()
+    assert stored.t3("new", "legal") == 7 and stored.t3("new", "natural") == before
+
+
+def test_a_plain_form_post_that_cannot_be_read_at_all_saves_nothing(client, report, drafter):
+    client.force_login(drafter)
+    response = post_section(client, report, "applications", "", {"table3.new.legal": "7"}, rev="x")
+    assert response.status_code == 400
     assert Report.objects.get(pk=report.pk).values().t3("new", "legal") == 0
 
 

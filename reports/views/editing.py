@@ -354,10 +354,11 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
     report = _complete(get_report_for_editing(request.user, report_id))
     form = form_class(report, request.POST)
     revision = _posted_revision(request)
-    if not form.is_valid() or revision is None:
+    # A refused cell (a letter, 1.5, −3) does not stop the others saving: it keeps its stored value.
+    if not form.savable() or revision is None:
         return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form), status=400)
     try:
-        form.save(revision=revision, by=request.user)
+        new_revision = form.save(revision=revision, by=request.user)
     except WriteRefused as exc:
         # The report was locked (or the right withdrawn) after the page was opened: keep what was typed.
         return render(request, f"reports/edit_{section}.html",
@@ -378,6 +379,17 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
         context = _editor_context(request, report, form, conflict=differ)
         context["conflict_by_me"] = by is not None and by.pk == request.user.pk
         return render(request, f"reports/edit_{section}.html", context, status=409)
+    refused = form.refused_keys()
+    if refused:
+        # The page again, with what was typed in the refused cells still in them, marked 待改正.
+        report = _complete(get_report_for_editing(request.user, report.pk))
+        data = request.POST.copy()
+        data["revision"] = str(new_revision)
+        again = form_class(report, data)
+        again.is_valid()
+        messages.warning(request, f"已保存 {timezone.localtime():%H:%M:%S}；{len(refused)} 个单元格待改正，"
+                                  "这些格未保存（保留原值），您填写的内容仍在页面上。")
+        return render(request, f"reports/edit_{section}.html", _editor_context(request, report, again))
     messages.success(request, f"已保存 {timezone.localtime():%H:%M:%S}")
     return redirect("section_edit", report.pk, section)
 
