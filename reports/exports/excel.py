@@ -49,11 +49,21 @@ def _protect(ws) -> None:
     ws.protection.formatCells = False
 
 
-def _count_validation(ws, ranges: list[str]) -> None:
+def _validation(ws, ranges: list[str], *, kind: str, unit: str = "") -> None:
+    """Excel's own check of what is typed into input cells, by the catalogue kind of the cells."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    dv = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_COUNT), allow_blank=True,
-                        showErrorMessage=True, errorTitle="请输入件数", error="件数应为不小于 0 的整数。没有的请填 0。")
+    if not ranges:
+        return
+    if kind == "amount":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle="请输入金额", error=f"金额{unit}不能为负数。")
+    else:
+        signed = kind == "signed"
+        dv = DataValidation(type="whole", operator="between", formula1=str(-MAX_COUNT if signed else 0),
+                            formula2=str(MAX_COUNT), allow_blank=True, showErrorMessage=True, errorTitle="请输入件数",
+                            error="本年增/减为整数，减少的填负数，没有变化的填 0。" if signed
+                            else "件数应为不小于 0 的整数。没有的请填 0。")
     ws.add_data_validation(dv)
     for r in ranges:
         dv.add(r)
@@ -204,7 +214,6 @@ def _table(ws, fmt, table: str, values: ReportValues, st, *, top: int, left: int
     over the cells they add up. 表二's sub-tables are set one blank row apart, as printed.
     """
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     layout = fmt.layout(table)
     gap, rows = 0, {}
@@ -236,25 +245,9 @@ def _table(ws, fmt, table: str, values: ReportValues, st, *, top: int, left: int
             places = max(0, -(value.as_tuple().exponent)) if value is not None else 0
             cell.number_format = "0." + "0" * places if places else "0"
         checks[spec.kind].append(cell.coordinate)
-    if checks["count"]:
-        _count_validation(ws, checks["count"])
-    for kind, formula1, title, error in (
-        ("signed", str(-MAX_COUNT), "请输入件数", "本年增/减为整数，减少的填负数，没有变化的填 0。"),
-    ):
-        if checks[kind]:
-            dv = DataValidation(type="whole", operator="between", formula1=formula1, formula2=str(MAX_COUNT),
-                                allow_blank=True, showErrorMessage=True, errorTitle=title, error=error)
-            ws.add_data_validation(dv)
-            for c in checks[kind]:
-                dv.add(c)
-    if checks["amount"]:
-        units = {fmt.cell(k).unit for k in where if fmt.cell(k).kind == "amount"} - {""}
-        unit = f"以{'、'.join(sorted(units))}为单位，" if units else ""
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, errorTitle="请输入金额", error=f"金额{unit}不能为负数。")
-        ws.add_data_validation(dv)
-        for c in checks["amount"]:
-            dv.add(c)
+    units = {fmt.cell(k).unit for k in where if fmt.cell(k).kind == "amount"} - {""}
+    for kind, cells in checks.items():
+        _validation(ws, cells, kind=kind, unit=f"以{'、'.join(sorted(units))}为单位，" if units else "")
     return top + layout.header_rows
 
 
