@@ -157,11 +157,17 @@ def diff_versions(old: ReportVersion, new: ReportVersion) -> VersionDiff:
     """Every cell whose value differs, and every prose field whose text differs, between two versions."""
     a, b = values_of(old), values_of(new)
     headings = {s.code: s.heading for s in b.format.sections}
-    cells = tuple(
-        CellChange(headings[section], key, name, before, after, derived)
-        for (section, key, name, before, derived), (_, _, _, after, _) in zip(_cells(a), _cells(b))
-        if not _same(before, after)
-    )
+    # Paired by key: two versions in different formats (a 2020 report re-imported in the 2021 format)
+    # share 表三 and 表四; a cell only one of them has is shown as added or gone.
+    before = {key: (section, name, value, derived) for section, key, name, value, derived in _cells(a)}
+    changes = []
+    for section, key, name, value, derived in _cells(b):
+        old = before.pop(key, None)
+        if not _same(old[2] if old else None, value):
+            changes.append(CellChange(headings[section], key, name, old[2] if old else None, value, derived))
+    changes += [CellChange(headings[section], key, name, value, None, derived)
+                for key, (section, name, value, derived) in before.items() if value is not None]
+    cells = tuple(changes)
     names = prose_names(b)
     prose = tuple(
         ProseChange(key, names[key], prose_segments(a.prose[key], b.prose[key]))

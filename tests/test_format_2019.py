@@ -29,6 +29,7 @@ from reports.importing.apply import ImportTargetError, import_into
 from reports.importing.jsonfile import read_report_json
 from reports.models import Report, ReportVersion
 from reports.rules import check
+from reports.services import save_values
 from reports.values import ReportValues, ValuesError
 
 from .conftest import complete_values, make_report
@@ -293,3 +294,21 @@ def test_a_trend_across_the_two_formats_groups_other_handling_alike(township):
     t = organisation_trend(township)
     assert t.years == [2020, 2022]
     assert t.results["（六）其他处理"] == [2, later.t3_group("（六）其他处理", "total")]
+
+
+def test_versions_of_two_formats_are_compared_cell_by_cell_by_key(township, drafter):
+    from reports.versions import diff_versions
+    from reports.writing import How, writing
+
+    report = make_report(township, 2020)
+    for values in (trial_values(), complete_values()):  # the same year re-imported in the 2021 format
+        with writing(report, by=drafter, how=How.IMPORT) as locked:
+            save_values(locked, values)
+    old, new = ReportVersion.objects.filter(report=report).order_by("number")
+    changes = {c.key: c for c in diff_versions(old, new).cells}
+    assert (changes["table2.licensing_change"].old, changes["table2.licensing_change"].new) == (-2, None)
+    assert changes["table2.fees_10k_yuan"].old is None
+    assert changes["table2.fees_10k_yuan"].new == complete_values().table2["fees_10k_yuan"]
+    # 表三's shared rows are compared with each other, not shifted by the rows only one format has.
+    assert "table3.carry_forward.natural" in changes
+    assert changes["table3.carry_forward.natural"].old == 1
