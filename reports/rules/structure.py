@@ -108,8 +108,7 @@ def s_int(values: ReportValues, context: Context) -> list[Finding]:
         low = -MAX_COUNT if signed else 0
         if v is None or (type(v) is int and low <= v <= MAX_COUNT):
             continue
-        allowed = f"{low} 至 {MAX_COUNT} 之间的整数" if signed else f"0 至 {MAX_COUNT} 之间的整数"
-        out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为{allowed}。",
+        out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为 {low} 至 {MAX_COUNT} 之间的整数。",
                            (key,), v, None, section))
     return out
 
@@ -118,7 +117,7 @@ def s_int(values: ReportValues, context: Context) -> list[Finding]:
 def s_fee_num(values: ReportValues, context: Context) -> list[Finding]:
     """S-FEE-NUM: amounts are numbers ≥ 0; 万元 up to 6 decimals (0.01 元), 元 up to 2 (分)."""
     out = []
-    amounts = [(c.key, f"{c.row}{c.column}", values.table2[c.field], c.places, c.section)
+    amounts = [(c.key, f"{c.row}{c.column.replace('单位：', '')}", values.table2[c.field], c.places, c.section)
                for c in values.format.table2.cells if c.kind == "amount"]
     for key, name, value, places, section in (
         *amounts,
