@@ -111,7 +111,7 @@ TRANSITION_FUNCTIONS = {
 
 
 STALE_CONFIRMATION = ("这份报告在您打开确认页之后有了变化（重新打开、修改、审核或机关名称变更），这次确认已失效，没有发布。"
-                      "请核对下面将要发布的内容，再点“确认发布”。")
+                      "请核对本页上将要发布的内容，再点“确认发布”。")
 
 
 def publication_stamp(report: Report) -> str:

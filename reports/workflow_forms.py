@@ -78,7 +78,7 @@ class TransitionForm(forms.Form):
             self.data["confirmed"] = self.stamp
 
 
-NOT_CONFIRMED = "没有发布：发布须在确认页上核对将要公开的内容后点“确认发布”。请核对下面的内容后再确认。"
+NOT_CONFIRMED = "没有发布：发布须在确认页上核对将要公开的内容后点“确认发布”。请核对本页上的内容后再确认。"
 
 
 class SectionCommentForm(forms.Form):

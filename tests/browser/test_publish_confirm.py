@@ -38,7 +38,7 @@ def test_a_stale_confirmation_is_refused_then_confirmed_again_with_progress_whil
     submit(ready, by=drafter)
     approve(ready, by=approver)
     page.get_by_role("button", name="确认发布").click()
-    expect(page.locator("form .alert-danger")).to_contain_text(STALE_CONFIRMATION)
+    expect(page.locator("#form-refused[role=alert]")).to_contain_text(STALE_CONFIRMATION)
     assert Report.objects.get(pk=ready.pk).status == Report.Status.APPROVED
     screenshot(page, "publish-stale")
 
