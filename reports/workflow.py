@@ -7,6 +7,7 @@ version of the values and tells the people who must act next. Views never set `r
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -85,9 +86,14 @@ def approve(report: Report, *, by, comment: str = "") -> ReportEvent:
     return _transition(report, Action.APPROVE, by=by, comment=comment)
 
 
-def publish(report: Report, *, by, comment: str = "", correction_note: str = "") -> ReportEvent:
-    """County office: approved → published; a report published before needs a 更正说明."""
-    return _transition(report, Action.PUBLISH, by=by, comment=comment, correction_note=correction_note)
+def publish(report: Report, *, by, comment: str = "", correction_note: str = "",
+            confirmed: str | None = None) -> ReportEvent:
+    """County office: approved → published; a report published before needs a 更正说明.
+
+    `confirmed`, when given (the publish page always gives it), is the `publication_stamp` the person saw on
+    the confirmation page: publishing is refused if the report has changed since."""
+    return _transition(report, Action.PUBLISH, by=by, comment=comment, correction_note=correction_note,
+                       confirmed=confirmed)
 
 
 def reopen(report: Report, *, by, comment: str) -> ReportEvent:
@@ -104,13 +110,27 @@ TRANSITION_FUNCTIONS = {
 }
 
 
+STALE_CONFIRMATION = ("这份报告在您打开确认页之后有了变化（重新打开、修改、审核或机关名称变更），这次确认已失效，没有发布。"
+                      "请核对本页上将要发布的内容，再点“确认发布”。")
+
+
+def publication_stamp(report: Report) -> str:
+    """A token of everything a publish confirmation vouches for: the report's latest version (every write
+    and every transition records one), its state and last change, and the organisation's name as it prints."""
+    latest = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    parts = [report.pk, latest, report.status, report.updated_at.isoformat(), report.organisation.name,
+             report.signature_name]
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
 def was_published(report: Report) -> bool:
     """True once the report has been published: publishing it again is a correction."""
     return report.events.filter(action=Action.PUBLISH).exists()
 
 
 @transaction.atomic
-def _transition(report: Report, action: str, *, by, comment: str = "", correction_note: str = "") -> ReportEvent:
+def _transition(report: Report, action: str, *, by, comment: str = "", correction_note: str = "",
+                confirmed: str | None = None) -> ReportEvent:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     roles = roles_for(by, locked.organisation)
     rule = ACTION_STATES[action]
@@ -130,6 +150,8 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
         raise WorkflowError("请填写退回理由，告诉填报人需要修改什么。", "comment_required")
     if action == Action.REOPEN and not comment:
         raise WorkflowError("请填写重新打开的理由（例如需要更正的内容）。", "comment_required")
+    if confirmed is not None and confirmed != publication_stamp(locked):
+        raise WorkflowError(STALE_CONFIRMATION, "stale_confirmation")
     is_correction = action == Action.PUBLISH and was_published(locked)
     if is_correction and not correction_note:
         raise WorkflowError("这份报告曾经发布过，再次发布须填写更正说明。", "comment_required")

@@ -8,6 +8,7 @@ from .catalogue import get_format
 from .forms import TextField
 from .models import ReportVersion
 from .values import COMMENT_MAX
+from .workflow import STALE_CONFIRMATION
 
 # Per transition: the label of its comment field, whether it is required, and the button's words.
 COMMENT_FIELDS = {
@@ -29,8 +30,14 @@ BUTTONS = {
 class TransitionForm(forms.Form):
     comment = TextField(widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX, strip=True)
 
-    def __init__(self, action: str, *args, correction: bool = False, open_comments: int = 0, **kwargs) -> None:
+    def __init__(self, action: str, *args, correction: bool = False, open_comments: int = 0,
+                 stamp: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.stamp = stamp
+        if action == "publish":
+            # Bound to the report as the confirmation page showed it (reports.workflow.publication_stamp):
+            # a bare POST, or a confirmation of an older state, publishes nothing.
+            self.fields["confirmed"] = forms.CharField(widget=forms.HiddenInput, required=False, initial=stamp)
         if action == "submit" and open_comments:
             # Submitting past the approver's comments is allowed, but never unawares.
             self.fields["confirm_open_comments"] = forms.BooleanField(
@@ -52,6 +59,26 @@ class TransitionForm(forms.Form):
                 help_text="这份报告曾经发布过。更正说明与更正后的报告一同公开，原发布的版本保留不变。",
                 error_messages={"required": "请填写更正说明：更正了什么，为什么更正。"},
             )
+
+
+    def clean(self):
+        data = super().clean()
+        if "confirmed" in self.fields:
+            given = data.get("confirmed") or ""
+            if not given:
+                self.add_error(None, forms.ValidationError(NOT_CONFIRMED, code="not_confirmed"))
+            elif given != self.stamp:
+                self.add_error(None, forms.ValidationError(STALE_CONFIRMATION, code="stale_confirmation"))
+        return data
+
+    def show_current_stamp(self) -> None:
+        """After a refusal the page is shown again: its confirmation is for the report as it is now."""
+        if self.is_bound and "confirmed" in self.fields:
+            self.data = self.data.copy()
+            self.data["confirmed"] = self.stamp
+
+
+NOT_CONFIRMED = "没有发布：发布须在确认页上核对将要公开的内容后点“确认发布”。请核对本页上的内容后再确认。"
 
 
 class SectionCommentForm(forms.Form):

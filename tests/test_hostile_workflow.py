@@ -28,7 +28,7 @@ from .hostile_support import (
     snapshot,
 )
 from .properties import examples
-from .workflow_support import complete_report, set_status
+from .workflow_support import complete_report, confirmation, set_status
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -110,7 +110,8 @@ def test_a_correction_is_published_only_with_a_valid_note(data, ready, county_of
     client = logged_in(county_officer)
     with rolled_back():
         before = snapshot()
-        body = data.draw(form_data(["comment", "correction_note"]))
+        # Sent from the confirmation page (its hidden field), so that a valid note can publish.
+        body = {**data.draw(form_data(["comment", "correction_note"])), **confirmation(ready)}
         response = post(client, reverse("report_publish", args=[ready.pk]), body, data.draw(st.booleans()))
         assert response.status_code < 500
         event(f"HTTP {response.status_code}")

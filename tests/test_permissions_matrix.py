@@ -16,7 +16,7 @@ from django.db import transaction
 from reports.models import Membership, Organisation, Report, RoleGrant, SectionComment
 
 from .conftest import Kind, Role, make_org, make_user
-from .workflow_support import complete_report, set_status
+from .workflow_support import complete_report, confirmation, set_status
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -128,6 +128,8 @@ def test_report_matrix(client, orgs, name):
         comment = SectionComment.objects.create(report=report, section="problems", author=author, text="请补充")
         suffix = suffix.format(comment=comment.pk)
     url = f"/reports/{report.pk}/{suffix}"
+    if suffix == "publish/":
+        data = {**data, **confirmation(report)}  # what the confirmation page sends
     wrong = []
     for persona, expected in each_persona(row):
         act_as(client, persona, orgs)

@@ -8,7 +8,7 @@ from reports.models import Membership, Report
 from reports.workflow import approve, reopen, return_report, submit
 
 from .conftest import Role, make_user
-from .workflow_support import complete_report, edit
+from .workflow_support import complete_report, confirmation, edit
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -130,7 +130,7 @@ def test_three_different_people_take_the_report_to_publication(client, ready, dr
     submit(ready, by=drafter)
     approve(ready, by=approver)
     client.force_login(county_officer)
-    assert client.post(f"/reports/{ready.pk}/publish/", {}).status_code == 302
+    assert client.post(f"/reports/{ready.pk}/publish/", confirmation(ready)).status_code == 302
     assert status_of(ready) == S.PUBLISHED
     assert list(ready.events.values_list("actor__username", flat=True)) == ["drafter", "approver", "officer"]
 

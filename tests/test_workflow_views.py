@@ -8,7 +8,7 @@ from reports.models import Notification, Report
 from reports.signals import report_published
 from reports.workflow import add_comment, approve, publish, return_report, submit
 
-from .workflow_support import complete_report, edit, set_status
+from .workflow_support import complete_report, confirmation, edit, set_status
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -127,11 +127,13 @@ def test_publishing_a_correction_asks_for_the_note_and_keeps_what_was_typed(clie
     approve(ready, by=approver)
     client.force_login(county_officer)
     assert "更正说明" in page(client, f"/reports/{ready.pk}/publish/")
-    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "第二次发布", "correction_note": ""})
+    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "第二次发布", "correction_note": "",
+                                                           **confirmation(ready)})
     assert response.status_code == 400
     html = response.content.decode()
     assert "请填写更正说明：更正了什么，为什么更正。" in html and "第二次发布" in html
-    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "", "correction_note": "更正了表三。"})
+    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "", "correction_note": "更正了表三。",
+                                                           **confirmation(ready)})
     assert response.status_code == 302
     assert ready.events.last().comment == "更正了表三。"
 
@@ -146,7 +148,7 @@ def test_a_failing_publication_is_reported_on_the_page(client, ready, drafter, a
     report_published.connect(broken, weak=False, dispatch_uid="t-view-broken")
     try:
         client.force_login(county_officer)
-        response = client.post(f"/reports/{ready.pk}/publish/", {"comment": ""})
+        response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "", **confirmation(ready)})
     finally:
         report_published.disconnect(dispatch_uid="t-view-broken")
     assert response.status_code == 400
@@ -319,11 +321,12 @@ def test_publishing_asks_to_confirm_showing_what_will_be_published(client, draft
     assert f'href="/reports/{ready.pk}/publish/">公开发布…</a>' in panel  # a link to the confirmation, not a POST
     page = client.get(f"/reports/{ready.pk}/publish/").content.decode()
     for shown in (ready.title, ready.organisation.name, f"{ready.year}年", "三、收到和处理政府信息公开申请情况",
-                  f'href="/reports/{ready.pk}/document/"', "确认发布", "正在生成 PDF…", "reports/publish.js"):
+                  f'href="/reports/{ready.pk}/document/"', "确认发布", "正在生成 PDF 并发布…", "reports/publish.js",
+                  f'name="confirmed" value="{confirmation(ready)["confirmed"]}"'):
         assert shown in page
     ready.refresh_from_db()
     assert ready.status == "approved"  # looking is not publishing
-    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": ""})
+    response = client.post(f"/reports/{ready.pk}/publish/", {"comment": "", **confirmation(ready)})
     assert response.status_code == 302
     ready.refresh_from_db()
     assert ready.status == "published"

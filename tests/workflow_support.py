@@ -5,6 +5,7 @@ from __future__ import annotations
 from reports.models import Report
 from reports.services import save_values
 from reports.signals import section_saved
+from reports.workflow import publication_stamp
 from reports.writing import How, writing
 
 from .conftest import complete_values, make_report
@@ -37,3 +38,8 @@ def edit(report: Report, by, section: str = "applications", **cells) -> None:
     with writing(report, by=by, how=How.SAVE, section=section) as locked:
         save_values(locked, values)
         section_saved.send(sender=Report, report=locked, section=section, by=by)
+
+
+def confirmation(report: Report) -> dict[str, str]:
+    """The publish page's hidden confirmation for the report as it is now (what a person confirms by clicking)."""
+    return {"confirmed": publication_stamp(Report.objects.get(pk=report.pk))}

@@ -22,6 +22,7 @@ from ..workflow import (
     WorkflowError,
     add_comment,
     open_comments_of,
+    publication_stamp,
     resolve_comment,
     submission_blockers,
     waiting_for,
@@ -40,9 +41,11 @@ DONE = {
 
 
 def _publish_summary(report: Report) -> dict:
-    """What the confirmation shows before publishing: the title, the organisation, the year, each section."""
+    """What the confirmation shows before publishing: the title, the organisation, the year, each section,
+    and the version the confirmation is for."""
     values = report.values()
-    return {"statuses": section_statuses(report, values, report_findings(report, values))}
+    version = report.versions.order_by("-number").first()
+    return {"statuses": section_statuses(report, values, report_findings(report, values)), "version": version}
 
 
 def _wrong_state(request, report, action: str):
@@ -58,7 +61,8 @@ def transition(request, report_id: int, action: str):
     correction = action == "publish" and was_published(report)
     open_comments = open_comments_of(report) if action == "submit" else []
     form = TransitionForm(action, request.POST if request.method == "POST" else None, correction=correction,
-                          open_comments=len(open_comments))
+                          open_comments=len(open_comments),
+                          stamp=publication_stamp(report) if action == "publish" else "")
     findings = submission_blockers(report) if action == "submit" else []
     duty = conflict(report, request.user, action)
     status = 200
@@ -78,9 +82,13 @@ def transition(request, report_id: int, action: str):
                 else:
                     form.add_error(None, exc.message)
                 findings = exc.findings or findings
+                if exc.code == "stale_confirmation":  # changed between the check above and the lock
+                    report.refresh_from_db()
+                    form.stamp = publication_stamp(report)
             else:
                 messages.success(request, DONE[action])
                 return redirect("report_detail", report.pk)
+        form.show_current_stamp()
     headings = {s.code: s.heading for s in report.format.sections}
     context = {"report": report, "action": action, "form": form, "button": BUTTONS[action],
                "correction": correction, "findings": findings, "duty": duty,

@@ -18,6 +18,7 @@
       form.setAttribute("aria-busy", "true");
       var status = form.querySelector(".publish-progress");
       if (status) status.textContent = "正在生成 PDF 并发布，通常需要几秒钟，请不要关闭页面。";
+      form.querySelectorAll("a.btn").forEach(function (link) { link.classList.add("disabled"); link.setAttribute("aria-disabled", "true"); });
     }, 0);
   });
 })();

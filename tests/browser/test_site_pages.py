@@ -121,7 +121,7 @@ def test_publishing_shows_what_will_be_published_and_its_progress(page, township
     form = page.locator("form[data-publish-form]")
     form.evaluate("f => f.addEventListener('submit', e => e.preventDefault(), {once: true})")
     page.get_by_role("button", name="确认发布").click()
-    busy = page.get_by_role("button", name="正在生成 PDF…")
+    busy = page.get_by_role("button", name="正在生成 PDF 并发布…")
     busy.wait_for()
     assert busy.is_disabled() and form.get_attribute("aria-busy") == "true"
     assert "正在生成 PDF 并发布" in page.get_by_role("status").filter(has_text="正在生成").inner_text()
