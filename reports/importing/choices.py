@@ -56,6 +56,7 @@ def settle(result: ImportResult, previous: ReportValues | None) -> None:
             still.append(dataclasses.replace(row, remark=remark))
             continue
         (reading,) = fit
+        result.settled.append(row.row)
         for field, n in zip(row.fields, reading):
             result.values.table2[field] = n
             result.sources[f"table2.{field}"] = row.where

@@ -114,6 +114,7 @@ class ImportResult:
     notes: list[Note] = field(default_factory=list)
     unread_rows: list[UnreadRow] = field(default_factory=list)  # any of these: the import is refused
     open_rows: list[OpenRow] = field(default_factory=list)  # any of these: saved only with the clerk's choice
+    settled: list[str] = field(default_factory=list)  # rows split by last year's report (choices.settle)
     prose_found: list[str] = field(default_factory=list)  # prose fields the document had
     title: str = ""
     org_name: str = ""
