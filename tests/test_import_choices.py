@@ -170,7 +170,7 @@ def test_the_preview_offers_the_readings_and_the_confirmation_needs_one_chosen(c
     assert response.status_code == 200
     assert "import-open-rows" in page and ROW in page
     assert 'type="radio" name="reading-0" value="69,3,665"' in page and "本年制发 69、本年废止 3、现行有效 665" in page
-    assert page.count('name="reading-0"') == 10 and "required" in page
+    assert page.count('name="reading-0"') == 10 and 'value="69,3,665" id="reading-0-5" required' in page
     assert "确认导入" in page
     token = token_of(page)
 

@@ -109,6 +109,38 @@ def test_a_run_together_table4_is_split_to_the_truth_or_refused_never_wrong(grou
     assert got == truth
 
 
+stock = st.one_of(st.just(0), st.integers(0, 30), st.integers(0, 3000))
+
+
+@examples(80)
+@given(before=stock, issued=stock, repealed=stock)
+def test_a_run_together_table2_row_with_last_years_in_force_is_split_to_the_truth_or_left_open(before, issued,
+                                                                                               repealed):
+    """现行有效 = 上年现行有效 + 制发 − 废止: the one reading that keeps it is the truth, or nothing is taken."""
+    from reports.importing.choices import settle
+    from reports.importing.result import ImportResult, OpenRow
+    from reports.importing.runs import t2_readings
+    from reports.values import ReportValues
+
+    repealed = min(repealed, before + issued)
+    truth = (issued, repealed, before + issued - repealed)
+    run = "".join(str(n) for n in truth)
+    fields = ("normative_issued", "normative_repealed", "normative_in_force")
+    found = t2_readings(run, 3)
+    assert truth in found
+    result = ImportResult("text", "r.txt", ReportValues(format_version="2021"))
+    result.open_rows.append(OpenRow("表二", "行政规范性文件", fields, ("本年制发", "本年废止", "现行有效"),
+                                    f"行政规范性文件{run}", "第1行", tuple(found)))
+    previous = ReportValues(format_version="2021")
+    previous.table2["normative_in_force"] = before
+    settle(result, previous)
+    got = tuple(result.values.table2[f] for f in fields)
+    if result.open_rows:  # refused: nothing taken, the truth among the readings offered
+        assert got == (None, None, None) and truth in result.open_rows[0].readings and not result.ok
+    else:
+        assert got == truth and result.ok
+
+
 # ---------------------------------------------------------------- the whole page through the text reader
 
 
