@@ -66,7 +66,7 @@ def test_the_seed_says_where_each_value_came_from_and_reads_its_prose():
     result = read_seed()
     assert result.sources["table3.new.natural"] == "第56行第3格"
     assert result.sources["table3.carry_forward.natural"] == "第80行第4格"
-    assert result.sources["regulations_repealed"] == "第37行第3格"
+    assert result.sources["table2.regulations_repealed"] == "第37行第3格"
     assert result.sources["table3.denied_8.natural"].startswith("由（七）总计减去其余各行推算")
     assert (result.org_name, result.year) == ("西村乡人民政府", 2023)
     prose = result.values.prose
