@@ -173,8 +173,10 @@ class ImportResult:
         ]
 
     def blank_cells(self) -> list[dict[str, str]]:
+        """Cells the document leaves blank (not those of open rows: they are printed, their reading is open)."""
+        open_keys = {f"table2.{f}" for o in self.open_rows for f in o.fields}
         return [{"key": k, "name": cell_name(self.values, k), "where": self.sources.get(k, "")}
-                for k in self.values.blank_cells()]
+                for k in self.values.blank_cells() if k not in open_keys]
 
 
 def iter_cells(values: ReportValues, *, derived: bool = True):
