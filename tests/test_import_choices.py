@@ -181,8 +181,9 @@ def test_the_preview_offers_the_readings_and_the_confirmation_needs_one_chosen(c
 
     invented = _confirm(client, page_report, token, **{"reading-0": "70,3,666"})
     assert "不是预览中列出的读法之一" in invented.content.decode()
-    garbled = _confirm(client, page_report, token, **{"reading-0": "６９,3,665"})
-    assert "不是预览中列出的读法之一" in garbled.content.decode()
+    for garbled in ("６９,3,665", "6_9,3,665", "+69,3,665", "69,3,665,", "1" * 5000):
+        assert "不是预览中列出的读法之一" in _confirm(client, page_report, token, **{"reading-0": garbled}
+                                                      ).content.decode()
     assert snapshot() == before
 
     done = _confirm(client, page_report, token, **{"reading-0": "69,3,665"})

@@ -149,10 +149,10 @@ def apply_choices(doc: dict[str, Any], values: ReportValues, chosen: Callable[[i
         if not answer:
             raise ImportTargetError(f"未导入：表二“{label}”一行的数字连在一起（原文“{row.get('text', '')}”），"
                                     "有几种读法。请对照原文选择这一行的读法后再确认导入。")
-        try:
-            reading = tuple(int(n) for n in str(answer).split(",")) if str(answer).isascii() else ()
-        except ValueError:
-            reading = ()
+        pieces = str(answer).split(",")
+        # ASCII digits only: int() would also take 「６９」, 「+69」 or 「6_9」 for a reading nobody was shown.
+        reading = (tuple(int(n) for n in pieces)
+                   if all(n.isascii() and n.isdigit() and len(n) <= 18 for n in pieces) else ())
         if reading not in readings:
             raise ImportTargetError(f"未导入：为表二“{label}”一行选择的读法不是预览中列出的读法之一。"
                                     "请在预览中重新选择。")
