@@ -145,6 +145,28 @@ def test_a_run_together_table2_row_with_last_years_in_force_is_split_to_the_trut
 
 
 @needs_shared(PINGTAN)
+@examples(12)
+@given(before=stock, issued=stock, repealed=stock)
+def test_the_page_with_any_normative_row_and_last_year_reads_the_truth_or_offers_it(before, issued, repealed):
+    """The whole page through the text reader (in its child process), its 行政规范性文件 row any stock."""
+    from reports.importing import read_document
+    from reports.values import ReportValues
+
+    repealed = min(repealed, before + issued)
+    truth = (issued, repealed, before + issued - repealed)
+    data = PINGTAN.read_bytes().replace("行政规范性文件693665".encode(),
+                                        ("行政规范性文件" + "".join(map(str, truth))).encode())
+    previous = ReportValues(format_version="2021")
+    previous.table2["normative_in_force"] = before
+    result = read_document(PINGTAN.name, data, previous=previous)
+    got = tuple(result.values.table2[f] for f in ("normative_issued", "normative_repealed", "normative_in_force"))
+    if result.open_rows:
+        assert got == (None, None, None) and truth in result.open_rows[0].readings
+    else:
+        assert result.ok and got == truth
+
+
+@needs_shared(PINGTAN)
 def test_the_pingtan_page_without_last_year_is_refused_naming_the_one_row_no_total_can_settle():
     from reports.importing import read_document
 
