@@ -291,5 +291,5 @@ def overwritten(report: Report, values: ReportValues) -> int:
     return sum(1 for k, v in current.items() if v is not None and new.get(k) != v)
 
 
-__all__ = ["ImportTargetError", "Preview", "apply_choices", "claim", "create_from_import", "data_revision", "import_into", "import_targets", "overwritten", "sign",
-           "unsign", "values_from_payload"]
+__all__ = ["ImportTargetError", "Preview", "apply_choices", "claim", "create_from_import", "data_revision",
+           "import_into", "import_targets", "overwritten", "sign", "unsign", "values_from_payload"]
