@@ -109,18 +109,78 @@ def test_a_run_together_table4_is_split_to_the_truth_or_refused_never_wrong(grou
     assert got == truth
 
 
+stock = st.one_of(st.just(0), st.integers(0, 30), st.integers(0, 3000))
+
+
+@examples(80)
+@given(before=stock, issued=stock, repealed=stock)
+def test_a_run_together_table2_row_with_last_years_in_force_is_split_to_the_truth_or_left_open(before, issued,
+                                                                                               repealed):
+    """现行有效 = 上年现行有效 + 制发 − 废止: the one reading that keeps it is the truth, or nothing is taken."""
+    from reports.importing.choices import settle
+    from reports.importing.result import ImportResult, OpenRow
+    from reports.importing.runs import t2_readings
+    from reports.values import ReportValues
+
+    repealed = min(repealed, before + issued)
+    truth = (issued, repealed, before + issued - repealed)
+    run = "".join(str(n) for n in truth)
+    fields = ("normative_issued", "normative_repealed", "normative_in_force")
+    found = t2_readings(run, 3)
+    assert truth in found
+    result = ImportResult("text", "r.txt", ReportValues(format_version="2021"))
+    result.open_rows.append(OpenRow("表二", "行政规范性文件", fields, ("本年制发", "本年废止", "现行有效"),
+                                    f"行政规范性文件{run}", "第1行", tuple(found)))
+    previous = ReportValues(format_version="2021")
+    previous.table2["normative_in_force"] = before
+    settle(result, previous)
+    got = tuple(result.values.table2[f] for f in fields)
+    if result.open_rows:  # refused: nothing taken, the truth among the readings offered
+        assert got == (None, None, None) and truth in result.open_rows[0].readings and not result.ok
+    else:
+        assert got == truth and result.ok
+
+
 # ---------------------------------------------------------------- the whole page through the text reader
 
 
 @needs_shared(PINGTAN)
-def test_the_pingtan_page_is_refused_naming_the_one_row_no_total_can_settle():
-    from reports.importing import ReadError, read_document
+@examples(12)
+@given(before=stock, issued=stock, repealed=stock)
+def test_the_page_with_any_normative_row_and_last_year_reads_the_truth_or_offers_it(before, issued, repealed):
+    """The whole page through the text reader (in its child process), its 行政规范性文件 row any stock."""
+    from reports.importing import read_document
+    from reports.values import ReportValues
 
-    with pytest.raises(ReadError) as refused:
-        read_document(PINGTAN.name, PINGTAN.read_bytes())
-    message = str(refused.value)
-    assert "表二“行政规范性文件”一行的数字连在一起（693665）" in message and "（69、3、665）" in message
-    assert "转成图片" not in message
+    repealed = min(repealed, before + issued)
+    truth = (issued, repealed, before + issued - repealed)
+    data = PINGTAN.read_bytes().replace("行政规范性文件693665".encode(),
+                                        ("行政规范性文件" + "".join(map(str, truth))).encode())
+    previous = ReportValues(format_version="2021")
+    previous.table2["normative_in_force"] = before
+    result = read_document(PINGTAN.name, data, previous=previous)
+    got = tuple(result.values.table2[f] for f in ("normative_issued", "normative_repealed", "normative_in_force"))
+    if result.open_rows:
+        assert got == (None, None, None) and truth in result.open_rows[0].readings
+    else:
+        assert result.ok and got == truth
+
+
+@needs_shared(PINGTAN)
+def test_the_pingtan_page_without_last_year_is_refused_naming_the_one_row_no_total_can_settle():
+    from reports.importing import read_document
+
+    result = read_document(PINGTAN.name, PINGTAN.read_bytes())
+    assert not result.ok and result.choosable and result.unread_rows == []
+    (row,) = result.open_rows
+    assert row.row == "行政规范性文件" and row.text == "行政规范性文件693665"
+    assert (69, 3, 665) in row.readings and (6, 93, 665) in row.readings and (693, 6, 65) in row.readings
+    assert all(len(r) == 3 and all(str(n) == str(int(n)) for n in r) for r in row.readings)
+    message = row.message
+    assert "表二“行政规范性文件”" in message and "（本年制发 69、本年废止 3、现行有效 665）" in message
+    assert "（本年制发 6、本年废止 93、现行有效 665）" in message
+    assert all(result.values.table2[f] is None for f in row.fields)  # nothing guessed
+    assert "未导入" not in result.refusal() and "选择" in result.refusal()
 
 
 @needs_shared(PINGTAN)

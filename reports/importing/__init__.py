@@ -13,9 +13,9 @@ import dataclasses
 
 from django.conf import settings
 
-from ..values import clean_text, prose_length_errors
+from ..values import ReportValues, clean_text, prose_length_errors
 from .budget import BudgetError, run
-from .result import Cell, ImportResult, Line, Note, ReadError, UnreadRow
+from .result import Cell, ImportResult, Line, Note, OpenRow, ReadError, UnreadRow
 
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,.xlsx,.json"
 
@@ -79,25 +79,32 @@ def warm() -> None:
     labels_for()
 
 
-def read_document(filename: str, data: bytes, *, seconds: float | None = None) -> ImportResult:
+def read_document(filename: str, data: bytes, *, seconds: float | None = None,
+                  previous: ReportValues | None = None) -> ImportResult:
     """Read one document of any supported kind within the import budgets (`seconds` overrides the wall clock).
 
-    Raises ReadError (or BudgetError) with a message for the clerk.
+    `previous` is last year's report of the organisation the document is imported for, when known: a 表二
+    row whose numbers ran together is then split by it where exactly one reading agrees with it
+    (choices.settle). Raises ReadError (or BudgetError) with a message for the clerk.
     """
     if not data or not data.strip():
         raise ReadError("文件是空的。")
     if len(data) > max_upload_bytes():
         raise ReadError(too_large_message(len(data)))
     try:
-        return run(_read_cleaned, filename, data, seconds=seconds, warm=warm)
+        return run(_read_cleaned, filename, data, previous, seconds=seconds, warm=warm)
     except BudgetError:
         raise
     except ReadError as exc:
         raise ReadError(clean_text(str(exc))) from None  # messages quote the document
 
 
-def _read_cleaned(filename: str, data: bytes) -> ImportResult:
-    return _cleaned(_read(filename, data))
+def _read_cleaned(filename: str, data: bytes, previous: ReportValues | None = None) -> ImportResult:
+    from .choices import settle
+
+    result = _read(filename, data)
+    settle(result, previous)
+    return _cleaned(result)
 
 
 def _cleaned(result: ImportResult) -> ImportResult:
@@ -110,6 +117,7 @@ def _cleaned(result: ImportResult) -> ImportResult:
     result.signature_name = clean_text(result.signature_name)
     result.unread_rows = [dataclasses.replace(u, text=clean_text(u.text), row=clean_text(u.row))
                           for u in result.unread_rows]
+    result.open_rows = [dataclasses.replace(o, text=clean_text(o.text)) for o in result.open_rows]
     result.notes = [dataclasses.replace(n, message=clean_text(n.message), where=tuple(map(clean_text, n.where)))
                     for n in result.notes]
     return result
@@ -147,4 +155,4 @@ def _read(filename: str, data: bytes) -> ImportResult:
 
 
 __all__ = ["ACCEPT", "BudgetError", "Cell", "ImportResult", "Line", "Note", "ReadError", "max_upload_bytes",
-           "read_document", "sniff", "too_large_message", "UnreadRow"]
+           "OpenRow", "read_document", "sniff", "too_large_message", "UnreadRow"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -61,6 +61,9 @@ def to_payload(result: ImportResult) -> dict[str, Any]:
         "file": result.filename,
         "kind": result.kind,
         "title": [result.org_name, result.year],  # what the title says, checked against the chosen target
+        # Rows whose numbers ran together into several readings: the clerk chooses one of these on confirm.
+        "open": [{"row": o.row, "fields": list(o.fields), "columns": list(o.columns), "text": o.text,
+                  "readings": [list(r) for r in o.readings]} for o in result.open_rows],
     }
 
 
@@ -79,8 +82,12 @@ def data_revision(report: Report) -> int:
     return sum(getattr(report, name).revision for name in SECTION_MODELS)
 
 
-def sign(result: ImportResult, user, *, report: Report | None = None) -> str:
-    return signing.dumps({"user": user.pk, "doc": to_payload(result), "nonce": secrets.token_hex(16),
+def sign(result: ImportResult, user, *, report: Report | None = None, target: tuple[int, int] | None = None) -> str:
+    """The preview's token; `target` (organisation id, year) when last year's report of it settled a row."""
+    doc = to_payload(result)
+    if target is not None:
+        doc["previous_of"] = list(target)
+    return signing.dumps({"user": user.pk, "doc": doc, "nonce": secrets.token_hex(16),
                           "at": time.time(), "rev": data_revision(report) if report is not None else None},
                          salt=SALT, compress=True)
 
@@ -118,6 +125,42 @@ def claim(preview: Preview | None, report: Report | None) -> None:
         raise ImportTargetError(used) from None  # the same token confirmed twice at the same moment
     # Nonces outlive their tokens by nothing: a token older than MAX_AGE is refused anyway.
     UsedPreview.objects.filter(used_at__lt=timezone.now() - datetime.timedelta(seconds=MAX_AGE + 60)).delete()
+
+
+def apply_choices(doc: dict[str, Any], values: ReportValues, chosen: Callable[[int], str | None]) -> list[str]:
+    """Put the reading the clerk chose for each open row of the preview into `values`; what was chosen, in words.
+
+    `chosen(i)` is the form's answer for the i-th open row (「69,3,665」). It must be one of the readings
+    the signed preview listed: ImportTargetError when a row has none, or one the preview did not offer.
+    """
+    rows = (doc.get("open") or []) if isinstance(doc, dict) else []
+    if not isinstance(rows, list):
+        raise ImportTargetError("预览数据无效，请重新上传文件。")
+    out = []
+    for i, row in enumerate(rows):
+        try:
+            label, fields, columns = str(row["row"]), list(row["fields"]), list(row["columns"])
+            readings = [tuple(int(n) for n in r) for r in row["readings"]]
+        except (KeyError, TypeError, ValueError):
+            raise ImportTargetError("预览数据无效，请重新上传文件。") from None
+        if any(f not in values.table2 for f in fields):
+            raise ImportTargetError("预览数据无效，请重新上传文件。")
+        answer = chosen(i)
+        if not answer:
+            raise ImportTargetError(f"未导入：表二“{label}”一行的数字连在一起（原文“{row.get('text', '')}”），"
+                                    "有几种读法。请对照原文选择这一行的读法后再确认导入。")
+        pieces = str(answer).split(",")
+        # ASCII digits only: int() would also take 「６９」, 「+69」 or 「6_9」 for a reading nobody was shown.
+        reading = (tuple(int(n) for n in pieces)
+                   if all(n.isascii() and n.isdigit() and len(n) <= 18 for n in pieces) else ())
+        if reading not in readings:
+            raise ImportTargetError(f"未导入：为表二“{label}”一行选择的读法不是预览中列出的读法之一。"
+                                    "请在预览中重新选择。")
+        for field, n in zip(fields, reading):
+            values.table2[field] = n
+        described = "、".join(f"{c} {n}" for c, n in zip(columns, reading))
+        out.append(f"表二“{label}”一行的数字在原文中连在一起，按您选择的读法导入：{described}。")
+    return out
 
 
 def values_from_payload(doc: dict[str, Any]) -> tuple[ReportValues, list[str], tuple[str, datetime.date | None]]:
@@ -248,5 +291,5 @@ def overwritten(report: Report, values: ReportValues) -> int:
     return sum(1 for k, v in current.items() if v is not None and new.get(k) != v)
 
 
-__all__ = ["ImportTargetError", "Preview", "claim", "create_from_import", "data_revision", "import_into", "import_targets", "overwritten", "sign",
-           "unsign", "values_from_payload"]
+__all__ = ["ImportTargetError", "Preview", "apply_choices", "claim", "create_from_import", "data_revision",
+           "import_into", "import_targets", "overwritten", "sign", "unsign", "values_from_payload"]

@@ -18,7 +18,7 @@ from .cells import CellError, read_count, reader_for
 from .labels import Match, describe_variant, labels_for, normalise
 from .prose import ProseMixin, after_heading
 from .table3 import T3Entry, Table3Mixin, _blank, _is_value, _trailing_values
-from .result import Cell, ImportResult, Line, ReadError, UnreadRow
+from .result import Cell, ImportResult, Line, OpenRow, ReadError, UnreadRow
 
 # Column labels only the 2019 trial format's 表二 has (spec/format-2021.md §11): its columns mean other
 # things than the 2021 format's, so such a report is never read as one of 2021.
@@ -240,6 +240,13 @@ class Interpreter(ProseMixin, Table3Mixin):
         b, fields = next((i, f) for i, blk in enumerate(self.fmt.table2.blocks) for lbl, f in blk.rows
                          if lbl == m.official)
         self.t2_block = b
+        if line.readings:
+            # Run-together digits with several readings: nothing is set; last year's report or the clerk chooses.
+            block = self.fmt.table2.blocks[b]
+            self.result.open_rows.append(OpenRow(
+                "表二", m.official, tuple(fields), tuple(h.removesuffix("件数") for h in block.header[1:]),
+                "".join(line.texts), line.where, line.readings))
+            return
         after = line.cells[line.cells.index(cell) + 1:]
         printed = len(after)  # a text line's cells, the blank ones between tabs too
         while after and _blank(after[-1]):

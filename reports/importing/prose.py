@@ -16,6 +16,24 @@ _CN_DATE = re.compile(r"^([〇○零Ｏ一二三四五六七八九]{4})年([一�
 _BLANK_DATE = re.compile(r"^(?:\d{4}|[\s_×xX○〇]*)\s*年[\s_×xX○〇]*月[\s_×xX○〇]*日$")
 
 
+# What may stand before the organisation's name on a title line copied from a web page: a field name
+# (「标题:」), a breadcrumb (「当前位置： 首页政务公开…年报 」), each ended by a colon, a space or an arrow;
+# a crawler's folder name (「80613_」) by an underscore.
+_BEFORE_ORG = re.compile(r"[\s:：>＞›»|｜/\\_]+")
+
+
+def _org_before(line: str, year: str, suffix: str) -> str:
+    """The organisation named just before 「YYYY年(度)政府信息公开工作年度报告」 on a title line: the text
+    after the last space, colon or arrow, so a field name or a breadcrumb before it is not taken for it."""
+    text = unicodedata.normalize("NFKC", line)
+    tail = "".join(re.escape(ch) + r"\s*" for ch in suffix.removeprefix("年"))
+    m = re.search(re.escape(year) + r"\s*年\s*度?\s*" + tail, text)
+    if not m:
+        return ""
+    pieces = [p for p in _BEFORE_ORG.split(text[: m.start()]) if p]
+    return normalise(pieces[-1]) if pieces else ""
+
+
 class ProseMixin:
     """Turns the paragraphs the interpreter collected per section into ReportValues.prose."""
 
@@ -61,7 +79,7 @@ class ProseMixin:
             if not m:
                 continue
             r.year, used = int(m.group(1)), i + 1
-            org = normalise(ln)[: m.start()]
+            org = _org_before(ln, m.group(1), suffix) or normalise(ln)[: m.start()]
             if not org and i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。，；]", lines[i - 1]):
                 org = lines[i - 1]
             r.org_name = org

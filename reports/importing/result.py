@@ -33,6 +33,9 @@ class Line:
     # The cells are the columns of a real grid (HTML, Word, Excel): positions can be trusted and an
     # empty cell is an empty cell. In text copied out of Word or a PDF they can't.
     grid: bool = False
+    # A table row whose numbers ran together into more than one reading the format allows (each a tuple
+    # of the row's counts, in its columns' order): the interpreter lets the clerk choose, never guesses.
+    readings: tuple[tuple[int, ...], ...] = ()
 
     @property
     def texts(self) -> list[str]:
@@ -68,6 +71,34 @@ class UnreadRow:
         return f"{self.where}，{named}：原文“{self.text}”——{self.reason}"
 
 
+@dataclass(frozen=True)
+class OpenRow:
+    """A printed row whose numbers ran together and have more than one reading the format allows.
+
+    Nothing of it is saved unless exactly one reading is left (last year's report may settle it) or the
+    clerk chooses one of `readings` in the preview.
+    """
+
+    table: str  # 表二
+    row: str  # the catalogue's label of the row
+    fields: tuple[str, ...]  # the row's cells (table2 fields), in the order of each reading
+    columns: tuple[str, ...]  # their short names: 本年制发、本年废止、现行有效
+    text: str  # the row as the document prints it: 行政规范性文件693665
+    where: str
+    readings: tuple[tuple[int, ...], ...]
+    remark: str = ""  # what last year's report said of them, when it could not settle the row
+
+    def describe(self, reading: tuple[int, ...]) -> str:
+        """本年制发 69、本年废止 3、现行有效 665."""
+        return "、".join(f"{c} {n}" for c, n in zip(self.columns, reading))
+
+    @property
+    def message(self) -> str:
+        shown = " 或 ".join(f"（{self.describe(r)}）" for r in self.readings)
+        return (f"{self.where}，{self.table}“{self.row}”：原文“{self.text}”的数字连在一起，可读作 {shown}，"
+                f"这一行没有总计可以核对，无法确定怎样拆分{('（' + self.remark + '）') if self.remark else ''}")
+
+
 class ReadError(ValueError):
     """The file cannot be read as a report at all; the message is for the user, in Chinese."""
 
@@ -82,6 +113,8 @@ class ImportResult:
     sources: dict[str, str] = field(default_factory=dict)  # cell key → where in the document
     notes: list[Note] = field(default_factory=list)
     unread_rows: list[UnreadRow] = field(default_factory=list)  # any of these: the import is refused
+    open_rows: list[OpenRow] = field(default_factory=list)  # any of these: saved only with the clerk's choice
+    settled: list[str] = field(default_factory=list)  # rows split by last year's report (choices.settle)
     prose_found: list[str] = field(default_factory=list)  # prose fields the document had
     title: str = ""
     org_name: str = ""
@@ -96,10 +129,18 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         """True when the document can be saved: every cell read was a number and every printed row was read."""
-        return not self.errors and not self.unread_rows
+        return not self.errors and not self.unread_rows and not self.open_rows
+
+    @property
+    def choosable(self) -> bool:
+        """True when all that keeps the document from being saved is rows whose reading the clerk must choose."""
+        return bool(self.open_rows) and not self.errors and not self.unread_rows
 
     def refusal(self) -> str:
         """Why the document is not imported, for the clerk (empty when it can be)."""
+        if self.choosable:
+            return (f"有 {len(self.open_rows)} 行表格的数字连在一起，有不止一种读法都符合格式，为免存入猜测的数，"
+                    "须由您对照原文选择每一行的读法后才能导入。")
         if self.unread_rows:
             return (f"有 {len(self.unread_rows)} 行表格的数字没能全部从原文读出，为免存入猜测的数，未导入。"
                     "请核对这些行（或改用 Word、HTML 原文件）后重新导入。")
@@ -132,8 +173,10 @@ class ImportResult:
         ]
 
     def blank_cells(self) -> list[dict[str, str]]:
+        """Cells the document leaves blank (not those of open rows: they are printed, their reading is open)."""
+        open_keys = {f"table2.{f}" for o in self.open_rows for f in o.fields}
         return [{"key": k, "name": cell_name(self.values, k), "where": self.sources.get(k, "")}
-                for k in self.values.blank_cells()]
+                for k in self.values.blank_cells() if k not in open_keys]
 
 
 def iter_cells(values: ReportValues, *, derived: bool = True):

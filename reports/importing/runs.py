@@ -10,6 +10,7 @@ whose reading is still open are named with the readings that remain. Never a gue
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
 
 from ..catalogue import Format
@@ -223,10 +224,29 @@ def table4_run(text: str, fmt: Format) -> str | None:
     return digits or None
 
 
-def _t2_lines(body: str, fmt: Format) -> list[str]:
-    """表二 as tab-separated lines from its run-together text; RunError for a row with more than one reading."""
+@dataclass(frozen=True)
+class OpenRun:
+    """A 表二 row whose run of digits has more than one reading: the interpreter lets the clerk choose."""
+
+    label: str
+    digits: str
+    readings: tuple[tuple[int, ...], ...]
+
+
+def t2_readings(digits: str, width: int) -> list[tuple[int, ...]]:
+    """The readings of a 表二 row's run of `width` counts: any split without leading zeros (no total to check)."""
+    if not (digits.isascii() and digits.isdigit()) or not 0 < len(digits) <= MAX_RUN:
+        return []
+    return list(_numbers(digits, width))
+
+
+def _t2_lines(body: str, fmt: Format) -> list[str | OpenRun]:
+    """表二 as tab-separated lines from its run-together text; an OpenRun for a row with several readings.
+
+    No reading at all is a RunError.
+    """
     rows = [(block, label) for block in fmt.table2.blocks for label, _fields in block.rows]
-    out: list[str] = []
+    out: list[str | OpenRun] = []
     position, spans = 0, []
     for block, label in rows:
         at = body.find(label, position)
@@ -244,25 +264,27 @@ def _t2_lines(body: str, fmt: Format) -> list[str]:
             found = [(amount,)] if amount else []
         else:
             digits = amount.split(".")[0] if "." not in amount else ""
-            found = [tuple(str(n) for n in r) for r in _numbers(digits, width)] if 0 < len(digits) <= MAX_RUN else []
-        if len(found) != 1:
-            what = ("没有读到数字" if not found else "可读作 " + " 或 ".join(
-                f"（{'、'.join(r)}）" for r in found[:6]) + ("等" if len(found) > 6 else ""))
-            raise RunError(f"表二“{label}”一行的数字连在一起（{amount}），{what}：这一行没有总计可以核对，"
-                           "无法确定怎样拆分。为免读错，没有导入；请改用表格单元格分开的文件（Word、Excel、网页原文件），"
+            found = [tuple(str(n) for n in r) for r in t2_readings(digits, width)]
+        if not found:
+            raise RunError(f"表二“{label}”一行的数字连在一起（{amount}），没有读到数字：无法读取。"
+                           "为免读错，没有导入；请改用表格单元格分开的文件（Word、Excel、网页原文件），"
                            "或把这一行的数字用制表符分开后重试。")
         if block.item not in seen_blocks:
             seen_blocks.add(block.item)
             out += [block.item, "\t".join(block.header)]
-        out.append("\t".join((label, *found[0])))
+        if len(found) == 1:
+            out.append("\t".join((label, *found[0])))
+        else:
+            out.append(OpenRun(label, amount, tuple(tuple(int(n) for n in r) for r in found)))
     return out
 
 
-def run_together_lines(text: str, fmt: Format) -> list[str] | None:
+def run_together_lines(text: str, fmt: Format) -> list[str | OpenRun] | None:
     """A web page's report whose tables ran together into one line, as the lines of a text copied from Word.
 
     None when the text is not such a report (its 表三 rows are not all there, each followed by digits).
-    RunError when the tables are there but not every run has exactly one reading.
+    RunError when the tables are there but a run has no reading, or a 表三/表四 run more than one; a 表二
+    row with several readings (no total to check) is an OpenRun, for last year's report or the clerk.
     """
     runs = table3_runs(text, fmt)
     if runs is None:
@@ -292,4 +314,4 @@ def run_together_lines(text: str, fmt: Format) -> list[str] | None:
             lines.append("\t".join(str(n) for n in resolve_table4(run, fmt)))
         else:
             lines.append(body)
-    return [ln for ln in lines if ln.strip()]
+    return [ln for ln in lines if isinstance(ln, OpenRun) or ln.strip()]

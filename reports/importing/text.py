@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..catalogue import get_format
 from .budget import check_text, lines_tally
-from .runs import RunError, run_together_lines
+from .runs import OpenRun, RunError, run_together_lines
 from .result import Cell, Line, ReadError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -26,7 +26,7 @@ def decode(data: bytes) -> str:
     raise ReadError("无法识别这个文本文件的编码：请另存为 UTF-8 编码的文本文件后重试。")
 
 
-def _unrun(raws: list[str]) -> list[tuple[int, str]]:
+def _unrun(raws: list[str]) -> list[tuple[int, str | OpenRun]]:
     """(line number, text): a line whose tables ran together (a web page copied) becomes the lines they were."""
     out = []
     for number, raw in enumerate(raws, start=1):
@@ -42,6 +42,11 @@ def text_lines(text: str) -> list[Line]:
     lines = []
     tally = lines_tally()
     for number, raw in _unrun(check_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if isinstance(raw, OpenRun):  # a 表二 row of run-together digits with several readings
+            cells = [Cell(raw.label, f"第{number}行"), Cell(raw.digits, f"第{number}行")]
+            lines.append(Line(cells, f"第{number}行", table=True, readings=raw.readings))
+            tally.add()
+            continue
         raw = raw.replace("\u3000", " ") if "\t" in raw else raw
         if "\t" in raw:
             cells = [Cell(part, f"第{number}行第{i}格") for i, part in enumerate(raw.split("\t"), start=1)]

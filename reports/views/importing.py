@@ -17,6 +17,7 @@ from ..findings import organisation_context, report_context
 from ..importing import ACCEPT, ReadError, max_upload_bytes, read_document, too_large_message
 from ..importing.apply import (
     ImportTargetError,
+    apply_choices,
     create_from_import,
     import_into,
     import_targets,
@@ -26,6 +27,7 @@ from ..importing.apply import (
     values_from_payload,
 )
 from ..importing.bundle import read_uploads
+from ..importing.choices import reading_value, settle
 from ..importing.labels import normalise
 from ..importing.result import ImportResult, prose_name
 from ..exports.excel import analysts_workbook, report_workbook
@@ -54,8 +56,14 @@ def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
     return out, ""
 
 
-def _preview(result: ImportResult, context: Context, user, report=None) -> dict:
-    """What the preview template shows of one document."""
+def _preview(result: ImportResult, context: Context, user, report=None, target: tuple[int, int] | None = None
+             ) -> dict:
+    """What the preview template shows of one document.
+
+    A document whose only fault is rows with several readings gets a token too: it is confirmed only with a
+    reading chosen for each (apply_choices). `target` is the (organisation, year) whose last year's report
+    settled rows, if any did: the token then holds only for it.
+    """
     values = result.values
     fmt = values.format
     return {
@@ -71,7 +79,12 @@ def _preview(result: ImportResult, context: Context, user, report=None) -> dict:
         "blanks": result.blank_cells(),
         "findings": check(values, context) if result.ok else [],
         "prose": [(prose_name(fmt, k), values.prose[k]) for k in result.prose_found],
-        "token": sign(result, user, report=report) if result.ok else "",
+        "token": sign(result, user, report=report, target=target if result.settled else None)
+        if result.ok or result.choosable else "",
+        "reading_prefix": "reading-",  # the bulk preview's: reading-<document>-
+        "bulk": False,
+        "open_rows": [{"row": o, "index": i, "choices": [(reading_value(r), o.describe(r)) for r in o.readings]}
+                      for i, o in enumerate(result.open_rows)],
     }
 
 
@@ -121,18 +134,21 @@ def report_import(request, report_id: int):
     files, error = _uploads(request)
     if not error and len(files) != 1:
         error = "一次只能导入一个文件。要导入多个机关的报告，请使用“批量导入”。"
+    context = report_context(report)
     if not error:
         try:
-            result = read_document(*files[0])
+            # Last year's report settles a 表二 row whose numbers ran together, where one reading alone fits it.
+            result = read_document(*files[0], previous=context.previous)
         except ReadError as exc:
             error = f"{files[0][0]}：{exc}"
     if error:
         return render(request, "reports/import_upload.html", ctx | {"error": error}, status=400)
-    doc = _preview(result, report_context(report), request.user, report)
+    doc = _preview(result, context, request.user, report, target=(report.organisation_id, report.year))
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
     doc["org_mismatch"] = bool(result.org_name) and not _same_org(result.org_name, report.organisation)
-    return render(request, "reports/import_preview.html", ctx | {"doc": doc}, status=200 if result.ok else 400)
+    return render(request, "reports/import_preview.html", ctx | {"doc": doc},
+                  status=200 if result.ok or result.choosable else 400)
 
 
 @login_required
@@ -142,12 +158,14 @@ def report_import_confirm(request, report_id: int):
     try:
         preview = unsign(request.POST.get("token", ""), request.user)
         _check_title(preview.doc, report.organisation, report.year, request.POST.get("confirm_target"))
+        _check_settled(preview.doc, report.organisation, report.year)
         values, prose, signature = values_from_payload(preview.doc)
+        chosen = apply_choices(preview.doc, values, lambda i: request.POST.get(f"reading-{i}"))
         import_into(report, values, by=request.user, prose_fields=prose, signature=signature, preview=preview)
     except ImportTargetError as exc:
         messages.error(request, str(exc))
         return redirect("report_import", report_id=report.pk)
-    messages.success(request, "已导入。请逐项核对数字和文字，特别是预览中提示的地方。")
+    messages.success(request, "已导入。" + "".join(chosen) + "请逐项核对数字和文字，特别是预览中提示的地方。")
     return redirect("report_detail", report_id=report.pk)
 
 
@@ -162,6 +180,14 @@ def _check_title(doc: dict, org: Organisation, year: int, confirmed: str | None)
     if differs and not confirmed:
         raise ImportTargetError(f"未导入：{differs}。请核对；如确实要导入到{org.name} {year} 年度，"
                                 "请勾选“文档标题与所选机关或年度不同，仍要导入”。")
+
+
+def _check_settled(doc: dict, org: Organisation, year: int) -> None:
+    """A row split by last year's report of one organisation is not imported into another's, or another year."""
+    settled_for = doc.get("previous_of") if isinstance(doc, dict) else None
+    if settled_for and settled_for != [org.pk, year]:
+        raise ImportTargetError("未导入：预览中表二有的行是按所识别的机关上一年度的报告拆分的，与现在选择的机关或年度不同。"
+                                "请重新上传文件，在预览中核对后再导入。")
 
 
 # ------------------------------------------------------------------------------------ bulk
@@ -198,7 +224,10 @@ def bulk_import(request):
             year = doc.result.year or (int(default_year) if _is_year(default_year) else None)
             # With the organisation and year known, the cross-year checks run against last year's report.
             context = organisation_context(target, year) if target and year else Context(year=year)
-            item |= _preview(doc.result, context, request.user)
+            settle(doc.result, context.previous)  # a run-together 表二 row that last year's report settles
+            item |= _preview(doc.result, context, request.user,
+                             target=(target.pk, year) if target and year else None)
+            item["reading_prefix"], item["bulk"] = f"reading-{i}-", True
             item["target"] = target.pk if target else None
             item["year"] = year or ""
             # For the page's own check when the user picks another organisation or year.
@@ -233,10 +262,12 @@ def bulk_import_confirm(request):
                 raise ImportTargetError("报告年度应为四位数字，如 2023。")
             preview = unsign(token, request.user)
             _check_title(preview.doc, org, int(year), request.POST.get(f"confirm-{index}"))
+            _check_settled(preview.doc, org, int(year))
             values, prose, signature = values_from_payload(preview.doc)
+            chosen = apply_choices(preview.doc, values, lambda i, index=index: request.POST.get(f"reading-{index}-{i}"))
             report = create_from_import(org, int(year), values, by=request.user, prose_fields=prose,
                                         signature=signature, preview=preview)
-            outcomes.append({"name": name, "report": report})
+            outcomes.append({"name": name, "report": report, "chosen": chosen})
         except (ImportTargetError, PermissionDenied) as exc:
             outcomes.append({"name": name, "error": str(exc)})
     if not outcomes:

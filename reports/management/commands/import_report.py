@@ -35,12 +35,14 @@ class Command(BaseCommand):
         if size > max_upload_bytes():
             raise CommandError(too_large_message(size))
         organisation = find_organisation(org)
+        context = organisation_context(organisation, year)
         try:
-            result = read_document(path.name, path.read_bytes())
+            # Last year's report settles a 表二 row whose numbers ran together, where exactly one reading fits it.
+            result = read_document(path.name, path.read_bytes(), previous=context.previous)
         except ReadError as exc:
             raise CommandError(f"{path}：{exc}") from None
         self._print(result, verbose_cells)
-        findings = check(result.values, organisation_context(organisation, year)) if result.ok else []
+        findings = check(result.values, context) if result.ok else []
         other_year = result.year is not None and result.year != year
         if other_year:
             # The text's years are then right and --year wrong, more often than not: say that, not S-PERIOD.
@@ -54,7 +56,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  [{info.title if info else f.rule}] {f.message}（{f.rule}）")
         if not result.ok:
             unread = "".join(f"\n  {u.message}" for u in result.unread_rows)
-            raise CommandError(f"{path}：{result.refusal()}{unread}")
+            unread += "".join(f"\n  {o.message}" for o in result.open_rows)
+            refusal = result.refusal()
+            if result.choosable:  # no choosing here: the browser's preview offers the readings
+                refusal = (f"有 {len(result.open_rows)} 行表格的数字连在一起，有不止一种读法都符合格式，为免存入猜测的数，"
+                           "未导入。"
+                           "请在网页的导入预览中对照原文选择读法，或把这一行的数字用制表符分开后重试。")
+            raise CommandError(f"{path}：{refusal}{unread}")
         if other_year and not dry_run and not year_as_given:
             raise CommandError(f"未导入：文档是 {result.year} 年度的报告，--year 却是 {year}。请改正 --year；"
                                f"如确实要作为 {year} 年度导入，请加 --year-as-given。")
@@ -92,6 +100,10 @@ class Command(BaseCommand):
             out(f"未能从原文读出的行（{len(result.unread_rows)} 行）：")
             for u in result.unread_rows:
                 out(f"  {u.message}")
+        if result.open_rows:
+            out(f"有几种读法、无法确定的行（{len(result.open_rows)} 行）：")
+            for o in result.open_rows:
+                out(f"  {o.message}")
         for n in result.notes:
             label = {"error": "错误", "warning": "请核对", "info": "说明"}[n.severity]
             where = f"（{'、'.join(n.where[:8])}{' 等' if len(n.where) > 8 else ''}）" if n.where else ""
