@@ -85,3 +85,37 @@ def test_the_bulk_preview_says_at_once_when_another_organisation_or_year_is_pick
     page.get_by_role("button", name="导入选中的文档").click()
     expect(page.locator("body")).to_contain_text("请勾选“文档标题与所选机关或年度不同，仍要导入”")
     assert not Report.objects.filter(organisation=township).exists()
+
+
+PINGTAN_PAGE = SEEDS.parent / "corpus" / "pingtan_2021_page.txt"
+
+
+@needs_shared(PINGTAN_PAGE)
+@pytest.mark.django_db(transaction=True)
+def test_a_clerk_chooses_the_reading_of_a_run_together_row_and_the_preview_is_accessible(page, drafter):
+    """No last year to settle 「行政规范性文件693665」: the clerk must pick a reading; nothing is guessed."""
+    from reports.models import Organisation
+
+    from ..conftest import make_org
+    from .axe import axe_violations, describe, serious
+
+    org = make_org("平潭综合实验区", Organisation.Kind.COUNTY_GOV)
+    from reports.models import Membership
+    Membership.objects.create(user=drafter, organisation=org, role=Membership.Role.DRAFTER)
+    report = create_report(org, 2021)
+    login(page, "drafter")
+    page.goto(f"/reports/{report.pk}/import/")
+    page.get_by_label("文件").set_input_files(str(PINGTAN_PAGE))
+    page.get_by_role("button", name="上传并预览").click()
+    choice = page.get_by_label("本年制发 69、本年废止 3、现行有效 665")
+    expect(choice).to_be_visible()
+    assert not serious(axe_violations(page)), "\n".join(describe("import preview", serious(axe_violations(page))))
+    screenshot(page, "import-preview-choose-reading")
+    page.get_by_role("button", name="确认导入").click()  # no reading chosen: the browser does not send it
+    assert Report.objects.get(pk=report.pk).values().table2["normative_issued"] is None
+    choice.check()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("[role=status]").first).to_contain_text("按您选择的读法导入")
+    saved = Report.objects.get(pk=report.pk).values()
+    assert (saved.table2["normative_issued"], saved.table2["normative_repealed"],
+            saved.table2["normative_in_force"]) == (69, 3, 665)
