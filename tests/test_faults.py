@@ -23,7 +23,7 @@ from reports.signals import section_saved
 
 from .conftest import Role
 from .hostile_support import snapshot
-from .workflow_support import complete_report, set_status
+from .workflow_support import complete_report, confirmation, set_status
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -118,6 +118,8 @@ def test_a_transition_interrupted_after_the_status_write_leaves_the_report_as_it
     who, state, form = TRANSITIONS[action]
     report = set_status(complete_report(township), state)
     monkeypatch.setattr(*AFTER_STATUS[fault], boom)
+    if action == "publish":  # what the confirmation page sends for the report as it is
+        form = form | confirmation(report)
     before = snapshot()
     response = failing(people[who]).post(reverse(f"report_{action}", args=[report.pk]), form)
     assert response.status_code == 500
@@ -128,7 +130,7 @@ def test_a_publication_interrupted_after_the_freeze_keeps_no_frozen_copy(townshi
     report = set_status(complete_report(township), S.APPROVED)
     monkeypatch.setattr("reports.workflow.record_version", boom)  # runs right after freeze_publication
     before = snapshot()
-    response = failing(county_officer).post(reverse("report_publish", args=[report.pk]))
+    response = failing(county_officer).post(reverse("report_publish", args=[report.pk]), confirmation(report))
     assert response.status_code == 500
     assert snapshot() == before
     assert not report.publications.exists()
@@ -138,7 +140,7 @@ def test_a_pdf_that_fails_to_render_leaves_the_report_approved_with_a_message(to
     report = set_status(complete_report(township), S.APPROVED)
     monkeypatch.setattr("reports.publishing.html_to_pdf_pages", boom)
     before = snapshot()
-    response = failing(county_officer).post(reverse("report_publish", args=[report.pk]))
+    response = failing(county_officer).post(reverse("report_publish", args=[report.pk]), confirmation(report))
     assert response.status_code == 400
     assert "发布失败" in response.content.decode()
     assert snapshot() == before
@@ -155,7 +157,7 @@ def test_a_correction_interrupted_after_the_freeze_keeps_the_first_publication_o
     monkeypatch.setattr("reports.workflow._notify", boom)
     before = snapshot()
     response = failing(county_officer).post(reverse("report_publish", args=[report.pk]),
-                                            {"correction_note": "更正了表三的数字"})
+                                            {"correction_note": "更正了表三的数字"} | confirmation(report))
     assert response.status_code == 500
     assert snapshot() == before
     assert list(report.publications.all()) == [first]

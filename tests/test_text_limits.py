@@ -31,7 +31,7 @@ def test_the_editor_refuses_a_part_over_the_limit_at_the_field_and_keeps_the_tex
     client.force_login(drafter)
     before = report.values().prose["problems"]
     response = post_section(client, report, "problems", "", {"prose.problems": TOO_LONG})
-    assert response.status_code == 400
+    assert response.status_code == 200  # refused at the field, like a refused cell; nothing else to save
     page = response.content.decode()
     assert "这一部分最多 20000 字，现有 20345 字。" in page
     assert TOO_LONG in page  # nothing typed is lost: the form comes back with the text
