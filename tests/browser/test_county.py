@@ -104,7 +104,7 @@ def consolidated_new_total(year: int) -> int:
 def test_officer_breaks_a_cell_down_by_organisation_and_sees_the_trends(page, county_landscape, county_officer, year):
     login(page, "officer")
     page.goto(f"/county/{county_landscape.pk}/{year}/tables/")
-    page.locator('td[data-cell="licensing"]').get_by_role("link").click()
+    page.locator('td[data-cell="table2.licensing"]').get_by_role("link").click()
     expect(page.locator("h2")).to_contain_text("行政许可")
     expect(page.locator("table.cell-breakdown tbody tr").first).to_contain_text("城关镇人民政府")
     expect(page.locator("table.cell-breakdown tbody tr")).to_have_count(4)  # the approved and published ones

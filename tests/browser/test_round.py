@@ -127,7 +127,7 @@ def test_the_whole_round_from_draft_to_the_public_page(new_page, township, draft
     public.goto("/gongkai/")
     public.get_by_role("link", name=report.title).click()
     expect(public.locator("h1")).to_contain_text("2023年政府信息公开工作年度报告")
-    expect(public.locator('td[data-cell="penalty"]')).to_have_text("3")
+    expect(public.locator('td[data-cell="table2.penalty"]')).to_have_text("3")
     expect(public.locator('td[data-cell="table2.fees_10k_yuan"]')).to_have_text("1.5")
     expect(public.locator("body")).not_to_contain_text("行政处罚决定数与执法平台统计不一致")
     expect(public.locator("body")).not_to_contain_text("草稿")
