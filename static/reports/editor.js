@@ -411,7 +411,8 @@
         if (resp.ok) {
           revision = data.revision;
           revisionInput.value = String(revision);
-          saved = snapshot;
+          // A copy: `snapshot` keeps what was sent (the refused cells' typed text), `saved` what is stored.
+          saved = Object.assign({}, snapshot);
           refusedTyped = {};
           var now = current();
           Object.keys(data.refused || {}).forEach(function (k) {

@@ -249,6 +249,8 @@ def test_a_refused_cell_is_not_a_zero_and_the_other_cells_save(page, report, dra
     expect(page.locator("#msg-cell-table3-denied_4-natural")).to_contain_text("不能有小数")
     status = page.locator("#save-status")
     expect(status).to_contain_text("3 个单元格待改正")
+    # ... and nothing more to save: the refused text is not sent again and again (it was, every 3 s).
+    expect(status).not_to_contain_text("之后还有修改")
     expect(page.locator("#findings")).to_contain_text("3 个单元格待改正")
     # Left out of the checks: no rule speaks of a number nobody typed (a letter is not a 0).
     expect(page.locator("#findings")).not_to_contain_text("本年没有新收申请")
