@@ -312,3 +312,9 @@ def test_versions_of_two_formats_are_compared_cell_by_cell_by_key(township, draf
     # 表三's shared rows are compared with each other, not shifted by the rows only one format has.
     assert "table3.carry_forward.natural" in changes
     assert changes["table3.carry_forward.natural"].old == 1
+
+
+def test_the_report_page_says_which_format_the_report_is_in(client, trial, drafter):
+    client.force_login(drafter)
+    page = client.get(f"/reports/{trial.pk}/").content.decode()
+    assert "按2019 年试行格式（政府信息公开工作年度报告格式（试行））填报" in page
