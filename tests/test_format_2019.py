@@ -318,3 +318,18 @@ def test_the_report_page_says_which_format_the_report_is_in(client, trial, draft
     client.force_login(drafter)
     page = client.get(f"/reports/{trial.pk}/").content.decode()
     assert "按2019 年试行格式（政府信息公开工作年度报告格式（试行））填报" in page
+
+
+@pytest.mark.parametrize("text, typed, expected", [
+    ("-3", None, (-3, "")), ("－3", None, (-3, "")), ("−12", None, (-12, "")), ("+2", None, (2, "")),
+    ("3", None, (3, "")), ("—", None, (None, "marker")), ("", None, (None, "blank")), ("-4", -4, (-4, "")),
+])
+def test_a_signed_cell_reads_a_minus_sign_where_a_count_refuses_it(text, typed, expected):
+    from reports.importing.cells import CellError, read_count, read_signed
+    from reports.importing.result import Cell
+
+    cell = Cell(text, "第1行第2格", typed)
+    assert read_signed(cell) == expected
+    if expected[0] is not None and expected[0] < 0:
+        with pytest.raises(CellError):  # a count refuses it, at the cell ("是负数" or "不是数字")
+            read_count(cell)
