@@ -53,8 +53,9 @@ def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies and storage); call as new_page() for a second person."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900})
+    def make(width: int = 1366, height: int = 900):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                      viewport={"width": width, "height": height})
         context.set_default_timeout(20_000)
         contexts.append(context)
         return context.new_page()

@@ -79,19 +79,9 @@ def reports(township, sibling, drafter, approver):
 
 
 @pytest.fixture
-def at_width(browser, live_server):
-    contexts = []
-
-    def make(width: int, height: int = 800):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                      viewport={"width": width, "height": height})
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+def at_width(new_page):
+    """A new page at `width` × `height` (its own context): new_page with another window size."""
+    return lambda width, height=800: new_page(width, height)
 
 
 @pytest.fixture
