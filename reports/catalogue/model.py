@@ -304,6 +304,16 @@ class Layout:
     columns: int
     header_rows: int  # the rows above the first value (repeated on each page)
 
+    def spaced_rows(self) -> dict[int, int]:
+        """Each layout row's row on a sheet where 表二's sub-tables stand one blank row apart, as printed
+        (a sub-table starts with a heading spanning the whole grid); other tables keep their rows."""
+        gap, out = 0, {}
+        for p in self.cells:
+            if p.kind == "head" and p.colspan == self.columns and p.row and p.row not in out:
+                gap += 1
+            out.setdefault(p.row, p.row + gap)
+        return out
+
 
 def place(rows: Iterable[Iterable[tuple[Label, str, str]]], ncols: int) -> list[Placed]:
     """Lay cells with spans on a grid the way an HTML table does (each cell takes the next free slot)."""

@@ -51,11 +51,7 @@ def _layout(ws: Worksheet, c: Consolidation, table: str, top: int) -> dict[int, 
     表二's sub-tables are set one blank row apart, as printed.
     """
     layout = c.fmt.layout(table)
-    gap, rows = 0, {}
-    for p in layout.cells:
-        if table == "table2" and p.kind == "head" and p.colspan == layout.columns and p.row:
-            gap += 1
-        rows.setdefault(p.row, top + p.row + gap)
+    rows = {row: top + at for row, at in layout.spaced_rows().items()}
     for p in layout.cells:
         if p.key:
             _put(ws, rows[p.row], 1 + p.col, c.values.get(p.key), colspan=p.colspan, align=RIGHT)

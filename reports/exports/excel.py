@@ -216,11 +216,7 @@ def _table(ws, fmt, table: str, values: ReportValues, st, *, top: int, left: int
     from openpyxl.utils import get_column_letter
 
     layout = fmt.layout(table)
-    gap, rows = 0, {}
-    for p in layout.cells:  # 表二: a blank row before each sub-table but the first
-        if table == "table2" and p.kind == "head" and p.colspan == layout.columns and p.row:
-            gap += 1
-        rows.setdefault(p.row, p.row + gap)
+    rows = layout.spaced_rows()
     where = {p.key: (top + rows[p.row], left + p.col) for p in layout.cells if p.key}
     checks: dict[str, list[str]] = {"count": [], "signed": [], "amount": []}
     for p in layout.cells:
