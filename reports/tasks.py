@@ -15,6 +15,7 @@ stamp changes with the publication).
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Callable
 
@@ -52,6 +53,12 @@ def create_publish_job(report: Report, *, by, comment: str, correction_note: str
     return BackgroundJob.objects.create(
         kind=Kind.PUBLISH, user=by, report=report,
         params={"comment": comment, "correction_note": correction_note, "confirmed": confirmed})
+
+
+def create_reminders_job(*, year: int, days: int, today: datetime.date) -> BackgroundJob:
+    """Deadline reminders for `year`'s reports due `days` days after `today` (send_reminders --background)."""
+    return BackgroundJob.objects.create(kind=Kind.REMINDERS,
+                                        params={"year": year, "days": days, "today": today.isoformat()})
 
 
 @transaction.atomic
@@ -182,7 +189,7 @@ def _read_bulk(job: BackgroundJob) -> dict:
 
 def _reminders(job: BackgroundJob) -> dict:
     params = job.params
-    sent, unsent = send_due_reminders(params["year"], params["days"],
+    sent, unsent = send_due_reminders(params["year"], params["days"], datetime.date.fromisoformat(params["today"]),
                                       on_each=lambda n, m: progress(job, n, m, "发送提醒邮件"))
     return {"sent": sent, "unsent": unsent}
 

@@ -66,7 +66,7 @@ class BackgroundJob(models.Model):
 
     @property
     def retryable(self) -> bool:
-        return self.kind != self.Kind.REMINDERS and (self.status == self.Status.FAILED or self.stalled)
+        return self.status == self.Status.FAILED or self.stalled
 
 
 class JobFile(models.Model):
