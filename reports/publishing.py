@@ -4,7 +4,9 @@ The PDF and HTML are also written as files named by their SHA-256 (reports.publi
 public downloads serve.
 
 `freeze_publication` runs inside the workflow's publish transaction (through the `report_published`
-signal); if it fails it raises, and the publication rolls back. Nothing here is ever re-rendered: the
+signal); if it fails it raises, and the publication rolls back. The publish task (reports.tasks) renders
+first, with `render_publication`, outside any transaction, and hands the result to it, so that the
+transaction holding the report's lock is short. Nothing here is ever re-rendered: the
 public pages serve the stored bytes, so a later template change never alters a published report.
 """
 
