@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
     "reports",
 ]
 
@@ -196,6 +197,22 @@ X_FRAME_OPTIONS = "DENY"
 # gkportal's own settings.
 # The address people open gkportal at, for the links in notification emails (e.g. https://gk.example.gov.cn).
 GKPORTAL_BASE_URL = env_str("GKPORTAL_BASE_URL") or ""
+
+# Long work (publication, bulk import, reminders) runs as django-tasks tasks. With a broker configured a
+# worker does it (`manage.py rqworker <queue>`, beside gunicorn); without one (`make run`, the tests) each task
+# runs in-process, inside the request that enqueues it, so the embedded default stays one command.
+GKPORTAL_REDIS_URL = env_str("GKPORTAL_REDIS_URL") or ""  # not REDIS_URL: a cache URL must not turn tasks off
+GKPORTAL_TASK_QUEUE = env_str("GKPORTAL_TASK_QUEUE") or "gkportal"
+# A running task that has shown no progress for this long is taken for dead (its worker was killed) and may
+# be retried from its page; publication is all-or-nothing, so a retry never publishes twice.
+GKPORTAL_TASK_STALE_SECONDS = env_int("GKPORTAL_TASK_STALE_SECONDS", 300)
+if GKPORTAL_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {GKPORTAL_TASK_QUEUE: {"URL": GKPORTAL_REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [GKPORTAL_TASK_QUEUE]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": [GKPORTAL_TASK_QUEUE]}}
 # T3-OTHER-HIGH: warn when （六）其他处理 exceeds this share of （七）总计.
 GKPORTAL_OTHER_HANDLING_WARN_SHARE = env_float("GKPORTAL_OTHER_HANDLING_WARN_SHARE", 0.2)
 # The largest document (or zip of documents) an import accepts.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .catalogue import report_title
 from .models import Membership, Organisation, ReminderSent, Report
@@ -91,3 +93,20 @@ def send_reminder(reminder: Reminder, today: datetime.date, connection=None) -> 
     except IntegrityError:
         return False
     return True
+
+
+def send_due_reminders(year: int, days: int, today: datetime.date | None = None,
+                       on_each: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+    """Send every reminder due (the background task's work): (sent, not sent for want of an address)."""
+    today = today or timezone.localdate()
+    reminders = due_reminders(year, days, today)
+    connection = get_connection()
+    sent = unsent = 0
+    for n, reminder in enumerate(reminders, 1):
+        if on_each is not None:
+            on_each(n, len(reminders))
+        if not reminder.recipients:
+            unsent += 1
+        elif send_reminder(reminder, today, connection):
+            sent += 1
+    return sent, unsent

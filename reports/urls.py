@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import converters  # noqa: F401  (registers <id:…> and <year:…>)
-from .views import county, document, editing, findings, guide, home, importing, manage, workflow
+from .views import county, document, editing, findings, guide, home, importing, jobs, manage, workflow
 
 urlpatterns = [
     path("", home.index, name="home"),
@@ -54,6 +54,10 @@ urlpatterns = [
     path("reports/<id:report_id>/carried/confirm/", importing.confirm_carried, name="report_confirm_carried"),
     path("import/", importing.bulk_import, name="bulk_import"),
     path("import/confirm/", importing.bulk_import_confirm, name="bulk_import_confirm"),
+    path("import/jobs/<id:job_id>/", importing.bulk_import_job, name="bulk_import_job"),
+    # Background tasks (reports/tasks.py): progress, outcome, retry.
+    path("jobs/<id:job_id>/", jobs.job_status, name="job_status"),
+    path("jobs/<id:job_id>/retry/", jobs.job_retry, name="job_retry"),
     path("export/reports.xlsx", importing.analysts_export, name="analysts_export"),
     # The county office: progress, consolidated tables (and .xlsx, per-cell breakdown), trends.
     path("county/", county.home, name="county_home"),

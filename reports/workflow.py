@@ -87,13 +87,16 @@ def approve(report: Report, *, by, comment: str = "") -> ReportEvent:
 
 
 def publish(report: Report, *, by, comment: str = "", correction_note: str = "",
-            confirmed: str | None = None) -> ReportEvent:
+            confirmed: str | None = None, rendered: dict | None = None) -> ReportEvent:
     """County office: approved → published; a report published before needs a 更正说明.
 
     `confirmed`, when given (the publish page always gives it), is the `publication_stamp` the person saw on
-    the confirmation page: publishing is refused if the report has changed since."""
+    the confirmation page: publishing is refused if the report has changed since. `rendered` is
+    publishing.render_publication's for the report in that confirmed state (the publish task renders first,
+    outside any transaction, so the state change, the Publication, the version and the event are written in
+    one short one); it is used only with a confirmation."""
     return _transition(report, Action.PUBLISH, by=by, comment=comment, correction_note=correction_note,
-                       confirmed=confirmed)
+                       confirmed=confirmed, rendered=rendered)
 
 
 def reopen(report: Report, *, by, comment: str) -> ReportEvent:
@@ -128,10 +131,16 @@ def was_published(report: Report) -> bool:
     return report.events.filter(action=Action.PUBLISH).exists()
 
 
-@transaction.atomic
-def _transition(report: Report, action: str, *, by, comment: str = "", correction_note: str = "",
-                confirmed: str | None = None) -> ReportEvent:
-    locked = Report.objects.select_for_update().get(pk=report.pk)
+def check_transition(report: Report, action: str, *, by, comment: str = "", correction_note: str = "",
+                     confirmed: str | None = None) -> None:
+    """Raise the WorkflowError the transition would raise now, without changing anything: a task that will do it
+    later (publication) is enqueued only when it is allowed at the time of asking. The transition checks again."""
+    _refuse(report, action, by=by, comment=(comment or "").strip(), correction_note=(correction_note or "").strip(),
+            confirmed=confirmed)
+
+
+def _refuse(locked: Report, action: str, *, by, comment: str, correction_note: str, confirmed: str | None) -> bool:
+    """The transition's checks, in order; returns whether a publication is a correction."""
     roles = roles_for(by, locked.organisation)
     rule = ACTION_STATES[action]
     if not roles & rule.keys():
@@ -144,8 +153,6 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
     duty = conflict(locked, by, action)
     if duty:
         raise WorkflowError(duty, "separate_duties")
-    comment = (comment or "").strip()
-    correction_note = (correction_note or "").strip()
     if action == Action.RETURN and not comment:
         raise WorkflowError("请填写退回理由，告诉填报人需要修改什么。", "comment_required")
     if action == Action.REOPEN and not comment:
@@ -169,6 +176,17 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
             raise WorkflowError(
                 f"报告中有 {len(errors)} 个错误，不能{VERBS[action]}；请退回填报人改正。", "blocked", findings=errors
             )
+    return is_correction
+
+
+@transaction.atomic
+def _transition(report: Report, action: str, *, by, comment: str = "", correction_note: str = "",
+                confirmed: str | None = None, rendered: dict | None = None) -> ReportEvent:
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    comment = (comment or "").strip()
+    correction_note = (correction_note or "").strip()
+    is_correction = _refuse(locked, action, by=by, comment=comment, correction_note=correction_note,
+                            confirmed=confirmed)
 
     from_status = locked.status
     locked.status = TARGET[action]
@@ -185,7 +203,10 @@ def _transition(report: Report, action: str, *, by, comment: str = "", correctio
     )
     if action == Action.PUBLISH:
         try:
-            report_published.send(sender=Report, report=locked, by=by, correction_note=correction_note)
+            # What was rendered beforehand is used only under a confirmation checked above: the report is then
+            # as it was when it was rendered.
+            report_published.send(sender=Report, report=locked, by=by, correction_note=correction_note,
+                                  rendered=rendered if confirmed is not None else None)
         except (PublishingError, MissingFontsError) as exc:  # their messages say what to do
             raise WorkflowError(f"发布失败：{exc}", "publication_failed") from exc
         except Exception as exc:  # the receiver stores files; whatever it raises, nothing is published

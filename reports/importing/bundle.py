@@ -6,6 +6,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Callable
 
 from . import max_upload_bytes, read_document, sniff, too_large_message
 from .budget import BudgetError, limits, open_zip, read_member
@@ -78,30 +79,34 @@ def expand(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
     return out
 
 
-def read_uploads(files: list[tuple[str, bytes]]) -> list[Document]:
+def read_uploads(files: list[tuple[str, bytes]],
+                 progress: Callable[[int, int], None] | None = None) -> list[Document]:
     """Every document of every upload, read, or with the message saying why it could not be.
 
     The whole upload has GKPORTAL_IMPORT_BULK_SECONDS: once they are spent, the rest are not read.
+    `progress(n, m)` is told before the nth document of m is read (the background task shows it).
     """
     docs: list[Document] = []
     bulk_seconds = limits().bulk_seconds
     deadline = time.monotonic() + bulk_seconds
-    for name, data in files:
-        for member, content, error in expand(name, data):
-            if error or content is None:
-                docs.append(Document(member, error=error))
-                continue
-            if sniff(member, content) == "zip":
-                docs.append(Document(member, error="压缩包中又有压缩包：请解开后再上传。"))
-                continue
-            remaining = deadline - time.monotonic()
-            if remaining < 1:
-                docs.append(Document(member, error=f"本次上传用完了 {bulk_seconds:g} 秒的读取时间，这个文件未读取。"
-                                                   "请分几次上传。"))
-                continue
-            try:
-                seconds = min(limits().seconds, remaining)
-                docs.append(Document(member, result=read_document(member, content, seconds=seconds)))
-            except ReadError as exc:
-                docs.append(Document(member, error=str(exc)))
+    members = [member for name, data in files for member in expand(name, data)]
+    for position, (member, content, error) in enumerate(members, 1):
+        if progress is not None:
+            progress(position, len(members))
+        if error or content is None:
+            docs.append(Document(member, error=error))
+            continue
+        if sniff(member, content) == "zip":
+            docs.append(Document(member, error="压缩包中又有压缩包：请解开后再上传。"))
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining < 1:
+            docs.append(Document(member, error=f"本次上传用完了 {bulk_seconds:g} 秒的读取时间，这个文件未读取。"
+                                               "请分几次上传。"))
+            continue
+        try:
+            seconds = min(limits().seconds, remaining)
+            docs.append(Document(member, result=read_document(member, content, seconds=seconds)))
+        except ReadError as exc:
+            docs.append(Document(member, error=str(exc)))
     return docs

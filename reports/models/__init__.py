@@ -38,6 +38,7 @@ from .history import (
     ReminderSent,
     SECTION_CHOICES,
 )
+from .jobs import BackgroundJob, JobFile
 
 __all__ = [
     "count_field",
@@ -69,4 +70,6 @@ __all__ = [
     "Publication",
     "ReminderSent",
     "SECTION_CHOICES",
+    "BackgroundJob",
+    "JobFile",
 ]

@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+
+from .. import tasks
 
 from ..carryover import CarryoverError, confirm_part, start_from_previous
 from ..exports.data import report_to_json
-from ..findings import organisation_context, report_context
+from ..findings import report_context
 from ..importing import ACCEPT, ReadError, max_upload_bytes, read_document, too_large_message
 from ..importing.apply import (
     ImportTargetError,
@@ -22,26 +25,16 @@ from ..importing.apply import (
     import_into,
     import_targets,
     overwritten,
-    sign,
     unsign,
     values_from_payload,
 )
-from ..importing.bundle import read_uploads
-from ..importing.choices import reading_value, settle
-from ..importing.labels import normalise
-from ..importing.result import ImportResult, prose_name
 from ..exports.excel import analysts_workbook, report_workbook
-from ..models import Organisation, Report
-from ..permissions import EDITABLE_STATES, get_report_for_editing, get_report_for_user, reports_for_user
+from ..import_preview import is_year, preview, same_org, title_disagreement
+from ..models import BackgroundJob, Organisation
+from ..permissions import get_report_for_editing, get_report_for_user, reports_for_user
 from ..publishing import published_file, sha256
-from ..exports.document import table2_blocks, table3_lines, table4_cells
-from ..rules import Context, check
 from .downloads import JSON, XLSX, file_response
-
-def _is_year(text: str) -> bool:
-    """Four ASCII digits: str.isdigit() also admits ２ and ², which int() or the database refuse."""
-    return len(text) == 4 and text.isascii() and text.isdigit()
-
+from .jobs import BackgroundJobCrashed, get_job_for_user
 
 def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
     """The uploaded files' (name, bytes), or a message saying why they can't be taken."""
@@ -54,72 +47,6 @@ def _uploads(request) -> tuple[list[tuple[str, bytes]], str]:
             return [], f"{f.name}：{too_large_message(f.size)}"
         out.append((f.name, f.read()))
     return out, ""
-
-
-def _preview(result: ImportResult, context: Context, user, report=None, target: tuple[int, int] | None = None
-             ) -> dict:
-    """What the preview template shows of one document.
-
-    A document whose only fault is rows with several readings gets a token too: it is confirmed only with a
-    reading chosen for each (apply_choices). `target` is the (organisation, year) whose last year's report
-    settled rows, if any did: the token then holds only for it.
-    """
-    values = result.values
-    fmt = values.format
-    return {
-        "result": result,
-        "fmt": fmt,
-        "sections": {s.code: s for s in fmt.sections},
-        "table2": table2_blocks(values),
-        "table3": table3_lines(values),
-        "table3_columns": fmt.table3.columns,
-        "table4": table4_cells(values),
-        "cells": result.cells(),
-        "differences": result.differences(),
-        "blanks": result.blank_cells(),
-        "findings": check(values, context) if result.ok else [],
-        "prose": [(prose_name(fmt, k), values.prose[k]) for k in result.prose_found],
-        "token": sign(result, user, report=report, target=target if result.settled else None)
-        if result.ok or result.choosable else "",
-        "reading_prefix": "reading-",  # the bulk preview's: reading-<document>-
-        "bulk": False,
-        "open_rows": [{"row": o, "index": i, "choices": [(reading_value(r), o.describe(r)) for r in o.readings]}
-                      for i, o in enumerate(result.open_rows)],
-    }
-
-
-def _same_org(name: str, org: Organisation) -> bool:
-    """The organisation a title names is `org`: its full or short name, or one the other begins with."""
-    wanted, full = normalise(name), normalise(org.name)
-    short = normalise(org.short_name or "") or full
-    return bool(wanted) and (wanted in (full, short) or full.startswith(wanted) or wanted.startswith(short))
-
-
-def title_disagreement(title: tuple[str, int | None], org: Organisation, year: int) -> str:
-    """What the document's title says that the chosen organisation and year don't, in words; '' if nothing."""
-    org_name, title_year = title
-    parts = []
-    if org_name and not _same_org(org_name, org):
-        parts.append(f"文档标题中的机关是“{org_name}”，选择的是“{org.name}”")
-    if title_year and title_year != year:
-        parts.append(f"文档标题是 {title_year} 年度的报告，选择的是 {year} 年度")
-    return "；".join(parts)
-
-
-def existing_report_note(report: Report | None) -> str:
-    """What confirming would do to the report already there for that organisation and year."""
-    if report is None:
-        return ""
-    state = report.get_status_display()
-    if report.origin == Report.Origin.IMPORTED and report.status in EDITABLE_STATES:
-        return f"{report.title}已经存在（{state}，由导入创建）：导入后其中的数字和文字将被这份文档替换。"
-    return f"{report.title}已经存在（{state}），不能用导入覆盖：请选择其他机关或年度，或由本机关在该报告的页面中导入。"
-
-
-def _existing_notes(targets) -> dict[str, str]:
-    """existing_report_note for every report of the target organisations, keyed 'org-year'."""
-    reports = Report.objects.filter(organisation__in=targets).select_related("organisation")
-    return {f"{r.organisation_id}-{r.year}": existing_report_note(r) for r in reports}
 
 
 # ------------------------------------------------------------------------------------ one report
@@ -143,10 +70,10 @@ def report_import(request, report_id: int):
             error = f"{files[0][0]}：{exc}"
     if error:
         return render(request, "reports/import_upload.html", ctx | {"error": error}, status=400)
-    doc = _preview(result, context, request.user, report, target=(report.organisation_id, report.year))
+    doc = preview(result, context, request.user, report, target=(report.organisation_id, report.year))
     doc["overwritten"] = overwritten(report, result.values)
     doc["year_mismatch"] = result.year is not None and result.year != report.year
-    doc["org_mismatch"] = bool(result.org_name) and not _same_org(result.org_name, report.organisation)
+    doc["org_mismatch"] = bool(result.org_name) and not same_org(result.org_name, report.organisation)
     return render(request, "reports/import_preview.html", ctx | {"doc": doc},
                   status=200 if result.ok or result.choosable else 400)
 
@@ -193,17 +120,6 @@ def _check_settled(doc: dict, org: Organisation, year: int) -> None:
 # ------------------------------------------------------------------------------------ bulk
 
 
-def _guess_target(result: ImportResult | None, targets) -> Organisation | None:
-    """The organisation the document names, among those the user may import for."""
-    if result is None or not result.org_name:
-        return None
-    wanted = normalise(result.org_name)
-    for org in targets:
-        if wanted in (normalise(org.name), normalise(org.short_name or "")):
-            return org
-    return next((org for org in targets if _same_org(result.org_name, org)), None)
-
-
 @login_required
 def bulk_import(request):
     targets = import_targets(request.user)
@@ -215,30 +131,32 @@ def bulk_import(request):
     files, error = _uploads(request)
     if error:
         return render(request, "reports/import_bulk.html", ctx | {"error": error}, status=400)
-    default_year = request.POST.get("year", "").strip()
-    docs = []
-    for i, doc in enumerate(read_uploads(files)):
-        item = {"index": i, "name": doc.name, "error": doc.error}
-        if doc.result is not None:
-            target = _guess_target(doc.result, targets)
-            year = doc.result.year or (int(default_year) if _is_year(default_year) else None)
-            # With the organisation and year known, the cross-year checks run against last year's report.
-            context = organisation_context(target, year) if target and year else Context(year=year)
-            settle(doc.result, context.previous)  # a run-together 表二 row that last year's report settles
-            item |= _preview(doc.result, context, request.user,
-                             target=(target.pk, year) if target and year else None)
-            item["reading_prefix"], item["bulk"] = f"reading-{i}-", True
-            item["target"] = target.pk if target else None
-            item["year"] = year or ""
-            # For the page's own check when the user picks another organisation or year.
-            item["title_orgs"] = " ".join(str(o.pk) for o in targets if doc.result.org_name
-                                          and _same_org(doc.result.org_name, o))
-        docs.append(item)
-    existing = _existing_notes(targets)
-    for d in docs:
-        if d.get("target") and d.get("year"):
-            d["existing"] = existing.get(f"{d['target']}-{d['year']}", "")
-    return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs, "existing": existing})
+    job = tasks.start(tasks.create_bulk_job(request.user, files, default_year=request.POST.get("year", "").strip()))
+    if job.crashed:
+        raise BackgroundJobCrashed(job.error)
+    if job.status == BackgroundJob.Status.DONE:  # read in-process: the preview at once, as before
+        return _bulk_preview_page(request, job, ctx)
+    if job.status == BackgroundJob.Status.FAILED:
+        return render(request, "reports/import_bulk.html", ctx | {"error": job.error}, status=400)
+    return redirect("job_status", job_id=job.pk)
+
+
+@login_required
+def bulk_import_job(request, job_id: int):
+    """The preview of a bulk import whose documents a worker has read."""
+    job = get_job_for_user(request.user, job_id, kind=BackgroundJob.Kind.BULK_IMPORT)
+    if job.status != BackgroundJob.Status.DONE:
+        return redirect("job_status", job_id=job.pk)
+    targets = import_targets(request.user)
+    ctx = {"accept": ACCEPT + ",.zip", "max_mb": max_upload_bytes() // (1024 * 1024), "targets": targets}
+    return _bulk_preview_page(request, job, ctx)
+
+
+def _bulk_preview_page(request, job: BackgroundJob, ctx: dict):
+    # Each document's part of the page was rendered (and escaped) by the task, from our own template.
+    docs = [d | {"html": mark_safe(d["html"])} for d in job.result["docs"]]
+    return render(request, "reports/import_bulk_preview.html", ctx | {"docs": docs,
+                                                                      "existing": job.result["existing"]})
 
 
 @login_required
@@ -258,7 +176,7 @@ def bulk_import_confirm(request):
         try:
             if org is None:
                 raise ImportTargetError("请选择这份报告所属的机关。")
-            if not _is_year(year):
+            if not is_year(year):
                 raise ImportTargetError("报告年度应为四位数字，如 2023。")
             preview = unsign(token, request.user)
             _check_title(preview.doc, org, int(year), request.POST.get(f"confirm-{index}"))
@@ -299,7 +217,7 @@ def analysts_export(request):
         "-year", "organisation__name")
     year = request.GET.get("year", "")
     if year:
-        if not _is_year(year):
+        if not is_year(year):
             return HttpResponseBadRequest("年度应为四位数字。".encode())
         reports = reports.filter(year=int(year))
     name = f"政府信息公开工作年度报告数据{year or ''}.xlsx"

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .. import tasks
 from ..duties import conflict
 from ..findings import report_findings
-from ..models import Notification, Report, SectionComment
+from ..models import BackgroundJob, Notification, Report, SectionComment
 from ..permissions import can, get_report_for_action
 from ..versions import default_pair, diff_versions
 from ..workflow import (
@@ -21,6 +22,7 @@ from ..workflow import (
     VERBS,
     WorkflowError,
     add_comment,
+    check_transition,
     open_comments_of,
     publication_stamp,
     resolve_comment,
@@ -30,6 +32,7 @@ from ..workflow import (
 )
 from ..workflow_forms import BUTTONS, SectionCommentForm, TransitionForm, VersionPairForm
 from .editing import section_statuses
+from .jobs import BackgroundJobCrashed
 
 DONE = {
     "submit": "已提交审核，审核人会收到通知。",
@@ -46,6 +49,20 @@ def _publish_summary(report: Report) -> dict:
     values = report.values()
     version = report.versions.order_by("-number").first()
     return {"statuses": section_statuses(report, values, report_findings(report, values)), "version": version}
+
+
+def _publish_in_background(report: Report, user, data: dict) -> BackgroundJob | None:
+    """Publish by a task: refused at once if it would be refused now; None when it has already been done
+    (the in-process backend), the job when a worker will do it. A refusal inside the task is a WorkflowError."""
+    check_transition(report, "publish", by=user, **data)
+    job = tasks.start(tasks.create_publish_job(report, by=user, comment=data.get("comment", ""),
+                                               correction_note=data.get("correction_note", ""),
+                                               confirmed=data.get("confirmed", "")))
+    if job.crashed:
+        raise BackgroundJobCrashed(job.error)
+    if job.status == BackgroundJob.Status.FAILED:
+        raise WorkflowError(job.error, "publication_failed")
+    return None if job.status == BackgroundJob.Status.DONE else job
 
 
 def _wrong_state(request, report, action: str):
@@ -71,7 +88,12 @@ def transition(request, report_id: int, action: str):
         if form.is_valid():
             form.cleaned_data.pop("confirm_open_comments", None)
             try:
-                TRANSITION_FUNCTIONS[action](report, by=request.user, **form.cleaned_data)
+                if action == "publish":
+                    job = _publish_in_background(report, request.user, form.cleaned_data)
+                    if job is not None:  # a worker does it: its page shows how far it has got
+                        return redirect("job_status", job_id=job.pk)
+                else:
+                    TRANSITION_FUNCTIONS[action](report, by=request.user, **form.cleaned_data)
             except WorkflowError as exc:
                 if exc.code == "forbidden":
                     raise PermissionDenied(exc.message) from None
@@ -82,7 +104,7 @@ def transition(request, report_id: int, action: str):
                 else:
                     form.add_error(None, exc.message)
                 findings = exc.findings or findings
-                if exc.code == "stale_confirmation":  # changed between the check above and the lock
+                if action == "publish":  # it may have changed between the check above and the lock
                     report.refresh_from_db()
                     form.stamp = publication_stamp(report)
             else:

@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, CommandError
 from django.core.mail import get_connection
 from django.utils import timezone
 
+from reports import tasks
 from reports.county import reporting_year
 from reports.reminders import due_reminders, send_reminder
 
@@ -18,12 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, required=True, help="截止日期前第几天发送（0 表示截止当天）")
         parser.add_argument("--year", type=int, help="报告年度，默认为上一年")
         parser.add_argument("--dry-run", action="store_true", help="只列出将要发送的提醒，不发送")
+        parser.add_argument("--background", action="store_true",
+                            help="交给后台任务发送（配置了 GKPORTAL_REDIS_URL 时由 worker 发送），本命令立即返回")
 
-    def handle(self, *args, days: int, year: int | None, dry_run: bool, **options):
+    def handle(self, *args, days: int, year: int | None, dry_run: bool, background: bool = False, **options):
         if days < 0:
             raise CommandError("--days 不能为负数：提醒在截止日期之前（或当天）发送。")
         today = timezone.localdate()
         year = year or reporting_year(today)
+        if background and not dry_run:
+            job = tasks.start(tasks.create_reminders_job(year=year, days=days, today=today))
+            self.stdout.write(f"已交给后台任务 #{job.pk}（{job.get_status_display()}）。")
+            return
         reminders = due_reminders(year, days, today)
         if not reminders:
             self.stdout.write(f"{today:%Y-%m-%d}：没有需要提醒的机关（{year}年度报告，截止日期前 {days} 天）。")
