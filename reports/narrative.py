@@ -153,7 +153,7 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]
 
 
 # Words without which a pattern cannot match: one of them is in every text it matches (checked by
-# tests/test_rules_regression.py on every match over its reports). Looking for them first skips most of the ~35 patterns
+# tests/test_rules_reference.py on every match over its texts). Looking for them first skips most of the ~35 patterns
 # for most sentences; the patterns themselves, their order and what they match are unchanged.
 _KEYWORDS = {
     "granted+partial": None,  # the partial word, from the format

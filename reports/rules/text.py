@@ -367,6 +367,11 @@ KNOWN_SLIPS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
 )
 
 
+# A fixed character every match of a slip's pattern holds: the pattern is tried only where it occurs.
+_SLIP_WORDS = {"截转": "截转", "本年度止": "本年度止", "行政法复议": "行政法复议", "截止": "截止", "二0": "0",
+               "65余条": "余", "(一)": "("}
+
+
 @rule
 def n_typo(values: ReportValues, context: Context) -> list[Finding]:
     """N-TYPO: the known slips of KNOWN_SLIPS, with where they occur."""
@@ -376,7 +381,7 @@ def n_typo(values: ReportValues, context: Context) -> list[Finding]:
         if not text:
             continue
         for code, pattern, right, why in KNOWN_SLIPS:
-            m = pattern.search(text)
+            m = pattern.search(text) if _SLIP_WORDS.get(code, "") in text else None
             if not m:
                 continue
             start, end = max(0, m.start() - 10), m.end() + 10
