@@ -7,7 +7,9 @@ Each report has its own real-length prose (bench/prose_gen.py: sentence template
 report's own names and numbers, 2,400–3,700 characters) and last year's report (its own prose, part of it
 copied from this year's) in the rules' context. Printed against, in the same run: building the values
 (what every use of a report pays anyway), and the old setup where every report had the same demo prose,
-which let the text caches answer for all but the first report (issue 15: that flattered the figure).
+which let the text caches answer for all but the first report (issue 15: that flattered the figure);
+and the live check after a keystroke (the same reports checked again with one character added), where
+last year's text is cached. The goal is judged on the first check of each report, caches cold.
 Targets: one report well under 10 ms (issue 4); 2,000 reports/s (issue 15).
 """
 
@@ -47,6 +49,24 @@ def run(reports: list) -> tuple[float, float, int, float]:
     return baseline, time.perf_counter() - start, findings, time.process_time() - cpu
 
 
+def run_typing(reports: list) -> tuple[float, float]:
+    """(wall, CPU seconds) of the live check after a keystroke: each report checked once (not timed), one
+    character added to one field, checked again (timed). What the text caches give a clerk who is typing:
+    last year's comparison text and the unchanged fields' statements are not read again."""
+    built = [(build(data), build(prev), ctx) for data, prev, ctx in reports]
+    wall = cpu = 0.0
+    for i, (values, previous, ctx) in enumerate(built):
+        context = Context(**{**ctx.__dict__, "previous": previous})
+        check(values, context)
+        field = ("overview_proactive", "problems", "overview_management")[i % 3]
+        values.prose[field] += "。"
+        start, cpu_start = time.perf_counter(), time.process_time()
+        check(values, context)
+        wall += time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
+    return wall, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
@@ -64,6 +84,7 @@ def main() -> None:
 
     same_build, same_check, same_findings, same_cpu = run(same)
     own_build, own_check, own_findings, own_cpu = run(own)
+    typing_check, typing_cpu = run_typing(own)
     n_rules = len(__import__("reports.rules").rules.RULES)
     print(f"baseline  build ReportValues (this year + last year): {n / own_build:10.0f} reports/s  "
           f"{own_build / n * 1000:7.3f} ms/report")
@@ -73,13 +94,17 @@ def main() -> None:
           f"{own_check / n * 1000:7.3f} ms/report  findings {own_findings / n:.1f}/report")
     print(f"by CPU    same prose {n / same_cpu:10.0f} reports/s;  own prose {n / own_cpu:10.0f} reports/s "
           f"(CPU time: what a shared machine distorts least)")
+    print(f"typing    re-check after one keystroke, own prose:    {n / typing_check:10.0f} reports/s  "
+          f"{typing_check / n * 1000:7.3f} ms/report  (CPU {n / typing_cpu:.0f}/s; last year's text cached)")
     print(f"ratio     own prose / same prose: {own_check / same_check:.2f}× slower;  "
           f"checking / building: {own_check / own_build:.1f}×")
     per_report = own_check / n * 1000
     verdict = "OK" if per_report < TARGET_MS else "TOO SLOW"
     print(f"target    < {TARGET_MS:.0f} ms per report: {verdict} ({per_report / TARGET_MS:.1%} of the budget)")
     verdict = "OK" if n / own_check >= TARGET_PER_S else "BELOW"
-    print(f"target    ≥ {TARGET_PER_S:,} reports/s: {verdict} ({n / own_check:,.0f})")
+    print(f"target    ≥ {TARGET_PER_S:,} reports/s, each its own prose, first check: {verdict} "
+          f"({n / own_check:,.0f}/s wall, {n / own_cpu:,.0f}/s CPU = {n / own_cpu / TARGET_PER_S:.0%} of the goal)")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if args.profile:
         profile(own[: min(n, 2000)])
 
