@@ -177,6 +177,7 @@ def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ..
 
 
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = {}
+_WORDS: dict[str, tuple[str, ...]] = {}  # every keyword of a format's patterns, each once
 _COLUMN_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -216,12 +217,14 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     fmt = get_format(version)
     if fmt.version not in _PATTERNS:
         _PATTERNS[fmt.version] = _patterns(fmt)
+        _WORDS[fmt.version] = tuple(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
     pieces = sentences(text)
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
     joined = "。".join(pieces)
-    candidates = [p for p in _PATTERNS[fmt.version] if any(w in joined for w in p[2])]
+    present = {w for w in _WORDS[fmt.version] if w in joined}
+    candidates = [p for p in _PATTERNS[fmt.version] if not present.isdisjoint(p[2])]
     if not candidates:
         return ()
     starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))

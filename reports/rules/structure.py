@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import narrative
-from ..catalogue import MAX_COUNT
+from ..catalogue import MAX_COUNT, get_format
 from ..values import PROSE_FIELDS, ReportValues, decimal_places
 from . import PROSE_SECTIONS, Context, Finding, organisation_kinds, rule
 
@@ -98,15 +99,22 @@ def cell_name(values: ReportValues, key: str) -> str:
     )
 
 
+@lru_cache(maxsize=None)
+def _signed_keys(version: str) -> frozenset[str]:
+    """The cells of a format that may hold a negative number."""
+    return frozenset(c.key for c in get_format(version).cells if c.kind == "signed")
+
+
 @rule
 def s_int(values: ReportValues, context: Context) -> list[Finding]:
     """S-INT: counts are whole numbers from 0 to MAX_COUNT."""
     out = []
-    fmt = values.format
+    signed_keys = _signed_keys(values.format_version)
     for key, section, v in _counts(values):
-        signed = fmt.has_cell(key) and fmt.cell(key).kind == "signed"
-        low = -MAX_COUNT if signed else 0
-        if v is None or (type(v) is int and low <= v <= MAX_COUNT):
+        if v is None or (type(v) is int and 0 <= v <= MAX_COUNT):
+            continue  # the common case, for a signed cell as for a count
+        low = -MAX_COUNT if key in signed_keys else 0
+        if type(v) is int and low <= v <= MAX_COUNT:
             continue
         out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为 {low} 至 {MAX_COUNT} 之间的整数。",
                            (key,), v, None, section))
