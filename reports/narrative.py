@@ -34,7 +34,8 @@ def normalize(text: str) -> str:
 
 def non_blank_len(text: str) -> int:
     """Characters that are not white space: how the format's 一千字 is counted."""
-    return len(_SPACES.sub("", text))
+    # The text's length less its spaces, counted without building the text without them.
+    return len(text) - sum(map(len, _SPACES.findall(text)))
 
 
 def overview_length(values) -> int:

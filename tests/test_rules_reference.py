@@ -157,3 +157,8 @@ def test_every_match_holds_the_word_its_pattern_is_skipped_without():
                 matched += 1
                 assert text_rules._may_hold(code, m.group(0)), (code, m.group(0))
     assert matched > 1000
+
+
+def test_non_blank_len_is_the_reference():
+    for text in random_texts(1500, "blank") + real_texts():
+        assert narrative.non_blank_len(text) == len(narrative._SPACES.sub("", text))
