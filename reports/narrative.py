@@ -401,10 +401,11 @@ def _for_comparison(text: str) -> str:
     return _DIGITS.sub("#", _NOT_TEXT.sub("", text))
 
 
-@lru_cache(maxsize=64)
-def _run_set(text: str, run: int) -> frozenset[str]:
-    # Cached for last year's text, which is compared on every keystroke of this year's.
-    return frozenset([text[i:i + run] for i in range(len(text) - run + 1)])
+@lru_cache(maxsize=32)
+def _run_set(text: str, run: int) -> set[str]:
+    # Cached for last year's text, which is compared on every keystroke of this year's (32 texts: ~10 MB).
+    # Never changed once made: callers only test membership.
+    return {text[i:i + run] for i in range(len(text) - run + 1)}
 
 
 _UNCOVERED = re.compile(b"\x00+")
@@ -422,9 +423,9 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     # hit[i] = 1 when the run starting at i occurs in `previous`; a character is covered when a hit starts at
     # most run − 1 characters before it. So a gap of n characters after a hit leaves n − (run − 1) uncovered
     # (a gap before the first hit: all n). The run − 1 characters past the last start are a gap like any other.
-    # No Python loop per character: the membership tests run in map(), the gaps are found by a regex.
+    # The covered characters are counted from the gaps (a regex), not marked one by one.
     grams = _run_set(prev, run)
-    hit = bytes(map(grams.__contains__, [cur[i:i + run] for i in range(len(cur) - run + 1)])) + bytes(run - 1)
+    hit = bytes([cur[i:i + run] in grams for i in range(len(cur) - run + 1)]) + bytes(run - 1)
     uncovered = 0
     for m in _UNCOVERED.finditer(hit):
         gap = m.end() - m.start()
