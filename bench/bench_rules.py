@@ -7,7 +7,9 @@ Each report has its own real-length prose (bench/prose_gen.py: sentence template
 report's own names and numbers, 2,400–3,700 characters) and last year's report (its own prose, part of it
 copied from this year's) in the rules' context. Printed against, in the same run: building the values
 (what every use of a report pays anyway), and the old setup where every report had the same demo prose,
-which let the text caches answer for all but the first report (issue 15: that flattered the figure).
+which let the text caches answer for all but the first report (issue 15: that flattered the figure);
+and the live check after a keystroke (the same reports checked again with one character added), where
+last year's text is cached. The goal is judged on the first check of each report, caches cold.
 Targets: one report well under 10 ms (issue 4); 2,000 reports/s (issue 15).
 """
 
@@ -18,7 +20,6 @@ import os
 import random
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
@@ -29,82 +30,11 @@ import django  # noqa: E402
 
 django.setup()
 
-import prose_gen  # noqa: E402
-from reports.phrasing import on_request_sentence, review_litigation_sentence  # noqa: E402
-from reports.catalogue import get_format  # noqa: E402
-from reports.demo.prose import PROSE  # noqa: E402
-from reports.models import Organisation  # noqa: E402
 from reports.rules import Context, check  # noqa: E402
-from reports.values import ReportValues  # noqa: E402
+from rules_gen import build, generate  # noqa: E402
 
-FMT = get_format()
 TARGET_MS = 10.0
 TARGET_PER_S = 2_000
-
-
-def split(rng: random.Random, total: int, parts: int) -> list[int]:
-    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
-    bounds = [0, *cuts, total]
-    return [b - a for a, b in zip(bounds, bounds[1:])]
-
-
-def generate(rng: random.Random, same_prose: bool = False) -> tuple[dict, dict, Context]:
-    """One report as the exchange JSON (with prose) and last year's, both plausible, some with defects.
-
-    With `same_prose`, the old setup: every report the demo's prose (one part repeated 1–12 times)."""
-    t3 = FMT.table3
-    values = ReportValues()
-    previous = ReportValues()
-    for col in t3.entered_columns:
-        new, carried = rng.randint(0, 300), rng.randint(0, 20)
-        forward = rng.randint(0, new + carried)
-        for row, n in zip(t3.result_rows, split(rng, new + carried - forward, len(t3.result_rows))):
-            values.table3[row.code][col.code] = n
-        values.table3["new"][col.code], values.table3["carried_over"][col.code] = new, carried
-        values.table3["carry_forward"][col.code] = forward
-        previous.table3["carry_forward"][col.code] = carried if rng.random() > 0.05 else carried + 1
-    for _, (issued, repealed, in_force) in FMT.table2.blocks[0].rows:
-        stock, new = rng.randint(0, 700), rng.randint(0, 80)
-        gone = rng.randint(0, stock + new)
-        values.table2.update({issued: new, repealed: gone, in_force: stock + new - gone})
-        previous.table2[in_force] = stock
-    for key in ("licensing", "penalty", "enforcement"):
-        values.table2[key] = rng.randint(0, 500_000)
-    values.fees_10k_yuan = Decimal(rng.randint(0, 10**9)).scaleb(-rng.randint(0, 6))
-    for group in FMT.table4.groups:
-        for col in FMT.table4.entered_columns:
-            values.table4[group.code][col.code] = rng.randint(0, 40)
-    if rng.random() < 0.1:  # a blank cell, as in real drafts
-        values.table4["review"]["pending"] = None
-    on_request = on_request_sentence(values).text + review_litigation_sentence(values).text
-    if same_prose:
-        org, short = "西村乡人民政府", "西村乡"
-        values.prose.update(PROSE)
-        values.prose["overview_on_request"] = on_request
-        values.prose["overview_management"] = PROSE["overview_management"] * rng.randint(1, 12)
-        previous.prose.update(PROSE)
-        previous.prose["problems"] = "一是公开内容更新不够及时。二是培训不足，将组织专题培训。" * rng.randint(1, 3)
-    else:
-        place = rng.choice(prose_gen.PLACES) + str(rng.randint(1, 999))
-        org, short = f"{place}乡人民政府", f"{place}乡"
-        values.prose.update(prose_gen.prose(rng, org, short, 2023, on_request))
-        previous.prose.update(prose_gen.last_year(rng, values.prose, org, short, 2023))
-    kind = rng.choice([k.value for k in Organisation.Kind])
-    context = Context(org_kind=kind, org_name=org, year=2023, previous_approved_here=rng.random() < 0.5)
-    return _as_json(values), _as_json(previous), context
-
-
-def _as_json(values: ReportValues) -> dict:
-    data = values.to_json_dict()
-    data["prose"] = dict(values.prose)
-    return data
-
-
-def build(data: dict) -> ReportValues:
-    """The baseline: what every use of a report pays anyway, reading its values."""
-    values = ReportValues.from_json_dict(data)
-    values.prose.update(data["prose"])
-    return values
 
 
 def run(reports: list) -> tuple[float, float, int, float]:
@@ -117,6 +47,24 @@ def run(reports: list) -> tuple[float, float, int, float]:
     for values, previous, ctx in built:
         findings += len(check(values, Context(**{**ctx.__dict__, "previous": previous})))
     return baseline, time.perf_counter() - start, findings, time.process_time() - cpu
+
+
+def run_typing(reports: list) -> tuple[float, float]:
+    """(wall, CPU seconds) of the live check after a keystroke: each report checked once (not timed), one
+    character added to one field, checked again (timed). What the text caches give a clerk who is typing:
+    last year's comparison text and the unchanged fields' statements are not read again."""
+    built = [(build(data), build(prev), ctx) for data, prev, ctx in reports]
+    wall = cpu = 0.0
+    for i, (values, previous, ctx) in enumerate(built):
+        context = Context(**{**ctx.__dict__, "previous": previous})
+        check(values, context)
+        field = ("overview_proactive", "problems", "overview_management")[i % 3]
+        values.prose[field] += "。"
+        start, cpu_start = time.perf_counter(), time.process_time()
+        check(values, context)
+        wall += time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
+    return wall, cpu
 
 
 def main() -> None:
@@ -136,6 +84,7 @@ def main() -> None:
 
     same_build, same_check, same_findings, same_cpu = run(same)
     own_build, own_check, own_findings, own_cpu = run(own)
+    typing_check, typing_cpu = run_typing(own)
     n_rules = len(__import__("reports.rules").rules.RULES)
     print(f"baseline  build ReportValues (this year + last year): {n / own_build:10.0f} reports/s  "
           f"{own_build / n * 1000:7.3f} ms/report")
@@ -145,13 +94,17 @@ def main() -> None:
           f"{own_check / n * 1000:7.3f} ms/report  findings {own_findings / n:.1f}/report")
     print(f"by CPU    same prose {n / same_cpu:10.0f} reports/s;  own prose {n / own_cpu:10.0f} reports/s "
           f"(CPU time: what a shared machine distorts least)")
+    print(f"typing    re-check after one keystroke, own prose:    {n / typing_check:10.0f} reports/s  "
+          f"{typing_check / n * 1000:7.3f} ms/report  (CPU {n / typing_cpu:.0f}/s; last year's text cached)")
     print(f"ratio     own prose / same prose: {own_check / same_check:.2f}× slower;  "
           f"checking / building: {own_check / own_build:.1f}×")
     per_report = own_check / n * 1000
     verdict = "OK" if per_report < TARGET_MS else "TOO SLOW"
     print(f"target    < {TARGET_MS:.0f} ms per report: {verdict} ({per_report / TARGET_MS:.1%} of the budget)")
     verdict = "OK" if n / own_check >= TARGET_PER_S else "BELOW"
-    print(f"target    ≥ {TARGET_PER_S:,} reports/s: {verdict} ({n / own_check:,.0f})")
+    print(f"target    ≥ {TARGET_PER_S:,} reports/s, each its own prose, first check: {verdict} "
+          f"({n / own_check:,.0f}/s wall, {n / own_cpu:,.0f}/s CPU = {n / own_cpu / TARGET_PER_S:.0%} of the goal)")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if args.profile:
         profile(own[: min(n, 2000)])
 

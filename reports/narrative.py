@@ -6,6 +6,8 @@ N-S5, N-SIMILAR); no database, no Django.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,7 +34,8 @@ def normalize(text: str) -> str:
 
 def non_blank_len(text: str) -> int:
     """Characters that are not white space: how the format's 一千字 is counted."""
-    return len(_SPACES.sub("", text))
+    # The text's length less its spaces, counted without building the text without them.
+    return len(text) - sum(map(len, _SPACES.findall(text)))
 
 
 def overview_length(values) -> int:
@@ -40,9 +43,17 @@ def overview_length(values) -> int:
     return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
 
 
+_BREAKS = re.compile(r"[。；;！？!?\n]")
+_SPACES_BUT_LINE_ENDS = re.compile(r"[^\S\n]+")
+
+
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
-    return [s for s in (normalize(p) for p in re.split(r"[。；;！？!?\n]", text)) if s]
+    # normalize() over the whole text at once, line ends kept (they cut sentences): the same pieces as
+    # normalizing each piece, since no break is a space or a digit, and without a call per piece.
+    if _FULLWIDTH.search(text):
+        text = text.translate(_FULLWIDTH_DIGITS)
+    return [s for s in _BREAKS.split(_THOUSANDS.sub("", _SPACES_BUT_LINE_ENDS.sub("", text))) if s]
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -102,7 +113,7 @@ def result_words(fmt: Format) -> dict[str, str]:
     return words
 
 
-def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str]]]:
+def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     """(kind, pattern) in priority order; a later pattern never re-reads words an earlier one matched."""
     results = result_words(fmt)
     granted, partial = (w for w, k in results.items() if k in ("granted", "partial"))
@@ -139,10 +150,35 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str]]]:
         ("processing_fee_yuan", rf"收取(?:了)?{_AMOUNT}元(?:的)?(?:政府信息公开)?信息处理费"),
         ("admin_fees", rf"行政事业性收费{_GAP}{_AMOUNT}(万元|元)"),
     ]
-    return [(kind, re.compile(p)) for kind, p in out]
+    return [(kind, re.compile(p), _keywords(kind, p, results)) for kind, p in out]
 
 
-_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+# Words without which a pattern cannot match: one of them is in every text it matches (checked by
+# tests/test_rules_reference.py on every match over its texts). Looking for them first skips most of the ~35 patterns
+# for most sentences; the patterns themselves, their order and what they match are unchanged.
+_KEYWORDS = {
+    "granted+partial": None,  # the partial word, from the format
+    "new": ("新收",), "received": ("申请",), "carried_over": ("结转",), "carry_forward": ("结转",),
+    "closed": ("办结", "答复", "办理完毕"), "all_granted": ("予以公开",), "review": ("复议",), "litigation": ("诉讼",),
+    "none_of": ("行政复议", "行政诉讼"), "all_maintained": ("维持",), "all_closed": ("审结", "结案"),
+    "regulations_issued": ("规章",), "regulations_repealed": ("规章",), "regulations_in_force": ("规章",),
+    "normative_issued": ("规范性文件",), "normative_repealed": ("规范性文件",), "normative_in_force": ("规范性文件",),
+    "processing_fee_10k": ("信息处理费",), "processing_fee_yuan": ("信息处理费",), "admin_fees": ("行政事业性收费",),
+}
+
+
+def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ...]:
+    words = _KEYWORDS.get(kind, ())
+    if kind == "granted+partial":
+        words = tuple(w for w, k in results.items() if k == "partial")
+    elif kind in results.values():
+        words = tuple(w for w, k in results.items() if k == kind)
+    assert words and all(w in pattern for w in words), (kind, pattern)
+    return words
+
+
+_PATTERNS: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = {}
+_WORDS: dict[str, tuple[str, ...]] = {}  # every keyword of a format's patterns, each once
 _COLUMN_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -182,35 +218,53 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     fmt = get_format(version)
     if fmt.version not in _PATTERNS:
         _PATTERNS[fmt.version] = _patterns(fmt)
+        _WORDS[fmt.version] = tuple(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
+    pieces = sentences(text)
+    # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
+    # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
+    # the patterns whose keyword occurs in the text at all.
+    joined = "。".join(pieces)
+    present = {w for w in _WORDS[fmt.version] if w in joined}
+    candidates = [p for p in _PATTERNS[fmt.version] if not present.isdisjoint(p[2])]
+    if not candidates:
+        return ()
+    starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
+    taken: dict[int, list[tuple[int, int]]] = {}
+    found: dict[int, list[tuple[int, Statement]]] = {}
+    for pattern_kind, pattern, _words in candidates:
+        last = -1
+        for m in pattern.finditer(joined):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
+                kind, last = pattern_kind, i
+            sentence, offset = pieces[i], starts[i]
+            start, end = m.start() - offset, m.end() - offset
+            if any(start < e and s < end for s, e in taken.get(i, ())):
+                continue
+            value = _value(kind, m)
+            if value is None and kind not in ("all_granted", "all_maintained", "all_closed"):
+                continue
+            taken.setdefault(i, []).append((start, end))
+            if kind == "none_of":
+                for word, code in (("行政复议", "review"), ("行政诉讼", "litigation")):
+                    if word in m.group(0):
+                        found.setdefault(i, []).append((start, Statement(code, 0, m.group(0), sentence=sentence)))
+                continue
+            if kind == "admin_fees":
+                kind = "admin_fees_10k" if m.group(2) == "万元" else "admin_fees_yuan"
+            found.setdefault(i, []).append((start, Statement(kind, value, m.group(0), sentence=sentence)))
     out: list[Statement] = []
-    for sentence in sentences(text):
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[int, Statement]] = []
-        for kind, pattern in _PATTERNS[fmt.version]:
-            for m in pattern.finditer(sentence):
-                if any(m.start() < end and start < m.end() for start, end in taken):
-                    continue
-                value = _value(kind, m)
-                if value is None and kind not in ("all_granted", "all_maintained", "all_closed"):
-                    continue
-                taken.append((m.start(), m.end()))
-                if kind == "none_of":
-                    for word, code in (("行政复议", "review"), ("行政诉讼", "litigation")):
-                        if word in m.group(0):
-                            found.append((m.start(), Statement(code, 0, m.group(0), sentence=sentence)))
-                    continue
-                if kind == "admin_fees":
-                    kind = "admin_fees_10k" if m.group(2) == "万元" else "admin_fees_yuan"
-                found.append((m.start(), Statement(kind, value, m.group(0), sentence=sentence)))
-        for start, st in list(found):
+    for i in sorted(found):
+        sentence, in_sentence = pieces[i], found[i]
+        for start, st in list(in_sentence):
             if st.kind in ("new", "received"):
                 # A breakdown by applicant follows the count it breaks down, in the same sentence.
                 rest = sentence[start + len(st.snippet):]
                 for code, pattern in _column_patterns(fmt):
                     m = pattern.search(rest)
                     if m and (n := parse_number(m.group(1))) is not None:
-                        found.append((start + 1, Statement(st.kind, n, m.group(0), code, sentence)))
-        out += [st for _, st in sorted(found, key=lambda p: p[0])]
+                        in_sentence.append((start + 1, Statement(st.kind, n, m.group(0), code, sentence)))
+        out += [st for _, st in sorted(in_sentence, key=lambda p: p[0])]
     return tuple(out)
 
 
@@ -335,9 +389,26 @@ REPEAT_RUN = 8
 _NOT_TEXT = re.compile(r"[\s\u3000\u00a0，,。．.；;：:、！？!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=256)
 def _for_comparison(text: str) -> str:
     """Without spaces and punctuation, every number as '#': a year or a count updated is still a copy."""
-    return re.sub(r"\d+", "#", _NOT_TEXT.sub("", normalize(text)))
+    # The same as normalize() first: _NOT_TEXT removes the spaces and the thousands commas normalize() would,
+    # and \d reads full-width digits as digits. Cached: last year's text does not change while this year's
+    # is typed (the live check re-reads it).
+    return _DIGITS.sub("#", _NOT_TEXT.sub("", text))
+
+
+@lru_cache(maxsize=32)
+def _run_set(text: str, run: int) -> set[str]:
+    # Cached for last year's text, which is compared on every keystroke of this year's (32 texts: ~10 MB).
+    # Never changed once made: callers only test membership.
+    return {text[i:i + run] for i in range(len(text) - run + 1)}
+
+
+_UNCOVERED = re.compile(b"\x00+")
 
 
 def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
@@ -349,12 +420,17 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     cur, prev = _for_comparison(current), _for_comparison(previous)
     if len(cur) < run or len(prev) < run:
         return 0.0
-    grams = {prev[i:i + run] for i in range(len(prev) - run + 1)}
-    covered = bytearray(len(cur))
-    for i in range(len(cur) - run + 1):
-        if cur[i:i + run] in grams:
-            covered[i:i + run] = b"\x01" * run
-    return sum(covered) / len(cur)
+    # hit[i] = 1 when the run starting at i occurs in `previous`; a character is covered when a hit starts at
+    # most run − 1 characters before it. So a gap of n characters after a hit leaves n − (run − 1) uncovered
+    # (a gap before the first hit: all n). The run − 1 characters past the last start are a gap like any other.
+    # The covered characters are counted from the gaps (a regex), not marked one by one.
+    grams = _run_set(prev, run)
+    hit = bytes([cur[i:i + run] in grams for i in range(len(cur) - run + 1)]) + bytes(run - 1)
+    uncovered = 0
+    for m in _UNCOVERED.finditer(hit):
+        gap = m.end() - m.start()
+        uncovered += gap if m.start() == 0 else max(0, gap - (run - 1))
+    return (len(cur) - uncovered) / len(cur)
 
 
 __all__ = [

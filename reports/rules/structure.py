@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import narrative
-from ..catalogue import MAX_COUNT
+from ..catalogue import MAX_COUNT, get_format
 from ..values import PROSE_FIELDS, ReportValues, decimal_places
 from . import PROSE_SECTIONS, Context, Finding, organisation_kinds, rule
 
@@ -98,15 +99,22 @@ def cell_name(values: ReportValues, key: str) -> str:
     )
 
 
+@lru_cache(maxsize=None)
+def _signed_keys(version: str) -> frozenset[str]:
+    """The cells of a format that may hold a negative number."""
+    return frozenset(c.key for c in get_format(version).cells if c.kind == "signed")
+
+
 @rule
 def s_int(values: ReportValues, context: Context) -> list[Finding]:
     """S-INT: counts are whole numbers from 0 to MAX_COUNT."""
     out = []
-    fmt = values.format
+    signed_keys = _signed_keys(values.format_version)
     for key, section, v in _counts(values):
-        signed = fmt.has_cell(key) and fmt.cell(key).kind == "signed"
-        low = -MAX_COUNT if signed else 0
-        if v is None or (type(v) is int and low <= v <= MAX_COUNT):
+        if v is None or (type(v) is int and 0 <= v <= MAX_COUNT):
+            continue  # the common case, for a signed cell as for a count
+        low = -MAX_COUNT if key in signed_keys else 0
+        if type(v) is int and low <= v <= MAX_COUNT:
             continue
         out.append(Finding("S-INT", "error", f"{cell_name(values, key)}为 {v}：件数应为 {low} 至 {MAX_COUNT} 之间的整数。",
                            (key,), v, None, section))
@@ -160,6 +168,7 @@ _PERIOD = re.compile(
     r"(?:统计期限|统计时限|统计时间|统计周期|统计期)[^。；\d]{0,8}?(\d{4})年(\d{1,2})月(\d{1,2})日"
     r"[^。；\d]{0,6}?(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 )
+_TITLE_WORDS = "政府信息公开工作年度报告"  # in every match of _TITLE_MENTION
 _AS_OF = re.compile(r"截至(\d{4})年12月31日")
 _YEAR = re.compile(r"(\d{4})年")
 
@@ -178,18 +187,20 @@ def s_period(values: ReportValues, context: Context) -> list[Finding]:
 
     for field in PROSE_FIELDS:
         text = narrative.normalize(values.prose[field])
-        for m in _TITLE_MENTION.finditer(text):
+        # Each expression is tried only where its fixed words occur (a quick `in`): the findings are the same.
+        for m in _TITLE_MENTION.finditer(text) if _TITLE_WORDS in text else ():
             if int(m.group(1)) != y:
                 add(field, "title", f"文中写作“{m.group(0)}”，但这是 {y} 年度的报告：请改为 {y} 年。", int(m.group(1)))
-        for m in _PERIOD.finditer(text):
+        for m in _PERIOD.finditer(text) if "统计" in text else ():
             start = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
             end = (int(m.group(4) or m.group(1)), int(m.group(5)), int(m.group(6)))
             if start != (y, 1, 1) or end != (y, 12, 31):
                 add(field, "period", f"文中统计期限为“{m.group(0)}”：应为 {y}年1月1日至{y}年12月31日。", m.group(0))
-        for m in _AS_OF.finditer(text):
+        for m in _AS_OF.finditer(text) if "截至" in text else ():
             if int(m.group(1)) != y:
                 add(field, "as_of", f"文中写“{m.group(0)}”：各项数据的核定时间点为 {y}年12月31日。", m.group(0))
-    for sentence in narrative.sentences(values.prose["other_matters"]):
+    other = values.prose["other_matters"]
+    for sentence in narrative.sentences(other) if "信息处理费" in narrative.normalize(other) else ():
         if "信息处理费" in sentence:
             for m in _YEAR.finditer(sentence):
                 if int(m.group(1)) != y:
@@ -212,7 +223,7 @@ def s_title(values: ReportValues, context: Context) -> list[Finding]:
     out: dict[str, Finding] = {}
     for field in PROSE_FIELDS:
         text = narrative.normalize(values.prose[field])
-        for m in _TITLE_MENTION.finditer(text):
+        for m in _TITLE_MENTION.finditer(text) if _TITLE_WORDS in text else ():
             before = text[: m.start()]
             if before.endswith(org):
                 continue
