@@ -65,8 +65,9 @@ def rows_by_name(rows):
     return {r.organisation.short_name: r for r in rows}
 
 
-def counts(report: Report) -> tuple[int, int]:
+def counts(line) -> tuple[int, int]:
     """(errors, warnings) as the rules find them report by report (more rules may come; the counts follow)."""
+    report = Report.objects.get(pk=line.pk)  # the dashboard's row carries a ReportLine, not the model
     findings = check(read_values(report), bulk_contexts([report])[report.pk])
     return sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings)
 
