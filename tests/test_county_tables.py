@@ -278,3 +278,18 @@ def test_the_tables_page_names_the_first_left_out_and_says_how_many_more(client,
     page = client.get(f"/county/{three_states.pk}/{YEAR}/tables/").content.decode()
     assert "周庄镇人民政府" in page and "城关镇人民政府" in page and "王屯乡人民政府" not in page
     assert "另有 1 个机关未计入" in page
+
+
+def test_the_xlsx_lists_every_organisation_with_names_kept_as_typed(three_states):
+    from reports.exports.county_excel import consolidated_workbook
+
+    make_org("=SUM(A1)乡人民政府", parent=three_states)
+    make_org(" <街道> & 办事处 ", parent=three_states)
+    ws = load_workbook(io.BytesIO(consolidated_workbook(consolidation(three_states, YEAR))))["汇总范围"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert rows[:2] == [["西村乡人民政府", "乡镇人民政府", "已审核通过", "计入"],
+                        ["郇封镇人民政府", "乡镇人民政府", "已公开发布", "计入"]]
+    assert sorted(r[0] for r in rows[2:]) == sorted([" <街道> & 办事处 ", "=SUM(A1)乡人民政府", "周庄镇人民政府", "城关镇人民政府",
+                                               "王屯乡人民政府"])
+    formula_like = next(row[0] for row in ws.iter_rows(min_row=5) if row[0].value.startswith("="))
+    assert formula_like.data_type == "s" and formula_like.quotePrefix  # text, and stays text when edited
