@@ -142,9 +142,13 @@ def timed(fn, *args):
     from django.db import connection
 
     queries = []
+
+    def counted(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
     start, cpu = time.perf_counter(), time.process_time()
-    with connection.execute_wrapper(lambda execute, sql, params, many, context: (queries.append(sql),
-                                                                                  execute(sql, params, many, context))[1]):
+    with connection.execute_wrapper(counted):
         result = fn(*args)
     return result, time.perf_counter() - start, time.process_time() - cpu, len(queries)
 
@@ -267,7 +271,7 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
                                                            "postgres://postgres@127.0.0.1:5432/gk_county_bench"))
     parser.add_argument("--keep", action="store_true",
-                        help="keep the test database and reuse the counties already generated in it (generation is slow)")
+                        help="keep the test database and reuse the counties already in it (generation is slow)")
     parser.add_argument("--backend", help=argparse.SUPPRESS)  # the child process: one database URL
     args = parser.parse_args()
     if args.backend:

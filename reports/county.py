@@ -89,18 +89,25 @@ def _among(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
 
 
-def _below_ids(root: Organisation) -> list[int]:
-    """The ids below `root`, level by level (a query per level, whatever the number of organisations).
+def _walk(root: Organisation, fields: tuple[str, ...]) -> list[tuple]:
+    """`fields` (the first is pk) of the organisations below `root`, level by level: a query per level of the
+    tree, whatever the number of organisations.
 
     PostgreSQL only: there the recursive subquery of `subordinates` is estimated a thousand times too
     large, which switches on its JIT compiler (20–30 ms a query) and poor joins.
     """
-    seen, frontier = {root.pk}, [root.pk]
+    out, seen, frontier = [], {root.pk}, [root.pk]
     while frontier:
-        frontier = [pk for pk in Organisation.objects.filter(_among("parent_id", frontier)).values_list("pk", flat=True)
-                    if pk not in seen]
+        level = [t for t in Organisation.objects.filter(_among("parent_id", frontier)).order_by().values_list(*fields)
+                 if t[0] not in seen]
+        frontier = [t[0] for t in level]
         seen.update(frontier)
-    return sorted(seen - {root.pk})
+        out += level
+    return out
+
+
+def _below_ids(root: Organisation) -> list[int]:
+    return [pk for pk, in _walk(root, ("pk",))]
 
 
 def reports_below(root: Organisation, organisations: list[OrganisationLine] | None = None) -> QuerySet[Report]:
@@ -142,11 +149,12 @@ class ReportLine:
     tally_errors: int | None
     tally_warnings: int | None
     tally_open: int | None
+    tally_stamp: str
     organisation: OrganisationLine | None = None
     left_out_reason: str = ""
 
     FIELDS = ("pk", "organisation_id", "status", "format_version", "updated_at", "tally_errors", "tally_warnings",
-              "tally_open")
+              "tally_open", "tally_stamp")
 
     def get_status_display(self) -> str:
         return _STATUS_LABELS.get(self.status, self.status)
@@ -167,10 +175,11 @@ def _deadline(month_day: str, year: int) -> datetime.date:
 
 
 def organisation_lines(root: Organisation) -> list[OrganisationLine]:
-    """The organisations below `root`, by name; one query (on PostgreSQL, one more per level of the tree)."""
-    below = (Organisation.objects.filter(_among("pk", _below_ids(root))) if connection.vendor == "postgresql"
-             else subordinates(root))
-    return [OrganisationLine(*t) for t in below.order_by("name").values_list(*OrganisationLine.FIELDS)]
+    """The organisations below `root`, by name (code point order, as the dashboard sorts them); a query, or on
+    PostgreSQL one per level of the tree."""
+    if connection.vendor == "postgresql":
+        return sorted((OrganisationLine(*t) for t in _walk(root, OrganisationLine.FIELDS)), key=lambda o: o.name)
+    return [OrganisationLine(*t) for t in subordinates(root).order_by("name").values_list(*OrganisationLine.FIELDS)]
 
 
 def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine]) -> dict[int, ReportLine]:
@@ -239,8 +248,13 @@ def dashboard_rows(root: Organisation, year: int, today: datetime.date) -> list[
     """
     # The findings are counted when reports change (reports.tallies); here only the stale ones, if any.
     organisations = organisation_lines(root)
-    tallies.refresh_stale(reports_below(root, organisations).filter(year=year))
     reports = report_lines(root, year, organisations)
+    stamp = tallies.stamp()
+    stale = [r.pk for r in reports.values() if r.tally_stamp != stamp or r.tally_errors is None]
+    if stale:  # counted and stored now, then read again
+        tallies.refresh_stale(Report.objects.filter(_among("pk", stale) if connection.vendor == "postgresql"
+                                                    else Q(pk__in=stale)))
+        reports = report_lines(root, year, organisations)
     rows = []
     for org in organisations:
         deadline = org.deadline(year)
