@@ -280,3 +280,12 @@ def test_county_home_opens_the_latest_year_with_reports_when_the_coming_one_has_
     assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming - 3}/"
     make_report(township, coming)
     assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming}/"
+
+
+def test_only_a_supervisor_sees_the_management_link_in_the_navigation(client, county, township, county_officer,
+                                                                      drafter):
+    link = 'href="/manage/"'
+    client.force_login(county_officer)
+    assert link in client.get(f"/county/{county.pk}/{YEAR}/").content.decode()
+    client.force_login(drafter)
+    assert link not in client.get("/").content.decode()
