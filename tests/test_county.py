@@ -65,8 +65,9 @@ def rows_by_name(rows):
     return {r.organisation.short_name: r for r in rows}
 
 
-def counts(report: Report) -> tuple[int, int]:
+def counts(line) -> tuple[int, int]:
     """(errors, warnings) as the rules find them report by report (more rules may come; the counts follow)."""
+    report = Report.objects.get(pk=line.pk)  # the dashboard's row carries a ReportLine, not the model
     findings = check(read_values(report), bulk_contexts([report])[report.pk])
     return sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings)
 
@@ -279,3 +280,12 @@ def test_county_home_opens_the_latest_year_with_reports_when_the_coming_one_has_
     assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming - 3}/"
     make_report(township, coming)
     assert client.get("/county/")["Location"] == f"/county/{county.pk}/{coming}/"
+
+
+def test_only_a_supervisor_sees_the_management_link_in_the_navigation(client, county, township, county_officer,
+                                                                      drafter):
+    link = 'href="/manage/"'
+    client.force_login(county_officer)
+    assert link in client.get(f"/county/{county.pk}/{YEAR}/").content.decode()
+    client.force_login(drafter)
+    assert link not in client.get("/").content.decode()

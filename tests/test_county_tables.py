@@ -249,3 +249,47 @@ def test_sums_too_large_for_a_cell_are_refused_with_a_message_and_nothing_is_cre
     with pytest.raises(ConsolidationError, match="超出了单元格允许的最大值"):
         prefill_consolidated_report(three_states, YEAR, by=county_officer)
     assert not Report.objects.filter(organisation=three_states).exists()
+
+
+def test_a_province_sums_and_lists_every_level_below_it_and_no_other_branch(db):
+    province = make_org("河南省人民政府", Kind.PROVINCE_GOV)
+    city = make_org("焦作市人民政府", Kind.CITY_GOV, parent=province)
+    county = make_org("修武县人民政府", Kind.COUNTY_GOV, parent=city)
+    make_report(city, YEAR, complete_values(), status=Status.APPROVED)
+    make_report(county, YEAR, complete_values(), status=Status.PUBLISHED)
+    make_report(make_org("西村乡人民政府", parent=county), YEAR, complete_values(), status=Status.APPROVED)
+    make_report(make_org("周庄镇人民政府", parent=county), YEAR, complete_values(), status=Status.DRAFT)
+    other = make_org("洛阳市人民政府", Kind.CITY_GOV)  # not below the province
+    make_report(make_org("偃师区人民政府", parent=other), YEAR, complete_values(), status=Status.APPROVED)
+    result = consolidation(province, YEAR)
+    assert sorted(r.organisation.name for r in result.reports) == ["修武县人民政府", "焦作市人民政府", "西村乡人民政府"]
+    assert [o.name for o, _ in result.left_out] == ["周庄镇人民政府"]
+    assert result.values.t3("new", "total") == 3 * complete_values().t3("new", "total")
+
+
+def test_the_tables_page_names_the_first_left_out_and_says_how_many_more(client, three_states, county_officer,
+                                                                        monkeypatch):
+    from reports.views import county as views
+
+    client.force_login(county_officer)
+    page = client.get(f"/county/{three_states.pk}/{YEAR}/tables/").content.decode()
+    assert "王屯乡人民政府" in page and 'data-testid="left-out-more"' not in page  # a county sees every one
+    monkeypatch.setattr(views, "LEFT_OUT_SHOWN", 2)
+    page = client.get(f"/county/{three_states.pk}/{YEAR}/tables/").content.decode()
+    assert "周庄镇人民政府" in page and "城关镇人民政府" in page and "王屯乡人民政府" not in page
+    assert "另有 1 个机关未计入" in page
+
+
+def test_the_xlsx_lists_every_organisation_with_names_kept_as_typed(three_states):
+    from reports.exports.county_excel import consolidated_workbook
+
+    make_org("=SUM(A1)乡人民政府", parent=three_states)
+    make_org(" <街道> & 办事处 ", parent=three_states)
+    ws = load_workbook(io.BytesIO(consolidated_workbook(consolidation(three_states, YEAR))))["汇总范围"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert rows[:2] == [["西村乡人民政府", "乡镇人民政府", "已审核通过", "计入"],
+                        ["郇封镇人民政府", "乡镇人民政府", "已公开发布", "计入"]]
+    assert sorted(r[0] for r in rows[2:]) == sorted([" <街道> & 办事处 ", "=SUM(A1)乡人民政府", "周庄镇人民政府", "城关镇人民政府",
+                                               "王屯乡人民政府"])
+    formula_like = next(row[0] for row in ws.iter_rows(min_row=5) if row[0].value.startswith("="))
+    assert formula_like.data_type == "s" and formula_like.quotePrefix  # text, and stays text when edited

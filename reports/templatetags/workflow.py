@@ -8,8 +8,8 @@ from django import template
 from django.urls import reverse
 
 from ..duties import conflict
-from ..models import Notification, Report
-from ..permissions import actions_for, can, could, roles_for, supervised_ids
+from ..models import Membership, Notification, Report
+from ..permissions import actions_for, can, could, roles_for
 from ..workflow import comments_by_section, submission_blockers, was_published
 from ..workflow_forms import BUTTONS, SectionCommentForm, TransitionForm
 
@@ -78,5 +78,7 @@ def nav_counts(context) -> dict[str, Any]:
         return {"unread": 0, "manages": False}
     return {
         "unread": Notification.unread_count(user),
-        "manages": bool(supervised_ids(user)),
+        # supervised_ids(user) holds the supervised organisations themselves: it is non-empty exactly when this
+        # exists, without walking a province's whole tree on every page.
+        "manages": Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).exists(),
     }

@@ -43,6 +43,7 @@ from .downloads import XLSX, file_response
 FIRST_YEAR, LAST_YEAR = 2008, 2100
 DEFAULT_SORT = "deadline"
 PAGE_SIZE = 200  # a county has a few dozen organisations; a city or a province may have thousands
+LEFT_OUT_SHOWN = 200  # the tables page names this many left-out organisations; the .xlsx names them all
 SORT_LABELS = {"name": "机关", "kind": "机关类型", "state": "状态", "changed": "最后更新", "deadline": "截止日期",
                "errors": "错误", "warnings": "提示"}
 
@@ -166,7 +167,11 @@ def _tables_context(root: Organisation, year: int) -> dict:
 @county_view
 def tables(request, root: Organisation, year: int):
     own = Report.objects.filter(organisation=root, year=year).first()
-    return render(request, "county/tables.html", _common(root, year, "tables") | _tables_context(root, year) | {
+    context = _tables_context(root, year)
+    left_out = context["consolidation"].left_out
+    return render(request, "county/tables.html", _common(root, year, "tables") | context | {
+        "left_out_shown": left_out[:LEFT_OUT_SHOWN],
+        "left_out_more": max(0, len(left_out) - LEFT_OUT_SHOWN),
         "own_report": own,
         "cell_url": reverse("county_cell", args=[root.pk, year]),
     })
