@@ -41,10 +41,10 @@ PACE = {"open": 60.0, "check": 2.0, "save": 10.0}  # seconds between a clerk's r
 KINDS = ("open", "check", "save")
 
 
-def env_for_server() -> dict[str, str]:
+def env_for_server(db_name: str = DB_NAME) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{db_name}",
         DJANGO_SETTINGS_MODULE="gkportal.settings",
         DJANGO_SECRET_KEY="load-test-only-secret-key-not-for-production-0123456789-abcdefghij",
         DJANGO_DEBUG="0",
@@ -112,6 +112,16 @@ print(json.dumps(out))
     import json
 
     return [tuple(x) for x in json.loads(result.stdout.strip().splitlines()[-1])]
+
+
+def wait_for(base: str) -> None:
+    """Until the server answers /healthz (at most 15 s)."""
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            return
+        except Exception:
+            time.sleep(0.1)
 
 
 def free_port() -> int:
