@@ -211,6 +211,24 @@ def table3_grid(form: SectionForm) -> list[dict[str, Any]]:
     return lines
 
 
+def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: set[str]) -> list[dict[str, Any]]:
+    """Each line's cells as (cell, the td's classes, its message), for the grid's one template loop."""
+    for line in lines:
+        tds = []
+        for c in line["cells"]:
+            mark = marks.get(c.key)
+            css = "num derived" if c.derived else "num"
+            if c.error:
+                css += " is-refused"
+            elif mark:
+                css += f" is-{mark['state']}"
+            if c.key in commented:
+                css += " has-comment"
+            tds.append((c, css, mark["text"] if mark else ""))
+        line["tds"] = tds
+    return lines
+
+
 def table4_grid(form: SectionForm) -> list[EditorCell]:
     values = _values(form)
     t4 = values.format.table4
@@ -301,7 +319,7 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
         },
     }
     if form.code == "applications":
-        context["grid"] = table3_grid(form)
+        context["grid"] = grid_cells(table3_grid(form), context["marks"], context["commented_cells"])
         context["fmt"] = report.format
     elif form.code == "review_litigation":
         context["grid"] = table4_grid(form)
