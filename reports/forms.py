@@ -9,7 +9,6 @@ clerk must be able to save a half-done, unbalanced draft and come back to it.
 
 from __future__ import annotations
 
-import copy
 import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Iterable
@@ -84,11 +83,21 @@ class SectionForm(forms.Form):
         # the rules a moment before, on the same text).
         self.rules = rules
         super().__init__(data, initial={**self.texts(self.saved, report), "revision": self.stored_revision()})
-        for key, field in self.cell_fields(report.format, report):
-            self.fields[key] = field
+        self.fields.update(self._cell_fields(report))
         self.values: ReportValues | None = None
         self.findings: list[Finding] = []
         self._stored_facts: tuple[Context, list[Finding]] | None = None
+
+    # Each form class's fields by format: they depend on the catalogue only, and building 144 fields per
+    # request was a tenth of the live check. Shared between forms (nothing changes a field once made).
+    _field_cache: ClassVar[dict[tuple[type, str], list[tuple[str, forms.Field]]]] = {}
+
+    @classmethod
+    def _cell_fields(cls, report: Report) -> list[tuple[str, forms.Field]]:
+        key = (cls, report.format_version)
+        if key not in SectionForm._field_cache:
+            SectionForm._field_cache[key] = cls.cell_fields(report.format, report)
+        return SectionForm._field_cache[key]
 
     # ---- what each section defines
 
@@ -159,7 +168,7 @@ class SectionForm(forms.Form):
                 for n in self._PROBES]
 
     def _with(self, cells: dict[str, Any]) -> ReportValues:
-        values = copy.deepcopy(self.saved)
+        values = self.saved.copy()
         self.apply(values, cells)
         return values
 
