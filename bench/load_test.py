@@ -94,9 +94,11 @@ def drop_database() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
-def prepare(clients: int, previous: bool = False) -> list[tuple[str, int]]:
+def prepare(clients: int, previous: bool = False) -> list[tuple]:
     """Migrate, then one township, drafter and filled 2023 report per client (and its 2022 report, which the
-    cross-year rules read, when `previous`): [(username, report id)]."""
+    cross-year rules read, when `previous`): [(username, report id)]; with `previous`, a logged-in session
+    made for each too, [(username, report id, session key)] (hundreds of logins at once would take the
+    server's password hashing, not the clerks' work)."""
     env = env_for_server()
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     script = f"""
@@ -106,17 +108,29 @@ from reports.models import Membership, Organisation
 from reports.services import create_report, save_values
 from reports.demo.prose import PROSE
 from tests.conftest import complete_values
+from django.contrib.auth.hashers import make_password
 county = Organisation.objects.create(name="压测县人民政府", kind="county_gov")
+hashed = make_password({PASSWORD!r})  # once: PBKDF2 per clerk was most of the set-up's time
 out = []
 for i in range({clients}):
     org = Organisation.objects.create(name=f"压测第{{i}}乡人民政府", short_name=f"压测{{i}}", kind="township_gov", parent=county)
-    user = get_user_model().objects.create_user(f"clerk{{i}}", password={PASSWORD!r})
+    user = get_user_model().objects.create(username=f"clerk{{i}}", password=hashed)
     Membership.objects.create(user=user, organisation=org, role="drafter")
     report = create_report(org, 2023)
     save_values(report, complete_values())
     if {previous!r}:
         save_values(create_report(org, 2022), complete_values())
-    out.append([user.username, report.pk])
+    if {previous!r}:
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        out.append([user.username, report.pk, session.session_key])
+    else:
+        out.append([user.username, report.pk])
 print(json.dumps(out))
 """
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
@@ -408,13 +422,14 @@ def server_cpu(pid: int) -> float:
 
 async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], server_pid: int) -> int:
     samples: list = []
-    conns = [Conn(port, samples, name) for name, _ in users]
-    await asyncio.gather(*(c.login() for c in conns))  # logins are not part of the pace
+    conns = [Conn(port, samples, name) for name, _, _ in users]
+    for conn, (_, _, session_key) in zip(conns, users):  # logged in by the set-up: logins are not the pace
+        conn.cookies["sessionid"] = session_key
     stop = asyncio.Event()
     tasks = []
     # Warm every worker (templates compiled, connections open) before anything is counted.
     warm_tasks = [asyncio.ensure_future(clerk(c, r, cells, random.Random(i), stop))
-                  for i, (c, (_, r)) in enumerate(zip(conns[: 4 * args.workers], users))]
+                  for i, (c, (_, r, _)) in enumerate(zip(conns[: 4 * args.workers], users))]
     await asyncio.sleep(8)
     stop.set()
     await asyncio.gather(*warm_tasks)
@@ -438,7 +453,7 @@ async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], 
         if time.monotonic() + args.step_seconds > ramp_end:
             print(f"(time cap: the ramp stops before {n} clerks)")
             break
-        for c, (_, report_id) in zip(conns[running:n], users[running:n]):
+        for c, (_, report_id, _) in zip(conns[running:n], users[running:n]):
             tasks.append(asyncio.ensure_future(clerk(c, report_id, cells, random.Random(rng.random()), stop)))
         running = n
         begin, cpu0, srv0 = time.perf_counter(), time.process_time(), server_cpu(server_pid)
