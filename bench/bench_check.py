@@ -31,9 +31,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+# GKPORTAL_ROOT: measure another checkout with this script (e.g. main, for the figures before a change).
+ROOT = Path(os.environ.get("GKPORTAL_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 for key, value in {
     "DJANGO_SETTINGS_MODULE": "gkportal.settings",
     "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijklmnop",

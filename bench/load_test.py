@@ -40,7 +40,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# GKPORTAL_ROOT: measure another checkout with this script (e.g. main, for the figures before a change).
+ROOT = Path(os.environ.get("GKPORTAL_ROOT") or Path(__file__).resolve().parent.parent)
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 DB_NAME = "gk_capacity_load"
 PASSWORD = "Load-test-2026"
