@@ -9,7 +9,6 @@ clerk must be able to save a half-done, unbalanced draft and come back to it.
 
 from __future__ import annotations
 
-import copy
 import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Iterable
@@ -20,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .catalogue import Format
-from .findings import report_context
+from .previous import editing_context
 from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
@@ -76,16 +75,29 @@ class SectionForm(forms.Form):
     revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, report: Report, data: Any = None, *, values: ReportValues | None = None,
-                 context: Context | None = None) -> None:
+                 context: Context | None = None, rules: bool = True) -> None:
         self.report = report
         self.saved = values if values is not None else report.values()
         self._context = context
+        # An autosave answers no findings: rules=False parses and checks the cells only (the live check runs
+        # the rules a moment before, on the same text).
+        self.rules = rules
         super().__init__(data, initial={**self.texts(self.saved, report), "revision": self.stored_revision()})
-        for key, field in self.cell_fields(report.format, report):
-            self.fields[key] = field
+        self.fields.update(self._cell_fields(report))
         self.values: ReportValues | None = None
         self.findings: list[Finding] = []
         self._stored_facts: tuple[Context, list[Finding]] | None = None
+
+    # Each form class's fields by format: they depend on the catalogue only, and building 144 fields per
+    # request was a tenth of the live check. Shared between forms (nothing changes a field once made).
+    _field_cache: ClassVar[dict[tuple[type, str], list[tuple[str, forms.Field]]]] = {}
+
+    @classmethod
+    def _cell_fields(cls, report: Report) -> list[tuple[str, forms.Field]]:
+        key = (cls, report.format_version)
+        if key not in SectionForm._field_cache:
+            SectionForm._field_cache[key] = cls.cell_fields(report.format, report)
+        return SectionForm._field_cache[key]
 
     # ---- what each section defines
 
@@ -126,6 +138,8 @@ class SectionForm(forms.Form):
         cells = {key: (None if key in refused else cleaned.get(key)) for key in self.keys}
         self.values = self._with(cells)
         self._check_total_length(self.values)
+        if not self.rules:
+            return cleaned
         self.findings = self._check(self.values)
         if refused:
             # A refused cell is not a 0, nor a blank: it is left out of the checks. A finding that would
@@ -154,7 +168,7 @@ class SectionForm(forms.Form):
                 for n in self._PROBES]
 
     def _with(self, cells: dict[str, Any]) -> ReportValues:
-        values = copy.deepcopy(self.saved)
+        values = self.saved.copy()
         self.apply(values, cells)
         return values
 
@@ -162,12 +176,17 @@ class SectionForm(forms.Form):
         if self._context is not None:
             return check(values, self._context)
         if self._stored_facts is None:
-            # What findings_for_report reads from the database, read once for the probes too.
+            # What findings_for_report reads from the database, read once for the probes too; last year's
+            # report from the cache (reports.previous) unless it changed.
             from .carryover import carryover_findings
 
-            self._stored_facts = (report_context(self.report), carryover_findings(self.report))
+            self._stored_facts = (editing_context(self.report), carryover_findings(self.report))
         context, carried = self._stored_facts
         return check(values, context) + carried
+
+    def stored_findings(self) -> list[Finding]:
+        """The findings of the report as stored (findings_for_report's, with last year's report cached)."""
+        return self._check(self.saved)
 
     def refused_keys(self) -> list[str]:
         """The cells whose text was refused (a letter, 1.5, −3): each keeps its stored value on saving."""
@@ -377,12 +396,15 @@ class ApplicationsForm(GridSectionForm):
         return {}
 
     def save_related(self, cells, now):
+        """Only the cells that differ from what the rows hold (read under the report's lock) are written:
+        a keystroke changes one cell, so one row's UPDATE of one column, not all 24 rows'."""
         columns = [c.code for c in self.report.format.table3.entered_columns]
-        rows = list(ApplicationRow.objects.filter(section__report=self.report))
-        for record in rows:
-            for col in columns:
-                setattr(record, col, cells[f"table3.{record.row}.{col}"])
-        ApplicationRow.objects.bulk_update(rows, columns)
+        rows = ApplicationRow.objects.filter(section__report=self.report)
+        for pk, code, *stored in rows.values_list("pk", "row", *columns):
+            changed = {col: cells[f"table3.{code}.{col}"] for col, old in zip(columns, stored)
+                       if cells[f"table3.{code}.{col}"] != old}
+            if changed:
+                ApplicationRow.objects.filter(pk=pk).update(**changed)
         super().save_related(cells, now)
 
 

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from django.db import transaction
-from django.db.models import Max
 
 from .exports.data import report_to_json
 from .models import Membership, Report, ReportEvent, ReportVersion
@@ -93,8 +92,13 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
 
 
 def snapshot(report: Report) -> dict[str, Any]:
-    """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees)."""
-    return report_to_json(report)
+    """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees).
+
+    Read afresh with its six sections joined (three queries, not nine): what was just written, not the
+    section objects `report` may hold from before the write."""
+    from .services import with_sections
+
+    return report_to_json(with_sections(Report.objects.select_related("organisation")).get(pk=report.pk))
 
 
 def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
@@ -107,7 +111,7 @@ def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: st
         last = report.versions.order_by("-number").first()
         if event is None and last is not None and last.data == data:
             return None
-        number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (last.number if last is not None else 0) + 1  # the highest number: `last` is ordered by it
         return ReportVersion.objects.create(
             report=report, number=number, kind=kind, section=section or "", data=data,
             created_by=by if by is not None and by.is_authenticated else None, event=event,

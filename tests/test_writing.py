@@ -63,14 +63,14 @@ def in_the_gap(monkeypatch):
     """Runs `fn(report)` after the editor's view has checked the right to edit, before the save writes."""
 
     def install(fn):
-        original = editing_views._complete
+        original = editing_views._loaded
 
         def checked_then_raced(report):
-            report = original(report)
+            report, values = original(report)
             fn(Report.objects.get(pk=report.pk))
-            return report  # the view goes on with what it read: a draft
+            return report, values  # the view goes on with what it read: a draft
 
-        monkeypatch.setattr(editing_views, "_complete", checked_then_raced)
+        monkeypatch.setattr(editing_views, "_loaded", checked_then_raced)
 
     return install
 

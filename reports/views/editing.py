@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +43,7 @@ from ..phrasing import apply_standard_sentences, standard_sentences
 from ..findings import Shown, acknowledgements, cell_anchor, cell_marks, finding_url, report_findings, shown
 from ..workflow import comments_by_section
 from ..rules import SEVERITY_LABELS, Finding
-from ..services import ensure_sections
+from ..services import load_with_values
 from ..values import ReportValues
 from ..writing import WriteRefused
 
@@ -100,18 +100,10 @@ def section_statuses(report: Report, values: ReportValues, items: list[Shown]) -
     return out
 
 
-def _complete(report: Report) -> Report:
-    """The report with all six sections (one made in the admin may lack some): never a 500 for that."""
-    try:
-        for code in SECTION_FORMS:
-            getattr(report, code)
-        complete = report.applications.rows.count() == len(report.format.table3.entered_rows)
-    except ObjectDoesNotExist:
-        complete = False
-    if not complete:
-        ensure_sections(report)
-        report = Report.objects.select_related("organisation").get(pk=report.pk)
-    return report
+def _loaded(report: Report) -> tuple[Report, ReportValues]:
+    """The report with all six sections read at once, and its values: read once per request, in three queries
+    (one made in the admin may lack sections: they are created, never a 500 for that)."""
+    return load_with_values(report.pk)
 
 
 def _form_class(section: str) -> type[SectionForm]:
@@ -135,8 +127,7 @@ def report_home(request: HttpRequest, report_id: int) -> HttpResponse:
     if not (request.user.is_superuser or report.organisation_id in visible_organisation_ids(request.user)):
         # Someone who sees the report only because it is published: the document, not the drafting.
         return render(request, "reports/report_home.html", {"report": report, "insider": False})
-    report = _complete(report)
-    values = report.values()
+    report, values = _loaded(report)
     items = report_findings(report, values)
     editable = can_edit(request.user, report)
     readable = editable or can_review(request.user, report)
@@ -220,6 +211,24 @@ def table3_grid(form: SectionForm) -> list[dict[str, Any]]:
     return lines
 
 
+def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: set[str]) -> list[dict[str, Any]]:
+    """Each line's cells as (cell, the td's classes, its message), for the grid's one template loop."""
+    for line in lines:
+        tds = []
+        for c in line["cells"]:
+            mark = marks.get(c.key)
+            css = "num derived" if c.derived else "num"
+            if c.error:
+                css += " is-refused"
+            elif mark:
+                css += f" is-{mark['state']}"
+            if c.key in commented:
+                css += " has-comment"
+            tds.append((c, css, mark["text"] if mark else ""))
+        line["tds"] = tds
+    return lines
+
+
 def table4_grid(form: SectionForm) -> list[EditorCell]:
     values = _values(form)
     t4 = values.format.table4
@@ -267,7 +276,7 @@ def derived_texts(values: ReportValues, section: str) -> dict[str, str]:
 def section_items(report: Report, form: SectionForm) -> list[Shown]:
     """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements."""
     acks = acknowledgements(report)
-    return shown(form.findings, acks) if form.is_bound else report_findings(report, _values(form))
+    return shown(form.findings if form.is_bound else form.stored_findings(), acks)
 
 
 def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
@@ -310,7 +319,7 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
         },
     }
     if form.code == "applications":
-        context["grid"] = table3_grid(form)
+        context["grid"] = grid_cells(table3_grid(form), context["marks"], context["commented_cells"])
         context["fmt"] = report.format
     elif form.code == "review_litigation":
         context["grid"] = table4_grid(form)
@@ -346,13 +355,14 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
         if not can_edit(request.user, report):
             if not can_review(request.user, report):
                 get_report_for_editing(request.user, report_id)  # the 403 with its reason
-            report = _complete(report)
-            context = _editor_context(request, report, form_class(report), readonly=True)
+            report, values = _loaded(report)
+            context = _editor_context(request, report, form_class(report, values=values), readonly=True)
             return render(request, f"reports/edit_{section}.html", context)
-        report = _complete(report)
-        return render(request, f"reports/edit_{section}.html", _editor_context(request, report, form_class(report)))
-    report = _complete(get_report_for_editing(request.user, report_id))
-    form = form_class(report, request.POST)
+        report, values = _loaded(report)
+        return render(request, f"reports/edit_{section}.html",
+                      _editor_context(request, report, form_class(report, values=values)))
+    report, values = _loaded(get_report_for_editing(request.user, report_id))
+    form = form_class(report, request.POST, values=values)
     revision = _posted_revision(request)
     # A refused cell (a letter, 1.5, −3) does not stop the others saving: it keeps its stored value.
     if not form.savable() or revision is None:
@@ -382,10 +392,10 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
     refused = form.refused_keys()
     if refused:
         # The page again, with what was typed in the refused cells still in them, marked 待改正.
-        report = _complete(get_report_for_editing(request.user, report.pk))
+        report, values = _loaded(get_report_for_editing(request.user, report.pk))
         data = request.POST.copy()
         data["revision"] = str(new_revision)
-        again = form_class(report, data)
+        again = form_class(report, data, values=values)
         again.is_valid()
         messages.warning(request, f"已保存 {timezone.localtime():%H:%M:%S}；{len(refused)} 个单元格待改正，"
                                   "这些格未保存（保留原值），您填写的内容仍在页面上。")
@@ -402,21 +412,22 @@ def _json_editing(view):
         if not request.user.is_authenticated:
             return JsonResponse({"error": "登录已过期，请重新登录。您的修改已保存在本机浏览器中。"}, status=403)
         try:
-            report = _complete(get_report_for_editing(request.user, report_id))
+            report, values = _loaded(get_report_for_editing(request.user, report_id))
             form_class = _form_class(section)
         except PermissionDenied as exc:
             return JsonResponse({"error": str(exc) or "您不能修改这份报告。"}, status=403)
         except Http404 as exc:
             return JsonResponse({"error": str(exc)}, status=404)
-        return view(request, report, form_class)
+        return view(request, report, values, form_class)
 
     return require_POST(wrapper)
 
 
 @_json_editing
-def section_check(request: HttpRequest, report: Report, form_class: type[SectionForm]) -> JsonResponse:
+def section_check(request: HttpRequest, report: Report, values: ReportValues,
+                  form_class: type[SectionForm]) -> JsonResponse:
     """The form as typed so far → findings, derived sums and per-cell messages (nothing is stored)."""
-    form = form_class(report, request.POST)
+    form = form_class(report, request.POST, values=values)
     form.is_valid()
     values = _values(form)
     printed = {k.removeprefix("printed."): v for k, v in request.POST.items() if k.startswith("printed.")}
@@ -440,9 +451,12 @@ def section_check(request: HttpRequest, report: Report, form_class: type[Section
 
 
 @_json_editing
-def section_save(request: HttpRequest, report: Report, form_class: type[SectionForm]) -> JsonResponse:
-    """Autosave: 200 with the new revision, 400 with the refused cells, 409 with what someone else saved."""
-    form = form_class(report, request.POST)
+def section_save(request: HttpRequest, report: Report, values: ReportValues,
+                 form_class: type[SectionForm]) -> JsonResponse:
+    """Autosave: 200 with the new revision, 400 with the refused cells, 409 with what someone else saved.
+
+    The rules are not run: the answer carries no findings (the live check gives them)."""
+    form = form_class(report, request.POST, values=values, rules=False)
     revision = _posted_revision(request)
     if revision is None:
         return JsonResponse({"error": "请求缺少修订号，未保存。请刷新页面后再试。"}, status=400)

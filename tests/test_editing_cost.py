@@ -1,0 +1,146 @@
+"""What the editor's requests cost: the report read once, last year's report cached but never stale, only the
+changed cells written, the grid rendered without a template per cell (issue 15 point 1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.forms import SECTION_FORMS
+from reports.models import ApplicationRow, Report
+from reports.services import save_values
+from reports.values import ReportValues
+
+from .conftest import demo_values, make_report
+
+pytestmark = pytest.mark.django_db
+
+KEY = "table3.new.natural"
+
+
+@pytest.fixture
+def last_year(township):
+    return make_report(township, 2022, demo_values())
+
+
+@pytest.fixture
+def clerk(client, drafter):
+    client.force_login(drafter)
+    return client
+
+
+def body(report, **changes) -> dict[str, str]:
+    fresh = Report.objects.get(pk=report.pk)
+    data = SECTION_FORMS["applications"].texts(fresh.values(), fresh) | changes
+    return data | {"revision": str(fresh.applications.revision)}
+
+
+def check(client, report, data=None, **changes):
+    data = data if data is not None else body(report, **changes)
+    response = client.post(reverse("section_check", args=[report.pk, "applications"]), data)
+    assert response.status_code == 200
+    return response.json()
+
+
+def carry_message(answer) -> str:
+    return " ".join(f["message"] for f in answer["findings"] if f["rule"] == "T3-CARRY")
+
+
+def queries(fn) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_live_check_reads_last_years_report_once_then_from_the_cache(clerk, report, last_year):
+    data = body(report)
+    cold = queries(lambda: check(clerk, report, data))
+    warm = queries(lambda: check(clerk, report, data))
+    sections_of_last_year = [q for q in warm if "reports_overviewsection" in q]
+    assert len(sections_of_last_year) == 1  # this year's, joined to the report; last year's from the cache
+    assert len(warm) < len(cold)
+
+
+def test_a_change_to_last_years_report_is_seen_by_the_next_check(clerk, report, last_year):
+    values = last_year.values()
+    values.table3["carry_forward"]["natural"] = 7
+    save_values(last_year, values)
+    check(clerk, report, **{"table3.carried_over.natural": "0"})  # cached with 7
+    assert "为 7" in carry_message(check(clerk, report, **{"table3.carried_over.natural": "0"}))
+    values.table3["carry_forward"]["natural"] = 9
+    save_values(Report.objects.get(pk=last_year.pk), values)
+    assert "为 9" in carry_message(check(clerk, report, **{"table3.carried_over.natural": "0"}))
+
+
+def test_last_years_approval_changes_the_severity_at_once(clerk, report, last_year):
+    before = [f["severity"] for f in check(clerk, report, **{"table3.carried_over.natural": "99"})["findings"]
+              if f["rule"] == "T3-CARRY"]
+    Report.objects.filter(pk=last_year.pk).update(status=Report.Status.APPROVED)
+    after = [f["severity"] for f in check(clerk, report, **{"table3.carried_over.natural": "99"})["findings"]
+             if f["rule"] == "T3-CARRY"]
+    assert before == ["warning"] and after == ["error"]
+
+
+def test_an_autosave_writes_only_the_changed_cell_and_keeps_one_version(clerk, report):
+    versions = report.versions.count()
+    data = body(report, **{KEY: "123"})
+    sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "applications"]), data))
+    updates = [q for q in sql if q.startswith("UPDATE") and "reports_applicationrow" in q]
+    assert len(updates) == 1 and "CASE" not in updates[0] and '"commercial"' not in updates[0]
+    assert Report.objects.get(pk=report.pk).values().table3["new"]["natural"] == 123
+    assert report.versions.count() == versions + 1
+    assert report.versions.order_by("-number").first().data["table3"]["new"][0] == 123
+
+
+def test_an_autosave_with_nothing_changed_writes_no_row_but_still_moves_the_revision(clerk, report):
+    before = report.applications.revision
+    data = body(report)
+    sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "applications"]), data))
+    assert not [q for q in sql if q.startswith("UPDATE") and "reports_applicationrow" in q]
+    assert Report.objects.get(pk=report.pk).applications.revision == before + 1
+
+
+def test_a_refused_cell_keeps_its_stored_value_when_only_changed_cells_are_written(clerk, report):
+    stored = report.values().table3["granted"]["natural"]
+    response = clerk.post(reverse("section_save", args=[report.pk, "applications"]),
+                          body(report, **{"table3.granted.natural": "三点五", KEY: "41"}))
+    assert response.status_code == 200 and "table3.granted.natural" in response.json()["refused"]
+    values = Report.objects.get(pk=report.pk).values()
+    assert values.table3["granted"]["natural"] == stored and values.table3["new"]["natural"] == 41
+    assert ApplicationRow.objects.filter(section__report=report).count() == len(report.format.table3.entered_rows)
+
+
+@pytest.mark.parametrize("kind, budget", [("check", 15), ("save", 32), ("open", 24)])
+def test_each_editor_request_stays_within_its_query_budget(clerk, report, last_year, kind, budget):
+    url = {"check": "section_check", "save": "section_save", "open": "section_edit"}[kind]
+    check(clerk, report)  # last year's report in the cache, as while typing
+    data = body(report, **{KEY: "77"})
+
+    def request():
+        path = reverse(url, args=[report.pk, "applications"])
+        response = clerk.get(path) if kind == "open" else clerk.post(path, data)
+        assert response.status_code == 200
+
+    assert len(queries(request)) <= budget
+
+
+def test_the_grid_is_rendered_without_a_template_per_cell(clerk, report):
+    response = clerk.get(reverse("section_edit", args=[report.pk, "applications"]))
+    names = [t.name for t in response.templates]
+    assert "reports/edit_cell.html" not in names
+    assert response.content.decode().count('data-cell-wrap="table3.') == 25 * 7  # 24 rows + （七）总计, 7 columns
+
+
+def test_a_copy_of_values_changes_alone():
+    values = demo_values()
+    copied = values.copy()
+    copied.table3["new"]["natural"] = 999
+    copied.table2["licensing"] = 5
+    copied.prose["problems"] = "改了"
+    copied.table4["review"]["maintained"] = 3
+    assert values.table3["new"]["natural"] != 999 and values.table2["licensing"] != 5
+    assert values.prose["problems"] != "改了" and values.table4["review"]["maintained"] != 3
+    assert copied == ReportValues(**{**values.__dict__, "table2": copied.table2, "table3": copied.table3,
+                                     "table4": copied.table4, "prose": copied.prose})
