@@ -210,6 +210,10 @@ if GKPORTAL_REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {GKPORTAL_TASK_QUEUE: {"URL": GKPORTAL_REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [GKPORTAL_TASK_QUEUE]}}
+    # The same Redis caches what every gunicorn worker reads again and again (last year's report for the live
+    # check, reports/previous.py), so that one worker's read serves the others. Django's own Redis backend.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": GKPORTAL_REDIS_URL, "KEY_PREFIX": "gkportal-cache"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                          "QUEUES": [GKPORTAL_TASK_QUEUE]}}
