@@ -1,53 +1,71 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on PostgreSQL when one answers on 127.0.0.1:5432.
+# Runs the whole suite on SQLite and on PostgreSQL (when one answers on 127.0.0.1:5432).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-# Spread the tests over the machine's cores (pytest-xdist; each worker has its own test database).
-# GKPORTAL_TEST_WORKERS=0 runs them in one process, as a debugger wants.
-WORKERS="${GKPORTAL_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
-if [ "$WORKERS" -gt 1 ] 2>/dev/null; then XDIST=(-n "$WORKERS"); else XDIST=(); fi
+CORES="$(nproc 2>/dev/null || echo 2)"
+# GKPORTAL_TEST_WORKERS=0 runs everything in one process, one database after the other, as a debugger wants.
+WORKERS="${GKPORTAL_TEST_WORKERS:-$CORES}"
+# The browser tests run at the same time as the others (GKPORTAL_TEST_LANES=1: one run after the other).
+# Why: the browser tests run in one process per database and use little CPU (they wait on Chromium, the
+# live server and the pages' timers: both databases' editor and site-page tests side by side took
+# 93 s of CPU in 154 s), so run alone they left the machine mostly idle for ~11 of the ~23 minutes.
+# Now the non-browser tests (SQLite, then PostgreSQL, each spread over the cores with pytest-xdist) run
+# while both databases' browser tests run beside them, each in its own process and test database.
+LANES="${GKPORTAL_TEST_LANES:-2}"
 # The test environment's settings come from gkportal/pytest_plugin.py.
 unset DATABASE_URL
-# Each run's output is also kept in test-artifacts/logs/, and the end of this script repeats every run's
+# Each run's output is kept in test-artifacts/logs/, and the end of this script repeats every run's
 # result and its failures, so that a failure is on the last screen of a long CI log.
 LOGS=test-artifacts/logs
 mkdir -p "$LOGS"
-rm -f "$LOGS"/*.log
-SUMMARY=()
+rm -f "$LOGS"/*.log "$LOGS"/*.rc
 
-# One pytest run, its output on the screen and in $LOGS/$1.log.
+xdist() {  # pytest-xdist options for $1 workers
+  if [ "$1" -gt 1 ] 2>/dev/null; then echo "-n $1"; fi
+}
+
+BROWSER_OPTS="--reruns 1 --reruns-delay 2 -raR"
+
+# One pytest run, its output in $LOGS/$1.log (and on the screen, each line prefixed by its name when
+# lanes run side by side); its exit status in $LOGS/$1.rc.
 run() {
   local name=$1; shift
-  $PY -m pytest "$@" 2>&1 | tee "$LOGS/$name.log"
-  local rc=${PIPESTATUS[0]}
-  SUMMARY+=("$name: exit $rc, $(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$LOGS/$name.log" | tail -1 | tr -d '=' | xargs)")
+  if [ "$PARALLEL" = 1 ]; then
+    $PY -m pytest --basetemp="$TMPROOT/$name" "$@" > "$LOGS/$name.log" 2>&1
+    local rc=$?
+    sed "s/^/[$name] /" "$LOGS/$name.log" | grep -E '^\[[^]]*\] (=+ |FAILED|ERROR|RERUN)' || true
+  else
+    $PY -m pytest --basetemp="$TMPROOT/$name" "$@" 2>&1 | tee "$LOGS/$name.log"
+    local rc=${PIPESTATUS[0]}
+  fi
+  echo "$rc" > "$LOGS/$name.rc"
   return "$rc"
 }
 
-# The whole suite: everything but the browser tests spread over the cores, then the browser tests in one
-# process (they wait on timers and a live server: two Chromiums fighting for two cores made them flaky).
-# A browser test that fails is run once more (pytest-rerunfailures): on a loaded 2-core machine a page can
-# miss a timer; the rerun is printed (R) and listed, and a test that fails twice fails the run.
-# With arguments (make fuzz), just those, in one run.
+# The whole suite on one database, one run after the other (GKPORTAL_TEST_LANES=1, or no PostgreSQL):
+# everything but the browser tests spread over the cores, then the browser tests in one process (they
+# wait on timers and a live server: pytest-xdist's two Chromiums in one run fighting for two cores made
+# them flaky). A browser test that fails is run once more
+# (pytest-rerunfailures): on a loaded machine a page can miss a timer; the rerun is printed (R) and
+# listed, and a test that fails twice fails the run. With arguments (make fuzz), just those, in one run.
 suite() {
-  local db=$1; shift
+  local db=$1 workers=$2; shift 2
   if [ $# -gt 0 ]; then
-    run "$db" "${XDIST[@]}" "$@"
+    run "$db" $(xdist "$workers") "$@"
   else
-    run "$db" "${XDIST[@]}" --ignore=tests/browser
+    run "$db" $(xdist "$workers") --ignore=tests/browser
     local rc=$?
-    run "$db-browser" tests/browser --reruns 1 --reruns-delay 2 -raR
+    run "$db-browser" tests/browser $BROWSER_OPTS
     local browser_rc=$?
     [ $rc -eq 0 ] && [ $browser_rc -eq 0 ]
   fi
 }
 
-echo "== gkportal tests on SQLite =="
-suite sqlite "$@"
-sqlite_rc=$?
+TMPROOT="$(mktemp -d "${TMPDIR:-/tmp}/gkportal-tests.XXXXXX")"
+trap 'rm -rf "$TMPROOT"' EXIT
 
-pg_rc=0
+PG=0
 if $PY - <<'PY' 2>/dev/null
 import psycopg, sys
 try:
@@ -55,16 +73,54 @@ try:
 except Exception:
     sys.exit(1)
 PY
-then
-  echo "== gkportal tests on PostgreSQL (127.0.0.1:5432) =="
-  DATABASE_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}" suite postgresql "$@"
-  pg_rc=$?
+then PG=1; fi
+PG_URL="${PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/gkportal}"
+
+PARALLEL=0
+if [ "$LANES" -gt 1 ] 2>/dev/null && [ "$WORKERS" -gt 0 ] 2>/dev/null; then PARALLEL=1; fi
+
+if [ "$PARALLEL" = 1 ]; then
+  echo "== gkportal tests on SQLite$([ "$PG" = 1 ] && echo " and on PostgreSQL (127.0.0.1:5432)"), browser tests alongside; full output in $LOGS/ =="
+  if [ $# -gt 0 ]; then
+    suite sqlite "$WORKERS" "$@" &
+    sqlite_pid=$!
+    pg_pid=
+    if [ "$PG" = 1 ]; then DATABASE_URL="$PG_URL" suite postgresql "$WORKERS" "$@" & pg_pid=$!; fi
+    wait "$sqlite_pid"; sqlite_rc=$?
+    pg_rc=0; if [ -n "$pg_pid" ]; then wait "$pg_pid"; pg_rc=$?; fi
+  else
+    run sqlite-browser tests/browser $BROWSER_OPTS &
+    sqlite_browser_pid=$!
+    # Its own test database (test_<name>_browser), apart from the xdist workers' test_<name>_gw0, _gw1.
+    pg_browser_pid=
+    if [ "$PG" = 1 ]; then
+      DATABASE_URL="${PG_URL}_browser" run postgresql-browser tests/browser $BROWSER_OPTS &
+      pg_browser_pid=$!
+    fi
+    run sqlite $(xdist "$WORKERS") --ignore=tests/browser; sqlite_rc=$?
+    pg_rc=0
+    if [ "$PG" = 1 ]; then DATABASE_URL="$PG_URL" run postgresql $(xdist "$WORKERS") --ignore=tests/browser; pg_rc=$?; fi
+    wait "$sqlite_browser_pid" || sqlite_rc=1
+    if [ -n "$pg_browser_pid" ]; then wait "$pg_browser_pid" || pg_rc=1; fi
+  fi
 else
-  echo "== PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped =="
-  SUMMARY+=("postgresql: skipped, PostgreSQL does not answer on 127.0.0.1:5432")
+  echo "== gkportal tests on SQLite =="
+  suite sqlite "$WORKERS" "$@"
+  sqlite_rc=$?
+  pg_rc=0
+  if [ "$PG" = 1 ]; then
+    echo "== gkportal tests on PostgreSQL (127.0.0.1:5432) =="
+    DATABASE_URL="$PG_URL" suite postgresql "$WORKERS" "$@"
+    pg_rc=$?
+  fi
 fi
 
 echo "== gkportal test summary (logs in $LOGS/) =="
-printf '%s\n' "${SUMMARY[@]}"
+for log in "$LOGS"/*.log; do
+  [ -e "$log" ] || continue
+  name=$(basename "$log" .log)
+  echo "$name: exit $(cat "$LOGS/$name.rc" 2>/dev/null || echo '?'), $(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$log" | tail -1 | tr -d '=' | xargs)"
+done
+[ "$PG" = 1 ] || echo "postgresql: skipped, PostgreSQL does not answer on 127.0.0.1:5432"
 grep -hE '^(FAILED|ERROR|RERUN) ' "$LOGS"/*.log | sed 's/^/  /' || true
 [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

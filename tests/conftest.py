@@ -72,6 +72,19 @@ def make_user(username: str, org: Organisation | None = None, role: str | None =
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _render_memo():
+    """Identical WeasyPrint renders are made once per test process (see tests/speed_support.py)."""
+    from tests.speed_support import install_render_memo, memo_enabled
+
+    if not memo_enabled():
+        yield None
+        return
+    memo, restore = install_render_memo()
+    yield memo
+    restore()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Tests talk plain HTTP to the test client and live server, serve static files unhashed, and write
