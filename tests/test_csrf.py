@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reports.models import Membership, RoleGrant, SectionComment
+from reports.models import BackgroundJob, Membership, RoleGrant, SectionComment
 
 from .hostile_support import concrete_url, routes, snapshot
 from .workflow_support import complete_report, set_status
@@ -28,6 +28,8 @@ def values(report, township, county, drafter, approver, county_officer):
         "user_id": drafter.pk, "membership_id": Membership.objects.get(user=drafter).pk, "org_id": county.pk,
         "year": 2023, "number": 1, "org_key": "西村乡", "object_id": report.pk, "content_type_id": 1,
         "id": drafter.pk, "uidb64": "MQ", "token": "set-password", "grant_id": grant.pk,
+        "job_id": BackgroundJob.objects.create(kind=BackgroundJob.Kind.PUBLISH, user=drafter, report=report,
+                                               status=BackgroundJob.Status.FAILED, error="渲染失败").pk,
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from reports.models import Membership, Report, RoleGrant, SectionComment
+from reports.models import BackgroundJob, Membership, Report, RoleGrant, SectionComment
 from reports.workflow import publish
 
 from .hostile_support import concrete_url, hostile_text, logged_in, routes, snapshot, wrong_key
@@ -49,6 +49,11 @@ def candidates(report, township, sibling, county, drafter, approver, county_offi
         "token": ["set-password"],
         "grant_id": [RoleGrant.objects.create(user=drafter, organisation=sibling, role=Membership.Role.APPROVER,
                                               granted_by=county_officer).pk],
+        # A failed publication of the drafter's (retry is offered) and a county officer's running bulk import.
+        "job_id": [BackgroundJob.objects.create(kind=BackgroundJob.Kind.PUBLISH, user=drafter, report=report,
+                                                status=BackgroundJob.Status.FAILED, error="渲染失败").pk,
+                   BackgroundJob.objects.create(kind=BackgroundJob.Kind.BULK_IMPORT, user=county_officer,
+                                                status=BackgroundJob.Status.RUNNING, done=1, total=3).pk],
     }
 
 
