@@ -123,4 +123,13 @@ for log in "$LOGS"/*.log; do
 done
 [ "$PG" = 1 ] || echo "postgresql: skipped, PostgreSQL does not answer on 127.0.0.1:5432"
 grep -hE '^(FAILED|ERROR|RERUN) ' "$LOGS"/*.log | sed 's/^/  /' || true
+# A failed run's tracebacks, so that a CI log that shows only its end still shows why (the first 150 lines).
+for log in "$LOGS"/*.log; do
+  [ -e "$log" ] || continue
+  name=$(basename "$log" .log)
+  if [ "$(cat "$LOGS/$name.rc" 2>/dev/null || echo 1)" != 0 ]; then
+    echo "== $name: failures =="
+    sed -n '/^=* \(FAILURES\|ERRORS\) =*$/,/^=* short test summary info =*$/p' "$log" | head -150
+  fi
+done
 [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]
