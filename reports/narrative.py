@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Hashable, Iterator
 
 from .catalogue import Format, get_format
 
@@ -402,35 +401,11 @@ def _for_comparison(text: str) -> str:
     return _DIGITS.sub("#", _NOT_TEXT.sub("", text))
 
 
-def _quads(text: str) -> list[int]:
-    """Each position's next 4 characters as one 64-bit number (UTF-16 code units): made in C, not per position
-    in Python. Only for text with no character past U+FFFF (one code unit each); the caller checks."""
-    data = memoryview(text.encode("utf-16-le", "surrogatepass"))
-    n = len(text) - 3
-    out = [0] * n
-    for k in range(4):  # positions k, k + 4, k + 8, …: the bytes from 2k read as 8-byte numbers
-        m = (n - k + 3) // 4
-        out[k::4] = data[2 * k:2 * k + 8 * m].cast("Q").tolist()
-    return out
-
-
-def _runs(text: str, run: int, packed: bool) -> Iterator[Hashable]:
-    """Every run of `run` characters of `text`, in order, as keys that are equal exactly when the runs are.
-
-    packed (run 8, both texts within U+FFFF): the pair of the 4-character numbers at i and i + 4, which
-    costs about half of slicing out, hashing and storing a new 8-character string per position.
-    """
-    if packed:
-        quads = _quads(text)
-        return zip(quads, quads[4:])
-    n = len(text) - run + 1
-    return map(text.__getitem__, map(slice, range(n), range(run, n + run)))
-
-
 @lru_cache(maxsize=32)
-def _run_set(text: str, run: int, packed: bool) -> frozenset:
+def _run_set(text: str, run: int) -> set[str]:
     # Cached for last year's text, which is compared on every keystroke of this year's (32 texts: ~10 MB).
-    return frozenset(_runs(text, run, packed))
+    # Never changed once made: callers only test membership.
+    return {text[i:i + run] for i in range(len(text) - run + 1)}
 
 
 _UNCOVERED = re.compile(b"\x00+")
@@ -449,9 +424,8 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     # most run − 1 characters before it. So a gap of n characters after a hit leaves n − (run − 1) uncovered
     # (a gap before the first hit: all n). The run − 1 characters past the last start are a gap like any other.
     # The covered characters are counted from the gaps (a regex), not marked one by one.
-    packed = run == 8 and max(cur) <= "\uffff" and max(prev) <= "\uffff"
-    grams = _run_set(prev, run, packed)
-    hit = bytes(map(grams.__contains__, _runs(cur, run, packed))) + bytes(run - 1)
+    grams = _run_set(prev, run)
+    hit = bytes([cur[i:i + run] in grams for i in range(len(cur) - run + 1)]) + bytes(run - 1)
     uncovered = 0
     for m in _UNCOVERED.finditer(hit):
         gap = m.end() - m.start()

@@ -162,29 +162,3 @@ def test_every_match_holds_the_word_its_pattern_is_skipped_without():
 def test_non_blank_len_is_the_reference():
     for text in random_texts(1500, "blank") + real_texts():
         assert narrative.non_blank_len(text) == len(narrative._SPACES.sub("", text))
-
-
-def test_repeated_share_is_the_reference_past_u_ffff():
-    """Runs are compared as packed UTF-16 numbers only when both texts are within U+FFFF; a character past it
-    (two code units), a lone surrogate or one text of each kind must read exactly as the string runs do."""
-    rng = random.Random("share-astral")
-    alphabet = ["政", "府", "信", "息", "公", "开", "\U00020000", "\U0001f600", "\ud800", "\udc00", "a", "3"]
-    for _ in range(600):
-        current = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
-        previous = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) + current[rng.randrange(61):]
-        if rng.random() < 0.5:
-            previous = previous.replace("\U00020000", "息").replace("\U0001f600", "府")
-        for run in (8, 3):
-            assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
-
-
-def test_packed_runs_are_the_string_runs():
-    rng = random.Random("quads")
-    for _ in range(300):
-        text = "".join(rng.choice("政府信息公开#ab\ud800") for _ in range(rng.randint(8, 80)))
-        packed = list(narrative._runs(text, 8, True))
-        plain = list(narrative._runs(text, 8, False))
-        assert len(packed) == len(plain) == len(text) - 7
-        for i in range(len(plain)):
-            for j in range(len(plain)):
-                assert (packed[i] == packed[j]) == (plain[i] == plain[j])
