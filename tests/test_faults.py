@@ -12,6 +12,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -72,7 +73,15 @@ def test_a_section_save_interrupted_after_its_writes_stores_nothing(view, sectio
 
 
 def test_a_table3_save_interrupted_between_the_revision_and_the_rows_stores_nothing(report, drafter, monkeypatch):
-    monkeypatch.setattr(ApplicationRow.objects, "bulk_update", boom)
+    # The save writes 表三's changed cells with one UPDATE per changed row: the first of them fails.
+    update = QuerySet.update
+
+    def rows_fail(self, **kwargs):
+        if self.model is ApplicationRow:
+            boom()
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", rows_fail)
     before = snapshot()
     response = failing(drafter).post(reverse("section_save", args=[report.pk, "applications"]),
                                      _save_body(report, "applications"))
