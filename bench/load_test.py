@@ -126,7 +126,7 @@ for i in range({clients}):
         from django.contrib.sessions.backends.db import SessionStore
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "gkportal.auth.AccountModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         out.append([user.username, report.pk, session.session_key])

@@ -34,6 +34,10 @@ def must_change_password(user) -> bool:
     """True while the user's password is one somebody else set."""
     if not user.is_authenticated:
         return False
+    descriptor = user._meta.model.account
+    if descriptor.is_cached(user):  # read with the user for this request (gkportal.auth): no query
+        account = descriptor.related.get_cached_value(user)
+        return account is not None and account.must_change_password
     return Account.objects.filter(user=user, must_change_password=True).exists()
 
 

@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
 from .models import Membership, Organisation, Report, RoleGrant
+
+# The signed-in user's memberships, read once per request (issue 15 point 1: the live check runs every two
+# seconds while a clerk types, and every permission helper used to read them again). They are kept on the
+# user object only when the request middleware has marked it as this request's own (REQUEST_SCOPED), so a
+# long-lived user object (a task, the shell, a test) always reads them afresh. Any change to any membership
+# in this process moves _generation, so a request that changes roles sees the change at once.
+REQUEST_SCOPED = "_gk_request_scoped"
+_CACHE = "_gk_memberships"
+_generation = 0
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="permissions-membership-saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="permissions-membership-deleted")
+def _memberships_changed(**kwargs) -> None:
+    global _generation
+    _generation += 1
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their organisations: one query, once per request."""
+    if not getattr(user, REQUEST_SCOPED, False):
+        return list(Membership.objects.filter(user=user).select_related("organisation"))
+    cached = getattr(user, _CACHE, None)
+    if cached is None or cached[0] != _generation:
+        cached = (_generation, list(Membership.objects.filter(user=user).select_related("organisation")))
+        setattr(user, _CACHE, cached)
+    return cached[1]
+
+
+class RequestScopedUserMiddleware:
+    """Mark the signed-in user object as this request's own, so that its memberships are read once."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            setattr(user, REQUEST_SCOPED, True)
+        return self.get_response(request)
 
 
 def subtree_ids(organisations) -> set[int]:
@@ -23,7 +65,7 @@ def visible_organisation_ids(user) -> set[int]:
     """Organisations whose unpublished reports the user may see."""
     if not user.is_authenticated:
         return set()
-    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    memberships = memberships_of(user)
     own = {m.organisation_id for m in memberships}
     supervised = [m.organisation for m in memberships if m.role == Membership.Role.SUPERVISOR]
     return own | subtree_ids(supervised)
@@ -42,17 +84,18 @@ def get_report_for_user(user, report_id: int) -> Report:
     try:
         return reports_for_user(user).get(pk=report_id)
     except Report.DoesNotExist:
-        raise Http404("没有找到这份报告，或您无权查看。") from None
+        raise Http404(NOT_FOUND) from None
 
 
 def roles_for(user, organisation: Organisation) -> set[str]:
     """The user's roles in this organisation, plus 'supervisor' when they supervise an ancestor."""
     if not user.is_authenticated:
         return set()
-    memberships = Membership.objects.filter(user=user)
-    roles = set(memberships.filter(organisation=organisation).values_list("role", flat=True))
-    ancestors = [o.pk for o in organisation.ancestors()]
-    if memberships.filter(organisation_id__in=ancestors, role=Membership.Role.SUPERVISOR).exists():
+    memberships = memberships_of(user)
+    roles = {m.role for m in memberships if m.organisation_id == organisation.pk}
+    supervised = {m.organisation_id for m in memberships if m.role == Membership.Role.SUPERVISOR}
+    # Only a supervisor's role reaches down; without one, the ancestors need not be read.
+    if supervised - {organisation.pk} and supervised & {o.pk for o in organisation.ancestors()}:
         roles.add(Membership.Role.SUPERVISOR)
     return roles
 
@@ -131,11 +174,20 @@ def locked_message(report: Report) -> str:
 def get_report_for_editing(user, report_id: int) -> Report:
     """The report if the user may edit it: 404 when they may not see it, 403 when they may only read it."""
     report = get_report_for_user(user, report_id)
-    if not can_edit(user, report):
-        if could(user, "edit", report):  # a drafter, but the report was submitted meanwhile
+    require_editable(user, report)
+    return report
+
+
+NOT_FOUND = "没有找到这份报告，或您无权查看。"
+
+
+def require_editable(user, report: Report) -> None:
+    """403 unless the user may edit the report now (a drafter whose report was submitted is told why)."""
+    roles = roles_for(user, report.organisation)
+    if not can(user, "edit", report, roles):
+        if could(user, "edit", report, roles):  # a drafter, but the report was submitted meanwhile
             raise PermissionDenied(locked_message(report))
         raise PermissionDenied("您不能修改这份报告：只有本机关的填报人可以修改草稿或已退回的报告。")
-    return report
 
 
 def get_report_for_action(user, report_id: int, action: str) -> tuple[Report, set[str]]:

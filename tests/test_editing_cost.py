@@ -112,7 +112,7 @@ def test_a_refused_cell_keeps_its_stored_value_when_only_changed_cells_are_writt
     assert ApplicationRow.objects.filter(section__report=report).count() == len(report.format.table3.entered_rows)
 
 
-@pytest.mark.parametrize("kind, budget", [("check", 15), ("save", 32), ("open", 24)])
+@pytest.mark.parametrize("kind, budget", [("check", 9), ("save", 23), ("open", 13)])
 def test_each_editor_request_stays_within_its_query_budget(clerk, report, last_year, kind, budget):
     url = {"check": "section_check", "save": "section_save", "open": "section_edit"}[kind]
     check(clerk, report)  # last year's report in the cache, as while typing

@@ -35,8 +35,10 @@ from ..permissions import (
     can,
     can_edit,
     could,
-    get_report_for_editing,
+    NOT_FOUND,
     get_report_for_user,
+    reports_for_user,
+    require_editable,
     visible_organisation_ids,
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
@@ -104,6 +106,22 @@ def _loaded(report: Report) -> tuple[Report, ReportValues]:
     """The report with all six sections read at once, and its values: read once per request, in three queries
     (one made in the admin may lack sections: they are created, never a 500 for that)."""
     return load_with_values(report.pk)
+
+
+def _loaded_for(user, report_id: int, check=None) -> tuple[Report, ReportValues]:
+    """As `_loaded`, with the report looked for among those the user may see (404 otherwise) and `check`
+    (a permission check that raises) run on it before its values are read: the permission checks and the
+    editor's read of the report are one query, not two."""
+    try:
+        return load_with_values(report_id, base=reports_for_user(user), check=check)
+    except Report.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def _loaded_for_editing(user, report_id: int) -> tuple[Report, ReportValues]:
+    """The report and its values if the user may edit it: 404 when they may not see it, 403 when they may
+    only read it."""
+    return _loaded_for(user, report_id, lambda report: require_editable(user, report))
 
 
 def _form_class(section: str) -> type[SectionForm]:
@@ -351,17 +369,17 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
     """
     form_class = _form_class(section)
     if request.method != "POST":
-        report = get_report_for_user(request.user, report_id)
+        def readable(report: Report) -> None:
+            if not can_edit(request.user, report) and not can_review(request.user, report):
+                require_editable(request.user, report)  # the 403 with its reason
+
+        report, values = _loaded_for(request.user, report_id, readable)
         if not can_edit(request.user, report):
-            if not can_review(request.user, report):
-                get_report_for_editing(request.user, report_id)  # the 403 with its reason
-            report, values = _loaded(report)
             context = _editor_context(request, report, form_class(report, values=values), readonly=True)
             return render(request, f"reports/edit_{section}.html", context)
-        report, values = _loaded(report)
         return render(request, f"reports/edit_{section}.html",
                       _editor_context(request, report, form_class(report, values=values)))
-    report, values = _loaded(get_report_for_editing(request.user, report_id))
+    report, values = _loaded_for_editing(request.user, report_id)
     form = form_class(report, request.POST, values=values)
     revision = _posted_revision(request)
     # A refused cell (a letter, 1.5, −3) does not stop the others saving: it keeps its stored value.
@@ -392,7 +410,7 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
     refused = form.refused_keys()
     if refused:
         # The page again, with what was typed in the refused cells still in them, marked 待改正.
-        report, values = _loaded(get_report_for_editing(request.user, report.pk))
+        report, values = _loaded_for_editing(request.user, report.pk)
         data = request.POST.copy()
         data["revision"] = str(new_revision)
         again = form_class(report, data, values=values)
@@ -412,7 +430,7 @@ def _json_editing(view):
         if not request.user.is_authenticated:
             return JsonResponse({"error": "登录已过期，请重新登录。您的修改已保存在本机浏览器中。"}, status=403)
         try:
-            report, values = _loaded(get_report_for_editing(request.user, report_id))
+            report, values = _loaded_for_editing(request.user, report_id)
             form_class = _form_class(section)
         except PermissionDenied as exc:
             return JsonResponse({"error": str(exc) or "您不能修改这份报告。"}, status=403)
