@@ -63,14 +63,14 @@ def in_the_gap(monkeypatch):
     """Runs `fn(report)` after the editor's view has checked the right to edit, before the save writes."""
 
     def install(fn):
-        original = editing_views._loaded
+        original = editing_views._loaded_for
 
-        def checked_then_raced(report):
-            report, values = original(report)
+        def checked_then_raced(user, report_id, check=None):
+            report, values = original(user, report_id, check)  # found, permission checked, values read
             fn(Report.objects.get(pk=report.pk))
             return report, values  # the view goes on with what it read: a draft
 
-        monkeypatch.setattr(editing_views, "_loaded", checked_then_raced)
+        monkeypatch.setattr(editing_views, "_loaded_for", checked_then_raced)
 
     return install
 
