@@ -44,7 +44,6 @@ def _get_report_for_findings(user, report_id: int) -> Report:
 def _findings_context(request, report: Report, failed: tuple[str, str, str] | None = None) -> dict:
     """The page's context; `failed` = (key, error, explanation) of a refused acknowledgement, to show again."""
     shown_items = shown_findings(report)
-    findings = [it.finding for it in shown_items]
     editable = can_edit(request.user, report)
     items = []
     for i, it in enumerate(shown_items, start=1):
