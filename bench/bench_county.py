@@ -231,7 +231,8 @@ def run_backend(url: str, sizes: list[int], stale: int, keep: bool = False) -> N
                 _, wall, cpu, queries = timed(fn, *args)
                 measured[name] = wall
                 verdict = ("" if "first" in name or "alone" in name else "  OK" if wall < GOAL_S
-                           else "  OK by CPU (wall > 1 s on a busy machine)" if cpu < GOAL_S else "  > 1 s")
+                           else "  > 1 s by the clock (this process's CPU < 1 s; the rest is the database)"
+                           if cpu < GOAL_S else "  > 1 s")
                 print(f"{size:>13} {name:<34} {wall:8.2f} {cpu:8.2f} {wall / size * 1000:7.3f} {queries:>8}{verdict}")
             first, second = measured[steps[0][0]], measured["dashboard, second view"]
             if n_stale:
