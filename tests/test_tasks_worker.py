@@ -129,6 +129,17 @@ def approved(township) -> Report:
     return set_status(complete_report(township), S.APPROVED)
 
 
+def worked_to_the_end(queue: dict, job: BackgroundJob) -> BackgroundJob:
+    """A fresh worker does the queued job; it is stopped once the job has ended, which must be 完成."""
+    worker = start_worker(queue)
+    try:
+        job = wait_for(job, lambda j: j.finished, worker)
+    finally:
+        stop(worker)
+    assert job.status == BackgroundJob.Status.DONE, job.error
+    return job
+
+
 def test_a_worker_publishes_what_the_page_enqueued(queue, approved, county_officer):
     client = Client()
     client.force_login(county_officer)
@@ -136,12 +147,7 @@ def test_a_worker_publishes_what_the_page_enqueued(queue, approved, county_offic
     page = client.get(reverse("job_status", args=[job.pk])).content.decode()
     assert "排队中" in page and 'http-equiv="refresh"' in page
     assert Report.objects.get(pk=approved.pk).status == S.APPROVED  # nothing happens in the request
-    worker = start_worker(queue)
-    try:
-        job = wait_for(job, lambda j: j.finished, worker)
-    finally:
-        stop(worker)
-    assert job.status == BackgroundJob.Status.DONE, job.error
+    job = worked_to_the_end(queue, job)
     report = Report.objects.get(pk=approved.pk)
     assert report.status == S.PUBLISHED
     publication = Publication.objects.get(report=report)
@@ -173,12 +179,7 @@ def test_a_worker_killed_mid_publication_leaves_the_report_as_it_was_and_a_retry
     page = client.get(reverse("job_status", args=[job.pk])).content.decode()
     assert "后台处理可能已中断" in page and "重试" in page
     assert client.post(reverse("job_retry", args=[job.pk])).status_code == 302
-    worker = start_worker(queue)
-    try:
-        job = wait_for(job, lambda j: j.finished, worker)
-    finally:
-        stop(worker)
-    assert job.status == BackgroundJob.Status.DONE, job.error
+    job = worked_to_the_end(queue, job)
     assert job.attempts == 2
     report = Report.objects.get(pk=approved.pk)
     assert report.status == S.PUBLISHED
