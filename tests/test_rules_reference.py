@@ -15,7 +15,11 @@ import pytest
 from reports import narrative
 from reports.catalogue import get_format
 
+from .conftest import EXAMPLES, SEEDS, SHARED, needs_shared
 from .test_rules_regression import PHRASES, cases
+
+# The cases include the real documents of ../shared, as the regression test's do.
+pytestmark = [needs_shared(EXAMPLES), needs_shared(SHARED / "corpus"), needs_shared(SEEDS)]
 
 
 def reference_normalize(text: str) -> str:
