@@ -16,6 +16,7 @@ from .models import (
     Acknowledgement,
     ApplicationRow,
     ApplicationSection,
+    BackgroundJob,
     Membership,
     Organisation,
     OtherMattersSection,
@@ -240,3 +241,14 @@ class AcknowledgementAdmin(_ReadOnly):
     list_display = ["report", "rule", "by", "at"]
     list_filter = ["rule"]
     search_fields = ["report__organisation__name", "explanation"]
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(_ReadOnly):
+    """Background tasks and how far they got: for finding a stuck or failed one (`purge_jobs` clears old rows)."""
+
+    list_display = ["pk", "kind", "status", "user", "report", "done", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["user__username", "report__organisation__name", "error"]
+    list_select_related = ["user", "report__organisation"]
+    exclude = ["params", "result"]  # a bulk import's previews and signed tokens: large, and not for reading
