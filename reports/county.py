@@ -145,16 +145,18 @@ class ReportLine:
     organisation_id: int
     status: str
     format_version: str
-    updated_at: datetime.datetime
-    tally_errors: int | None
-    tally_warnings: int | None
-    tally_open: int | None
-    tally_stamp: str
+    # Read for the dashboard (FIELDS), not for the consolidated tables (SUMMED_FIELDS).
+    updated_at: datetime.datetime | None = None
+    tally_errors: int | None = None
+    tally_warnings: int | None = None
+    tally_open: int | None = None
+    tally_stamp: str = ""
     organisation: OrganisationLine | None = None
     left_out_reason: str = ""
 
     FIELDS = ("pk", "organisation_id", "status", "format_version", "updated_at", "tally_errors", "tally_warnings",
               "tally_open", "tally_stamp")
+    SUMMED_FIELDS = FIELDS[:4]
 
     def get_status_display(self) -> str:
         return _STATUS_LABELS.get(self.status, self.status)
@@ -182,12 +184,13 @@ def organisation_lines(root: Organisation) -> list[OrganisationLine]:
     return [OrganisationLine(*t) for t in subordinates(root).order_by("name").values_list(*OrganisationLine.FIELDS)]
 
 
-def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine]) -> dict[int, ReportLine]:
-    """The `year` reports of the organisations below `root` by organisation id; one query."""
+def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine],
+                 fields: tuple[str, ...] = ReportLine.FIELDS) -> dict[int, ReportLine]:
+    """The `year` reports of the organisations below `root` by organisation id, with `fields`; one query."""
     by_pk = {o.pk: o for o in organisations}
     out = {}
     for t in (reports_below(root, organisations).filter(year=year).order_by()
-              .values_list(*ReportLine.FIELDS)):
+              .values_list(*fields)):
         line = ReportLine(*t)
         line.organisation = by_pk.get(line.organisation_id)
         out[line.organisation_id] = line
@@ -333,17 +336,17 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
     return out
 
 
-def summed(reports: QuerySet[Report], known: tuple[int, str, int] | None = None) -> dict[int, tuple[int, ReportValues]]:
+def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     """By year: how many reports, and the cell-wise sums of 表二, 表三 and 表四, summed by the database.
 
     A year is summed in its own format (catalogue.format_for_year): one year, one format; a report of that
     year in the other format (a 2020 report kept in the 2021 format) is not added in (`consolidation` says
     so). SQL's SUM skips NULL and is NULL when every value is — a blank cell adds nothing, as in
-    `consolidate`. Five queries whatever the number of reports, four when the caller `known`s the one
-    (year, format, number of reports) they are; amounts (exact decimals, as entered) are added here.
+    `consolidate`. Five queries whatever the number of reports; amounts (exact decimals, as entered) are
+    added here.
     """
     out: dict[int, tuple[int, ReportValues]] = {}
-    for year, version, n in ([known] if known else reports.values("year", "format_version").annotate(n=Count("pk"))
+    for year, version, n in (reports.values("year", "format_version").annotate(n=Count("pk"))
                              .values_list("year", "format_version", "n")):
         if n and version == format_for_year(year).version:
             out[year] = (n, ReportValues(format_version=version))
@@ -356,33 +359,70 @@ def summed(reports: QuerySet[Report], known: tuple[int, str, int] | None = None)
     for version, years in by_format.items():
         same |= Q(year__in=years, format_version=version)
     reports = reports.filter(same)
+    _add_sums({year: values for year, (_n, values) in out.items()}, lambda path: Q(**{f"{path}__in": reports}))
+    return out
 
-    cells = ProactiveCell.objects.filter(section__report__in=reports)
-    amounts = {c.field for f in by_format for c in get_format(f).table2.cells if c.kind == "amount"}
-    for year, key, total in (cells.exclude(key__in=amounts).values("section__report__year", "key")
-                             .annotate(total=Sum("number")).values_list("section__report__year", "key", "total")):
-        if key in out[year][1].table2:
-            out[year][1].table2[key] = total
+
+def summed_reports(reports: list[int] | QuerySet[Report], year: int, version: str) -> ReportValues:
+    """The cell-wise sums of `reports` (ids, on PostgreSQL; or a query), every one of `year` and in format
+    `version` (the caller read them so): four queries that read the tables' rows by report id, without
+    joining the reports."""
+    values = ReportValues(format_version=version)
+    if isinstance(reports, list):
+        if not reports:
+            return values
+        within = lambda path: _among(f"{path}_id", reports)  # noqa: E731
+    else:
+        within = lambda path: Q(**{f"{path}__in": reports})  # noqa: E731
+    _add_sums({year: values}, within, year=year)
+    return values
+
+
+def _add_sums(out: dict[int, ReportValues], within, year: int | None = None) -> None:
+    """Sum into `out` (by year) the cells of the reports `within(path)` selects, `path` being the way from a
+    table's rows to their report ("section__report"). With `year`, every report is of that year and the rows
+    are summed without reading the reports; otherwise grouped by the report's year. Four queries."""
+    def grouped(path: str) -> tuple[str, ...]:
+        return () if year is not None else (f"{path}__year",)
+
+    def year_of(t: tuple) -> tuple[int, tuple]:
+        return (year, t) if year is not None else (t[0], t[1:])
+
+    formats = {v.format_version for v in out.values()}
+    cells = ProactiveCell.objects.filter(within("section__report")).order_by()
+    amounts = {c.field for f in formats for c in get_format(f).table2.cells if c.kind == "amount"}
+    by = grouped("section__report")
+    for t in (cells.exclude(key__in=amounts).values(*by, "key").annotate(total=Sum("number"))
+              .values_list(*by, "key", "total")):
+        y, (key, total) = year_of(t)
+        if key in out[y].table2:
+            out[y].table2[key] = total
     # Amounts are added here, exactly and with the decimals each was entered with.
-    for year, key, amount, places in cells.filter(key__in=amounts).values_list(
-            "section__report__year", "key", "amount", "places"):
-        v = out[year][1]
+    for t in cells.filter(key__in=amounts).values_list(*by, "key", "amount", "places"):
+        y, (key, amount, places) = year_of(t)
+        v = out[y]
         if key in v.table2:
             v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
     t3 = list(T3_FIELDS)
-    for year, row, *sums in (ApplicationRow.objects.filter(section__report__in=reports)
-                             .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
-                             .values_list("section__report__year", "row", *(f"s_{c}" for c in t3))):
-        if row in out[year][1].table3:
-            out[year][1].table3[row].update(zip(t3, sums))
+    for t in (ApplicationRow.objects.filter(within("section__report")).order_by().values(*by, "row")
+              .annotate(**{f"s_{c}": Sum(c) for c in t3}).values_list(*by, "row", *(f"s_{c}" for c in t3))):
+        y, (row, *sums) = year_of(t)
+        if row in out[y].table3:
+            out[y].table3[row].update(zip(t3, sums))
     t4fmt = get_format().table4  # 表四 is the same in both formats
     t4 = [(g.code, c.code, t4fmt.field(g.code, c.code)) for g in t4fmt.groups for c in t4fmt.entered_columns]
-    for year, *sums in (ReviewLitigationSection.objects.filter(report__in=reports).values("report__year")
-                        .annotate(**{f"s_{f}": Sum(f) for _, _, f in t4})
-                        .values_list("report__year", *(f"s_{f}" for _, _, f in t4))):
+    rl = ReviewLitigationSection.objects.filter(within("report")).order_by()
+    by = grouped("report")
+    sums4 = {f"s_{f}": Sum(f) for _, _, f in t4}
+    if year is not None:
+        totals = rl.aggregate(**sums4)
+        rows4 = [tuple(totals[k] for k in sums4)]
+    else:
+        rows4 = rl.values(*by).annotate(**sums4).values_list(*by, *sums4)
+    for t in rows4:
+        y, sums = year_of(t)
         for (group, col, _), value in zip(t4, sums):
-            out[year][1].table4[group][col] = value
-    return out
+            out[y].table4[group][col] = value
 
 
 @dataclass
@@ -408,7 +448,7 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
     queries, the organisations and reports read as lines (OrganisationLine, ReportLine), not model instances."""
     organisations = organisation_lines(root)
     fmt = format_for_year(year)
-    by_org = report_lines(root, year, organisations)
+    by_org = report_lines(root, year, organisations, ReportLine.SUMMED_FIELDS)
     counted, left_out = [], []
     for org in organisations:
         report = by_org.get(org.pk)
@@ -422,10 +462,8 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
             left_out.append((org, report))
     # The counted reports are known by id: summing them by id spares the database the walk from organisations.
     ids = [r.pk for r in counted]
-    sums = summed(Report.objects.filter(_among("pk", ids)) if connection.vendor == "postgresql"
-                  else reports_below(root).filter(year=year, status__in=COUNTED_STATES),
-                  known=(year, fmt.version, len(ids)))
-    values = sums[year][1] if year in sums else ReportValues(format_version=fmt.version)
+    values = summed_reports(ids if connection.vendor == "postgresql" else reports_below(root).filter(
+        year=year, status__in=COUNTED_STATES, format_version=fmt.version), year, fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
 
