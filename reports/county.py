@@ -16,15 +16,16 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from . import tallies
+from . import county_sums, tallies
+from .county_sums import _add, _add_sums, summed_reports
 from .bulk import bulk_contexts, bulk_values  # noqa: F401  (read many reports; also used from here)
 from .catalogue import MAX_COUNT, Format, format_for_year, get_format
-from .models import ApplicationRow, Membership, Organisation, ProactiveCell, Report, ReviewLitigationSection
+from .models import Membership, Organisation, Report
 from .permissions import EDITABLE_STATES, subtree_ids
-from .services import T3_FIELDS, create_report, fee_for_display, save_values, with_sections
+from .services import create_report, save_values, with_sections
 from .values import ReportValues, sum_or_none
 from .values import Count as CellCount
 from .writing import How, WriteRefused, writing
@@ -304,15 +305,6 @@ def state_summary(rows: list[DashboardRow]) -> list[tuple[str, str, int]]:
 # ---------------------------------------------------------------- consolidated tables
 
 
-def _add(a, b):
-    """Sum of two cells; blank only when both are blank (a blank cell adds nothing)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
 def consolidate(parts: Iterable[ReportValues], format_version: str | None = None) -> ReportValues:
     """The cell-wise sums of 表二, 表三 and 表四 (entered cells; every 总计 is derived from them)."""
     parts = list(parts)
@@ -363,68 +355,6 @@ def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     return out
 
 
-def summed_reports(reports: list[int] | QuerySet[Report], year: int, version: str) -> ReportValues:
-    """The cell-wise sums of `reports` (ids, on PostgreSQL; or a query), every one of `year` and in format
-    `version` (the caller read them so): four queries that read the tables' rows by report id, without
-    joining the reports."""
-    values = ReportValues(format_version=version)
-    if isinstance(reports, list):
-        if not reports:
-            return values
-        within = lambda path: _among(f"{path}_id", reports)  # noqa: E731
-    else:
-        within = lambda path: Q(**{f"{path}__in": reports})  # noqa: E731
-    _add_sums({year: values}, within, year=year)
-    return values
-
-
-def _add_sums(out: dict[int, ReportValues], within, year: int | None = None) -> None:
-    """Sum into `out` (by year) the cells of the reports `within(path)` selects, `path` being the way from a
-    table's rows to their report ("section__report"). With `year`, every report is of that year and the rows
-    are summed without reading the reports; otherwise grouped by the report's year. Four queries."""
-    def grouped(path: str) -> tuple[str, ...]:
-        return () if year is not None else (f"{path}__year",)
-
-    def year_of(t: tuple) -> tuple[int, tuple]:
-        return (year, t) if year is not None else (t[0], t[1:])
-
-    formats = {v.format_version for v in out.values()}
-    cells = ProactiveCell.objects.filter(within("section__report")).order_by()
-    amounts = {c.field for f in formats for c in get_format(f).table2.cells if c.kind == "amount"}
-    by = grouped("section__report")
-    for t in (cells.exclude(key__in=amounts).values(*by, "key").annotate(total=Sum("number"))
-              .values_list(*by, "key", "total")):
-        y, (key, total) = year_of(t)
-        if key in out[y].table2:
-            out[y].table2[key] = total
-    # Amounts are added here, exactly and with the decimals each was entered with.
-    for t in cells.filter(key__in=amounts).values_list(*by, "key", "amount", "places"):
-        y, (key, amount, places) = year_of(t)
-        v = out[y]
-        if key in v.table2:
-            v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
-    t3 = list(T3_FIELDS)
-    for t in (ApplicationRow.objects.filter(within("section__report")).order_by().values(*by, "row")
-              .annotate(**{f"s_{c}": Sum(c) for c in t3}).values_list(*by, "row", *(f"s_{c}" for c in t3))):
-        y, (row, *sums) = year_of(t)
-        if row in out[y].table3:
-            out[y].table3[row].update(zip(t3, sums))
-    t4fmt = get_format().table4  # 表四 is the same in both formats
-    t4 = [(g.code, c.code, t4fmt.field(g.code, c.code)) for g in t4fmt.groups for c in t4fmt.entered_columns]
-    rl = ReviewLitigationSection.objects.filter(within("report")).order_by()
-    by = grouped("report")
-    sums4 = {f"s_{f}": Sum(f) for _, _, f in t4}
-    if year is not None:
-        totals = rl.aggregate(**sums4)
-        rows4 = [tuple(totals[k] for k in sums4)]
-    else:
-        rows4 = rl.values(*by).annotate(**sums4).values_list(*by, *sums4)
-    for t in rows4:
-        y, sums = year_of(t)
-        for (group, col, _), value in zip(t4, sums):
-            out[y].table4[group][col] = value
-
-
 @dataclass
 class Consolidation:
     root: Organisation
@@ -462,8 +392,11 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
             left_out.append((org, report))
     # The counted reports are known by id: summing them by id spares the database the walk from organisations.
     ids = [r.pk for r in counted]
-    values = summed_reports(ids if connection.vendor == "postgresql" else reports_below(root).filter(
-        year=year, status__in=COUNTED_STATES, format_version=fmt.version), year, fmt.version)
+    # Summed from each report's stored row (county_sums); if those are not exactly the counted reports', the tables.
+    values = county_sums.stored_sums(ids, fmt.version)
+    if values is None:
+        values = summed_reports(ids if connection.vendor == "postgresql" else reports_below(root).filter(
+            year=year, status__in=COUNTED_STATES, format_version=fmt.version), year, fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
 
@@ -583,5 +516,16 @@ def organisation_trend(org: Organisation) -> Trend:
 
 
 def county_trend(root: Organisation) -> Trend:
-    """The counted reports of every organisation below `root`, summed year by year."""
-    return _trend_of(reports_below(root))
+    """The counted reports of every organisation below `root`, summed year by year: on PostgreSQL from their
+    stored rows (county_sums), a query per year once stored."""
+    if connection.vendor != "postgresql":
+        return _trend_of(reports_below(root))
+    ids: dict[int, list[int]] = defaultdict(list)
+    for pk, year, version in reports_below(root).filter(status__in=COUNTED_STATES).values_list(
+            "pk", "year", "format_version"):
+        if version == format_for_year(year).version:  # one year, one format, as `summed`
+            ids[year].append(pk)
+    sums = {year: county_sums.stored_sums(pks, format_for_year(year).version) for year, pks in ids.items()}
+    sums = {year: summed_reports(ids[year], year, format_for_year(year).version) if v is None else v
+            for year, v in sums.items()}
+    return trend(sums, {year: len(pks) for year, pks in ids.items()})
