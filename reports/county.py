@@ -521,7 +521,7 @@ def county_trend(root: Organisation) -> Trend:
     if connection.vendor != "postgresql":
         return _trend_of(reports_below(root))
     ids: dict[int, list[int]] = defaultdict(list)
-    for pk, year, version in reports_below(root).filter(status__in=COUNTED_STATES).values_list(
+    for pk, year, version in reports_below(root).filter(status__in=COUNTED_STATES).order_by().values_list(
             "pk", "year", "format_version"):
         if version == format_for_year(year).version:  # one year, one format, as `summed`
             ids[year].append(pk)
