@@ -144,3 +144,20 @@ def test_the_trial_format_with_signed_counts_and_its_amount(county, township, si
     result = assert_sums(county, parts, year)
     assert str(result.values.table2["procurement_amount"]) == "101.25"
     assert ReportSums.objects.filter(format_version=fmt.version).count() == 2
+
+
+def test_the_command_stores_every_counted_report_once_and_rebuilds(county, township, sibling):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a, b = values_with(1), values_with(2)
+    make_report(township, YEAR, a, status=Status.APPROVED)
+    make_report(sibling, YEAR, b, status=Status.DRAFT)
+    out = StringIO()
+    call_command("store_county_sums", stdout=out)
+    assert "已存好 1 份" in out.getvalue() and ReportSums.objects.count() == 1
+    ReportSums.objects.update(t3_new_natural=999_999)  # as if wrong: --rebuild computes it again
+    call_command("store_county_sums", "--rebuild", stdout=StringIO())
+    assert_sums(county, [a])
+    assert ReportSums.objects.get().t3_new_natural == a.t3("new", "natural")
