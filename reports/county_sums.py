@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -46,28 +47,55 @@ def _among(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-def row_of(report_id: int, values: ReportValues) -> ReportSums | None:
-    """The stored row of one report's values; None if an amount has more decimals than the column keeps."""
-    fmt = values.format
-    row = ReportSums(report_id=report_id, format_version=values.format_version, layout=LAYOUT)
-    for cell in fmt.table2.cells:
-        value = values.table2.get(cell.field)
-        if cell.kind == "amount":
+@lru_cache(maxsize=None)
+def _cells(version: str) -> tuple[tuple, tuple, tuple]:
+    """Format `version`'s entered cells with their columns: 表二 (key, kind, column, places column), 表三
+    (row, ((column code, column), …)), 表四 (group, column code, column)."""
+    fmt = get_format(version)
+    t2 = tuple((c.field, c.kind, _t2(c.field), _places(c.field)) for c in fmt.table2.cells)
+    t3 = tuple((r.code, tuple((c.code, _t3(r.code, c.code)) for c in fmt.table3.entered_columns))
+               for r in fmt.table3.entered_rows)
+    t4 = tuple((g.code, c.code, _t4(fmt.table4.field(g.code, c.code)))
+               for g in fmt.table4.groups for c in fmt.table4.entered_columns)
+    return t2, t3, t4
+
+
+def row_of(report_id: int, values: ReportValues) -> dict[str, object] | None:
+    """The stored row of one report's values, by column; None if an amount has more decimals than kept."""
+    t2, t3, t4 = _cells(values.format_version)
+    row: dict[str, object] = {"report_id": report_id, "format_version": values.format_version, "layout": LAYOUT}
+    for key, kind, column, places_column in t2:
+        value = values.table2.get(key)
+        if kind == "amount":
             if value is not None:
                 micro = value.scaleb(MICRO)
                 if micro != micro.to_integral_value():
                     return None
-                setattr(row, _t2(cell.field), int(micro))
-                setattr(row, _places(cell.field), decimal_places(value))
+                row[column] = int(micro)
+                row[places_column] = decimal_places(value)
         else:
-            setattr(row, _t2(cell.field), value)
-    for r in fmt.table3.entered_rows:
-        for c in fmt.table3.entered_columns:
-            setattr(row, _t3(r.code, c.code), values.table3[r.code][c.code])
-    for g in fmt.table4.groups:
-        for c in fmt.table4.entered_columns:
-            setattr(row, _t4(fmt.table4.field(g.code, c.code)), values.table4[g.code][c.code])
+            row[column] = value
+    for code, columns in t3:
+        cells = values.table3[code]
+        for col, column in columns:
+            row[column] = cells[col]
+    for group, col, column in t4:
+        row[column] = values.table4[group][col]
     return row
+
+
+def _insert(rows: list[dict[str, object]]) -> None:
+    """INSERT the rows with one executemany: bulk_create prepared each of 200 fields × 10,000 rows one by
+    one (2 of the 3.5 s it took to store 2,000 reports). Every value is an int, None or a short string."""
+    if not rows:
+        return
+    columns = [f.column for f in ReportSums._meta.concrete_fields]
+    names = [f.attname for f in ReportSums._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(ReportSums._meta.db_table)} ({', '.join(map(quote, columns))}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(row.get(n) for n in names) for row in rows])
 
 
 def table_values(pks: list[int], version: str) -> dict[int, ReportValues]:
@@ -110,7 +138,7 @@ def store(ids: list[int], version: str) -> int:
             values = table_values(pks, version)
             rows = [row for row in (row_of(pk, v) for pk, v in values.items()) if row is not None]
             ReportSums.objects.filter(_among("report_id", pks)).delete()
-            ReportSums.objects.bulk_create(rows, batch_size=500)
+            _insert(rows)
             stored += len(rows)
     return stored
 
