@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from reports import county_sums
 from reports.catalogue import format_for_year, get_format
@@ -161,3 +162,27 @@ def test_the_command_stores_every_counted_report_once_and_rebuilds(county, towns
     call_command("store_county_sums", "--rebuild", stdout=StringIO())
     assert_sums(county, [a])
     assert ReportSums.objects.get().t3_new_natural == a.t3("new", "natural")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks: run with DATABASE_URL")
+@pytest.mark.django_db(transaction=True)
+def test_a_reopening_while_the_row_is_being_stored_waits_and_then_deletes_it(county, township, county_officer,
+                                                                            monkeypatch):
+    from .race_support import Race
+
+    report = make_report(township, YEAR, values_with(1), status=Status.APPROVED)
+    race = Race()
+    original = county_sums.table_values
+
+    def held(*args, **kwargs):  # inside store(), the report locked and read as counted, before the INSERT
+        race.hold()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(county_sums, "table_values", held)
+    outcomes = race.run(lambda: county_sums.store([report.pk], FMT.version),
+                        lambda: reopen(Report.objects.get(pk=report.pk), by=county_officer, comment="更正"))
+    assert race.second_waited, "the reopening never waited for the row being stored"
+    assert outcomes["first"] == ("done", 1) and outcomes["second"][0] == "done", outcomes
+    assert not ReportSums.objects.filter(report=report).exists()  # stored, then deleted by the transition
+    assert consolidation(county, YEAR).reports == []
