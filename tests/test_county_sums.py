@@ -186,3 +186,22 @@ def test_a_reopening_while_the_row_is_being_stored_waits_and_then_deletes_it(cou
     assert outcomes["first"] == ("done", 1) and outcomes["second"][0] == "done", outcomes
     assert not ReportSums.objects.filter(report=report).exists()  # stored, then deleted by the transition
     assert consolidation(county, YEAR).reports == []
+
+
+@pytest.mark.parametrize("year", [YEAR, 2020])
+def test_the_breakdown_reads_each_reports_cells_as_the_report_holds_them(county, township, sibling, year):
+    from reports.county import cell_breakdown
+
+    fmt = format_for_year(year)
+    for org, n in ((township, 1), (sibling, 2)):
+        v = consolidate([], fmt.version)
+        for i, cell in enumerate(fmt.table2.cells):
+            v.table2[cell.field] = Decimal("1.5") * n if cell.kind == "amount" else -n if cell.kind == "signed" else i
+        for i, row in enumerate(fmt.table3.entered_rows):
+            for col in fmt.table3.entered_columns:
+                v.table3[row.code][col.code] = None if i % 5 == 0 else i * n
+        make_report(org, year, v, status=Status.APPROVED, format_version=fmt.version)
+    c = consolidation(county, year)
+    for key in cell_keys(fmt):
+        for line, value in cell_breakdown(c, key):
+            assert value == cell_value(Report.objects.get(pk=line.pk).values(), key), key
