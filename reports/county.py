@@ -16,15 +16,16 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from . import tallies
+from . import county_sums, tallies
+from .county_sums import _add, _add_sums, summed_reports
 from .bulk import bulk_contexts, bulk_values  # noqa: F401  (read many reports; also used from here)
 from .catalogue import MAX_COUNT, Format, format_for_year, get_format
-from .models import ApplicationRow, Membership, Organisation, ProactiveCell, Report, ReviewLitigationSection
+from .models import Membership, Organisation, Report
 from .permissions import EDITABLE_STATES, subtree_ids
-from .services import T3_FIELDS, create_report, fee_for_display, save_values, with_sections
+from .services import create_report, save_values
 from .values import ReportValues, sum_or_none
 from .values import Count as CellCount
 from .writing import How, WriteRefused, writing
@@ -145,16 +146,18 @@ class ReportLine:
     organisation_id: int
     status: str
     format_version: str
-    updated_at: datetime.datetime
-    tally_errors: int | None
-    tally_warnings: int | None
-    tally_open: int | None
-    tally_stamp: str
+    # Read for the dashboard (FIELDS), not for the consolidated tables (SUMMED_FIELDS).
+    updated_at: datetime.datetime | None = None
+    tally_errors: int | None = None
+    tally_warnings: int | None = None
+    tally_open: int | None = None
+    tally_stamp: str = ""
     organisation: OrganisationLine | None = None
     left_out_reason: str = ""
 
     FIELDS = ("pk", "organisation_id", "status", "format_version", "updated_at", "tally_errors", "tally_warnings",
               "tally_open", "tally_stamp")
+    SUMMED_FIELDS = FIELDS[:4]
 
     def get_status_display(self) -> str:
         return _STATUS_LABELS.get(self.status, self.status)
@@ -182,12 +185,13 @@ def organisation_lines(root: Organisation) -> list[OrganisationLine]:
     return [OrganisationLine(*t) for t in subordinates(root).order_by("name").values_list(*OrganisationLine.FIELDS)]
 
 
-def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine]) -> dict[int, ReportLine]:
-    """The `year` reports of the organisations below `root` by organisation id; one query."""
+def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine],
+                 fields: tuple[str, ...] = ReportLine.FIELDS) -> dict[int, ReportLine]:
+    """The `year` reports of the organisations below `root` by organisation id, with `fields`; one query."""
     by_pk = {o.pk: o for o in organisations}
     out = {}
     for t in (reports_below(root, organisations).filter(year=year).order_by()
-              .values_list(*ReportLine.FIELDS)):
+              .values_list(*fields)):
         line = ReportLine(*t)
         line.organisation = by_pk.get(line.organisation_id)
         out[line.organisation_id] = line
@@ -301,15 +305,6 @@ def state_summary(rows: list[DashboardRow]) -> list[tuple[str, str, int]]:
 # ---------------------------------------------------------------- consolidated tables
 
 
-def _add(a, b):
-    """Sum of two cells; blank only when both are blank (a blank cell adds nothing)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
 def consolidate(parts: Iterable[ReportValues], format_version: str | None = None) -> ReportValues:
     """The cell-wise sums of 表二, 表三 and 表四 (entered cells; every 总计 is derived from them)."""
     parts = list(parts)
@@ -333,17 +328,17 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
     return out
 
 
-def summed(reports: QuerySet[Report], known: tuple[int, str, int] | None = None) -> dict[int, tuple[int, ReportValues]]:
+def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     """By year: how many reports, and the cell-wise sums of 表二, 表三 and 表四, summed by the database.
 
     A year is summed in its own format (catalogue.format_for_year): one year, one format; a report of that
     year in the other format (a 2020 report kept in the 2021 format) is not added in (`consolidation` says
     so). SQL's SUM skips NULL and is NULL when every value is — a blank cell adds nothing, as in
-    `consolidate`. Five queries whatever the number of reports, four when the caller `known`s the one
-    (year, format, number of reports) they are; amounts (exact decimals, as entered) are added here.
+    `consolidate`. Five queries whatever the number of reports; amounts (exact decimals, as entered) are
+    added here.
     """
     out: dict[int, tuple[int, ReportValues]] = {}
-    for year, version, n in ([known] if known else reports.values("year", "format_version").annotate(n=Count("pk"))
+    for year, version, n in (reports.values("year", "format_version").annotate(n=Count("pk"))
                              .values_list("year", "format_version", "n")):
         if n and version == format_for_year(year).version:
             out[year] = (n, ReportValues(format_version=version))
@@ -356,32 +351,7 @@ def summed(reports: QuerySet[Report], known: tuple[int, str, int] | None = None)
     for version, years in by_format.items():
         same |= Q(year__in=years, format_version=version)
     reports = reports.filter(same)
-
-    cells = ProactiveCell.objects.filter(section__report__in=reports)
-    amounts = {c.field for f in by_format for c in get_format(f).table2.cells if c.kind == "amount"}
-    for year, key, total in (cells.exclude(key__in=amounts).values("section__report__year", "key")
-                             .annotate(total=Sum("number")).values_list("section__report__year", "key", "total")):
-        if key in out[year][1].table2:
-            out[year][1].table2[key] = total
-    # Amounts are added here, exactly and with the decimals each was entered with.
-    for year, key, amount, places in cells.filter(key__in=amounts).values_list(
-            "section__report__year", "key", "amount", "places"):
-        v = out[year][1]
-        if key in v.table2:
-            v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
-    t3 = list(T3_FIELDS)
-    for year, row, *sums in (ApplicationRow.objects.filter(section__report__in=reports)
-                             .values("section__report__year", "row").annotate(**{f"s_{c}": Sum(c) for c in t3})
-                             .values_list("section__report__year", "row", *(f"s_{c}" for c in t3))):
-        if row in out[year][1].table3:
-            out[year][1].table3[row].update(zip(t3, sums))
-    t4fmt = get_format().table4  # 表四 is the same in both formats
-    t4 = [(g.code, c.code, t4fmt.field(g.code, c.code)) for g in t4fmt.groups for c in t4fmt.entered_columns]
-    for year, *sums in (ReviewLitigationSection.objects.filter(report__in=reports).values("report__year")
-                        .annotate(**{f"s_{f}": Sum(f) for _, _, f in t4})
-                        .values_list("report__year", *(f"s_{f}" for _, _, f in t4))):
-        for (group, col, _), value in zip(t4, sums):
-            out[year][1].table4[group][col] = value
+    _add_sums({year: values for year, (_n, values) in out.items()}, lambda path: Q(**{f"{path}__in": reports}))
     return out
 
 
@@ -399,8 +369,9 @@ class Consolidation:
 
     @cached_property
     def parts(self) -> dict[int, ReportValues]:
-        """Each counted report's values by report id (read when one cell is broken down, not for the sums)."""
-        return bulk_values(with_sections(Report.objects.filter(pk__in=[r.pk for r in self.reports])))
+        """Each counted report's 表二/三/四 by report id (read when one cell is broken down, not for the sums):
+        three queries, without the reports' prose."""
+        return county_sums.table_values([r.pk for r in self.reports], self.values.format_version)
 
 
 def consolidation(root: Organisation, year: int) -> Consolidation:
@@ -408,7 +379,7 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
     queries, the organisations and reports read as lines (OrganisationLine, ReportLine), not model instances."""
     organisations = organisation_lines(root)
     fmt = format_for_year(year)
-    by_org = report_lines(root, year, organisations)
+    by_org = report_lines(root, year, organisations, ReportLine.SUMMED_FIELDS)
     counted, left_out = [], []
     for org in organisations:
         report = by_org.get(org.pk)
@@ -422,10 +393,11 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
             left_out.append((org, report))
     # The counted reports are known by id: summing them by id spares the database the walk from organisations.
     ids = [r.pk for r in counted]
-    sums = summed(Report.objects.filter(_among("pk", ids)) if connection.vendor == "postgresql"
-                  else reports_below(root).filter(year=year, status__in=COUNTED_STATES),
-                  known=(year, fmt.version, len(ids)))
-    values = sums[year][1] if year in sums else ReportValues(format_version=fmt.version)
+    # Summed from each report's stored row (county_sums); if those are not exactly the counted reports', the tables.
+    values = county_sums.stored_sums(ids, fmt.version)
+    if values is None:
+        values = summed_reports(ids if connection.vendor == "postgresql" else reports_below(root).filter(
+            year=year, status__in=COUNTED_STATES, format_version=fmt.version), year, fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
 
@@ -545,5 +517,16 @@ def organisation_trend(org: Organisation) -> Trend:
 
 
 def county_trend(root: Organisation) -> Trend:
-    """The counted reports of every organisation below `root`, summed year by year."""
-    return _trend_of(reports_below(root))
+    """The counted reports of every organisation below `root`, summed year by year: on PostgreSQL from their
+    stored rows (county_sums), a query per year once stored."""
+    if connection.vendor != "postgresql":
+        return _trend_of(reports_below(root))
+    ids: dict[int, list[int]] = defaultdict(list)
+    for pk, year, version in reports_below(root).filter(status__in=COUNTED_STATES).order_by().values_list(
+            "pk", "year", "format_version"):
+        if version == format_for_year(year).version:  # one year, one format, as `summed`
+            ids[year].append(pk)
+    sums = {year: county_sums.stored_sums(pks, format_for_year(year).version) for year, pks in ids.items()}
+    sums = {year: summed_reports(ids[year], year, format_for_year(year).version) if v is None else v
+            for year, v in sums.items()}
+    return trend(sums, {year: len(pks) for year, pks in ids.items()})

@@ -88,3 +88,15 @@ def test_a_county_without_counted_reports_gets_empty_charts_not_an_error(client,
     client.force_login(county_officer)
     response = client.get(f"/county/{county.pk}/trends/")
     assert response.status_code == 200 and "暂无已审核的数据" in response.content.decode()
+
+
+def test_trends_organisation_list_is_escaped_ordered_and_marks_the_one_shown(client, history, township, county_officer):
+    from .conftest import make_org
+
+    odd = make_org('<b>"甲"</b>&乙镇', parent=history)
+    client.force_login(county_officer)
+    page = client.get(f"/county/{history.pk}/trends/?org={township.pk}").content.decode()
+    assert f'<option value="{township.pk}" selected>西村乡人民政府</option>' in page
+    assert f'<option value="{odd.pk}">&lt;b&gt;&quot;甲&quot;&lt;/b&gt;&amp;乙镇</option>' in page
+    assert page.count(" selected>") == 1
+    assert page.index(f'value="{odd.pk}"') < page.index(f'value="{township.pk}"')  # by code point, < before 西

@@ -39,6 +39,7 @@ from .history import (
     SECTION_CHOICES,
 )
 from .jobs import BackgroundJob, JobFile
+from .sums import ReportSums
 
 __all__ = [
     "count_field",
@@ -71,5 +72,6 @@ __all__ = [
     "ReminderSent",
     "SECTION_CHOICES",
     "BackgroundJob",
+    "ReportSums",
     "JobFile",
 ]

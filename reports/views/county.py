@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ..charts import trend_charts
@@ -26,12 +28,12 @@ from ..county import (
     county_trend,
     dashboard_rows,
     filter_and_sort,
+    organisation_lines,
     organisation_trend,
     prefill_consolidated_report,
     reporting_year,
     state_choices,
     state_summary,
-    subordinate_ids,
     supervised_organisations,
 )
 from ..exports.county_excel import consolidated_workbook
@@ -219,15 +221,21 @@ def prefill(request, root: Organisation, year: int):
 
 @county_view
 def trends(request, root: Organisation):
-    options = list(Organisation.objects.filter(pk__in=subordinate_ids(root)).order_by("name"))
+    # Read as lines, not 20,000 model instances for a <select> (a province); the one chosen as a model.
+    options = organisation_lines(root)
     chosen = request.GET.get("org", "")
-    subject = next((o for o in options if str(o.pk) == chosen), None)
-    if chosen and subject is None:
+    line = next((o for o in options if str(o.pk) == chosen), None)
+    if chosen and line is None:
         return _error(request, "没有找到该机关", f"该机关不在{root.name}的下属机关之中。", 404)
+    subject = Organisation.objects.get(pk=line.pk) if line is not None else None
     trend = organisation_trend(subject) if subject else county_trend(root)
+    # 20,000 <option>s for a province: joined here (escaped) rather than by the template's loop, 3× slower.
+    selected = mark_safe(" selected")
+    options_html = format_html_join("", '<option value="{}"{}>{}</option>', (
+        (o.pk, selected if o is line else "", o.name) for o in options))
     return render(request, "county/trends.html", _common(root, None, "trends") | {
         "subject": subject,
-        "options": options,
+        "options_html": options_html,
         "trend": trend,
         "charts": trend_charts(trend),
     })
