@@ -140,6 +140,26 @@ def test_repeated_share_is_the_reference():
         assert narrative._for_comparison(current) == reference_for_comparison(current)
 
 
+@pytest.mark.parametrize("numpy_from", [0, 10**9], ids=["numpy", "strings"])
+def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy_from):
+    """Every text through the numpy runs (and every text through the string sets), whatever its length: runs of
+    1–9 characters, characters beyond U+FFFF (the string path), lone surrogates, every kind of digit."""
+    monkeypatch.setattr(narrative, "_NUMPY_FROM", numpy_from)
+    rng = random.Random(f"runs-{numpy_from}")
+    texts = random_texts(300, "runs") + real_texts()[:60]
+    texts += ["", "1", "#", "a1", "١٢٣٤٥٦٧٨٩", "\U0001f600" * 9, "\ud800" * 9 + "政府信息公开工作年度", "ab" * 20]
+    for current in texts:
+        previous = rng.choice(texts)
+        if rng.random() < 0.6:  # a partial copy, cut anywhere, numbers changed, sometimes an emoji in it
+            a, b = sorted(rng.randrange(len(current) + 1) for _ in range(2))
+            previous += current[a:b].replace("3", "4") + rng.choice(["", "\U0001f600", "\ud83d"])
+        for run in (8, 5, 4, 3, 1, 9):
+            assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
+        codes = narrative._comparison_codes(current)
+        if codes is not None:
+            assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
+
+
 def test_every_match_holds_the_word_its_pattern_is_skipped_without():
     """The quick `in` tests before the patterns: each pattern's every match contains its word."""
     from reports.rules import structure, text as text_rules
