@@ -31,13 +31,15 @@ def normalize(text: str) -> str:
     # Cached: several rules read the same paragraphs. translate() only when needed: it is the slow part.
     if _FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    return _THOUSANDS.sub("", _SPACES.sub("", text))
+    text = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
+    return _THOUSANDS.sub("", text) if "," in text else text
 
 
 def non_blank_len(text: str) -> int:
     """Characters that are not white space: how the format's 一千字 is counted."""
-    # The text's length less its spaces, counted without building the text without them.
-    return len(text) - sum(map(len, _SPACES.findall(text)))
+    # [\s\u3000\u00a0] is exactly str.isspace() (both are Py_UNICODE_ISSPACE; U+3000 and U+00A0 are in it),
+    # which str.split() cuts at, in C.
+    return sum(map(len, text.split()))
 
 
 def overview_length(values) -> int:
@@ -45,17 +47,24 @@ def overview_length(values) -> int:
     return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
 
 
-_BREAKS = re.compile(r"[。；;！？!?\n]")
-_SPACES_BUT_LINE_ENDS = re.compile(r"[^\S\n]+")
+_BREAK_MARKS = "；;！？!?\n"  # where sentences end, besides 。
 
 
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
     # normalize() over the whole text at once, line ends kept (they cut sentences): the same pieces as
     # normalizing each piece, since no break is a space or a digit, and without a call per piece.
+    # Spaces out but line ends kept: each line without its spaces (str.split() cuts at \s, see non_blank_len);
+    # then every break made 。 and the text cut there (str.replace and str.split, not a pattern at every position).
     if _FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    return [s for s in _BREAKS.split(_THOUSANDS.sub("", _SPACES_BUT_LINE_ENDS.sub("", text))) if s]
+    text = "\n".join(["".join(line.split()) for line in text.split("\n")])
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    for mark in _BREAK_MARKS:
+        if mark in text:
+            text = text.replace(mark, "。")
+    return [s for s in text.split("。") if s]
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

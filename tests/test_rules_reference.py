@@ -160,6 +160,13 @@ def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy
             assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
 
 
+def test_the_spaces_patterns_remove_are_what_str_split_cuts_at():
+    """normalize, sentences and non_blank_len use str.split() for the old space patterns: the same characters."""
+    every = "".join(map(chr, range(0x110000)))
+    assert {m.group() for m in re.finditer(r"\s", every)} == {c for c in every if c.isspace()}
+    assert "".join(narrative._SPACES.findall(every)) == "".join(c for c in every if c.isspace())
+
+
 def test_every_match_holds_the_word_its_pattern_is_skipped_without():
     """The quick `in` tests before the patterns: each pattern's every match contains its word."""
     from reports.rules import structure, text as text_rules
