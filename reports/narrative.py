@@ -450,23 +450,23 @@ def _covered(hits: np.ndarray, run: int) -> int:
 
 # The same runs in numpy, exactly (the string sets above cost ~0.1 µs a position in CPython: ~0.7 ms a report).
 # Each character is a 16-bit code unit (texts with a character beyond U+FFFF take the string path), so a text is
-# an array. No hashing: two runs are the same when equal numbers say so, and every number is exact — the
-# characters of both texts numbered densely (~11 bits for a report), four of them packed into one number, the
-# four-character runs of both texts numbered densely in turn, and a run of 5–8 characters is the pair (its first
-# four, its last four). Numbering is one sort of the values with their positions in the low bits.
+# an array. No hashing: two runs are the same when equal numbers say so, and every number is exact — three
+# characters packed into one 48-bit number, the three-character runs of both texts numbered densely (0, 1, …:
+# ~13 bits for a report), and a run of 4–8 characters is the numbers of the two or three three-character runs
+# that cover it. Numbering is one sort of the values with their positions in the low bits.
 _MAX_RUN = 8
 _NUMPY_FROM = 600  # characters of both texts: below, numpy's fixed cost (~50 µs) is more than the sets'
 
 
 @lru_cache(maxsize=1)
-def _code_tables() -> tuple[np.ndarray, np.ndarray]:
-    """For each 16-bit code unit: whether _NOT_TEXT removes it, whether it is a digit (\\d)."""
+def _code_kinds() -> np.ndarray:
+    """For each 16-bit code unit: 1 when _NOT_TEXT removes it, 2 when it is a digit (\\d), else 0."""
     every = "".join(map(chr, range(0x10000)))
-    removed, digit = np.zeros(0x10000, np.bool_), np.zeros(0x10000, np.bool_)
-    for table, pattern in ((removed, _NOT_TEXT), (digit, _DIGITS)):
+    kinds = np.zeros(0x10000, np.uint8)
+    for kind, pattern in ((1, _NOT_TEXT), (2, _DIGITS)):  # no character is both
         for m in pattern.finditer(every):
-            table[m.start():m.end()] = True
-    return removed, digit
+            kinds[m.start():m.end()] = kind
+    return kinds
 
 
 _HASH = ord("#")
@@ -477,10 +477,10 @@ def _comparison_codes(text: str) -> np.ndarray | None:
     data = text.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(text):
         return None
-    removed, digit = _code_tables()
     units = np.frombuffer(data, "<u2")
-    units = units[~removed[units]]
-    digits = digit[units]
+    kinds = _code_kinds()[units]
+    kept = kinds != 1
+    units, digits = units[kept], kinds[kept] == 2
     keep = np.ones(len(units), np.bool_)
     keep[1:] = ~(digits[1:] & digits[:-1])  # of a run of digits only its first, made '#'
     units = units[keep]
@@ -505,23 +505,25 @@ def _repeated_runs(prev: np.ndarray, cur: np.ndarray, run: int) -> np.ndarray | 
     """hit[i]: the run of `run` characters at i in `cur` occurs in `prev`; None when the numbers would not fit."""
     m, n = len(prev), len(cur)
     p = _bits(m + n)  # bits of a position
-    codes, count = _ranks(np.concatenate((prev, cur)).astype(np.uint64), p)
-    b = _bits(count - 1)  # bits of a character
-    width = min(run, 4)
-    if width * b + p > 64:
+    width = min(run, 3)
+    if 16 * width + p > 64:
         return None
-    # The first `width` characters at each position as one number (positions across the join are numbered
-    # too, and never read).
-    runs = codes[: m + n - width + 1].copy()
-    for k in range(1, width):
-        runs <<= np.uint64(b)
-        runs |= codes[k: m + n - width + 1 + k]
-    if run > 4:
-        quads, count = _ranks(runs, p)
+    # The first `width` characters at each position as one number: 16 bits each, read straight from the bytes
+    # (positions across the join are numbered too, and never read).
+    data = np.concatenate((prev, cur)).tobytes() + bytes(6)
+    runs = np.ndarray((m + n - width + 1,), "<u8", data, 0, (2,)) & np.uint64((1 << 16 * width) - 1)
+    if run > 3:
+        # A longer run is the numbers of the three-character runs that cover it: at 0 and run − 3 (and 3).
+        threes, count = _ranks(runs, p)
         r = _bits(count - 1)
-        if 2 * r + p > 64:
+        offsets = (0, run - 3) if run <= 6 else (0, 3, run - 3)
+        if len(offsets) * r + p > 64:
             return None
-        runs = (quads[: m + n - run + 1] << np.uint64(r)) | quads[run - 4:]
+        length = m + n - run + 1
+        runs = threes[:length].copy()
+        for offset in offsets[1:]:
+            runs <<= np.uint64(r)
+            runs |= threes[offset: offset + length]
     numbers, count = _ranks(runs, p)
     seen = np.zeros(count, np.bool_)
     seen[numbers[: m - run + 1]] = True  # last year's runs
