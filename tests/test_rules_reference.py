@@ -160,6 +160,20 @@ def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy
             assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
 
 
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_the_keywords_found_in_one_scan_are_those_in_the_text(version):
+    narrative._stated_numbers.__wrapped__("", version)
+    finder = narrative._WORDS[version]
+    words = sorted(finder[1])
+    rng = random.Random(f"words-{version}")
+    texts = random_texts(500, f"words-{version}") + real_texts()
+    # Words run together, cut anywhere: every overlap of one's end with another's start.
+    texts += ["".join(rng.choice(words)[rng.randrange(2):] for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    texts += [a + b[k:] for a in words for b in words for k in range(len(b))]
+    for text in texts:
+        assert narrative._words_in(text, finder) == {w for w in words if w in text}, text
+
+
 def test_the_spaces_patterns_remove_are_what_str_split_cuts_at():
     """normalize, sentences and non_blank_len use str.split() for the old space patterns: the same characters."""
     every = "".join(map(chr, range(0x110000)))
