@@ -190,6 +190,7 @@ def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ..
 
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = {}
 _WORDS: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = {}
+_BY_WORD: dict[str, dict[str, tuple[int, ...]]] = {}  # the patterns (their places) each keyword lets run
 
 
 def _word_finder(words: list[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -255,15 +256,18 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     if fmt.version not in _PATTERNS:
         _PATTERNS[fmt.version] = _patterns(fmt)
         _WORDS[fmt.version] = _word_finder(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
+        _BY_WORD[fmt.version] = {w: tuple(i for i, (_k, _p, words) in enumerate(_PATTERNS[fmt.version]) if w in words)
+                                 for w in _WORDS[fmt.version][1]}
     pieces = sentences(text)
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
     joined = "。".join(pieces)
     present = _words_in(joined, _WORDS[fmt.version])
-    candidates = [p for p in _PATTERNS[fmt.version] if not present.isdisjoint(p[2])]
-    if not candidates:
+    if not present:
         return ()
+    by_word, patterns = _BY_WORD[fmt.version], _PATTERNS[fmt.version]
+    candidates = [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
     starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
     taken: dict[int, list[tuple[int, int]]] = {}
     found: dict[int, list[tuple[int, Statement]]] = {}
@@ -480,7 +484,7 @@ def _covered(hits: np.ndarray, run: int) -> int:
 # ~13 bits for a report), and a run of 4–8 characters is the numbers of the two or three three-character runs
 # that cover it. Numbering is one sort of the values with their positions in the low bits.
 _MAX_RUN = 8
-_NUMPY_FROM = 600  # characters of both texts: below, numpy's fixed cost (~50 µs) is more than the sets'
+_NUMPY_FROM = 400  # characters of both texts: below, numpy's fixed cost (~35 µs) is more than the sets'
 
 
 @lru_cache(maxsize=1)
