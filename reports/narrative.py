@@ -343,6 +343,14 @@ _PLAIN_HEADING = re.compile(
 )
 
 
+# What a heading needs, found quickly: the two patterns above are tried at every character (they start with a
+# look-behind), these scan for their first character. A numbered heading starts, after a break and spaces (or at
+# the start), with （ ( 一…九 or 1…9; a plain one ends with 方面/情况/工作 and its end mark.
+_NUMBERED_START = re.compile(r"[。；;！？!?\n][ \t\u3000]*[（(一二三四五六七八九1-9]")
+_NUMBER_MARKS = frozenset("（(一二三四五六七八九123456789")
+_PLAIN_END = re.compile(r"(?:方面|情况|工作)(?:[。：:，,；;]|\n|$)")
+
+
 _HEADING_ONLY = re.compile(
     r"(?:政府|政务|信息|公开|的|工作|载体|建设|方面|情况|和|及|与|、|主动|依申请|管理|资源|平台|监督|保障|检查)+")
 
@@ -373,7 +381,8 @@ def aspect_headings(text: str) -> list[AspectHeading]:
     order = [code for code, _ in ASPECTS]
     out: list[AspectHeading] = []
     taken: set[int] = set()
-    for m in _ASPECT_HEADING.finditer(text):
+    numbered = _NUMBERED_START.search(text) or text.lstrip(" \t\u3000")[:1] in _NUMBER_MARKS
+    for m in _ASPECT_HEADING.finditer(text) if numbered else ():
         codes = _aspects_named(m.group("words"))
         if not codes:
             continue
@@ -387,7 +396,7 @@ def aspect_headings(text: str) -> list[AspectHeading]:
         style = next(g for g in ("paren", "shi", "dot") if m.group(g))
         out.append(AspectHeading(m.start("words") - _prefix_len(m), body, codes, style))
         taken.add(m.start("words"))
-    for m in _PLAIN_HEADING.finditer(text):
+    for m in _PLAIN_HEADING.finditer(text) if _PLAIN_END.search(text) else ():
         codes = _aspects_named(m.group("words"))
         if codes and not any(abs(m.start("words") - t) <= 4 for t in taken) and len(m.group("words")) <= 14:
             out.append(AspectHeading(m.start("words"), m.end(), codes, "plain"))

@@ -207,3 +207,22 @@ def test_every_match_holds_the_word_its_pattern_is_skipped_without():
 def test_non_blank_len_is_the_reference():
     for text in random_texts(1500, "blank") + real_texts():
         assert narrative.non_blank_len(text) == len(narrative._SPACES.sub("", text))
+
+
+HEADING_PIECES = ("（一）", "（二）", "(三)", "（五）", "一是", "二是", "五是", "1.", "2．", "3、", "4.5", "主动公开", "依申请公开",
+                  "信息管理", "信息资源管理", "平台", "监督", "保障", "方面", "情况", "工作", "政府", "的", "加强", "。", "；",
+                  "!", "？", "\n", " ", "\t", "\u3000", "：", "，", "（", "）", "是", "一", "9")
+
+
+def test_aspect_headings_found_with_the_quick_tests_are_those_found_without(monkeypatch):
+    """aspect_headings() runs its two patterns only when a quick scan finds what a heading needs: the same
+    headings as running them always (the quick scans replaced by ones that always match)."""
+    rng = random.Random("headings")
+    texts = ["".join(rng.choice(HEADING_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(6000)]
+    texts += real_texts()
+    quick = [narrative.aspect_headings(t) for t in texts]
+    monkeypatch.setattr(narrative, "_NUMBERED_START", re.compile(""))
+    monkeypatch.setattr(narrative, "_PLAIN_END", re.compile(""))
+    assert sum(map(len, quick)) > 500  # headings of every style are among them
+    for text, got in zip(texts, quick):
+        assert got == narrative.aspect_headings(text), text
