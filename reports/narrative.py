@@ -19,7 +19,7 @@ from .catalogue import Format, get_format
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")  # (?<=\d),… written comma first: searched as a literal
 
 
 _FULLWIDTH = re.compile("[０-９．]")
@@ -47,18 +47,19 @@ def overview_length(values) -> int:
     return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
 
 
-_BREAK_MARKS = "；;！？!?\n"  # where sentences end, besides 。
+_BREAK_MARKS = "；;！？!?"  # where sentences end, besides 。 and line ends
 
 
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
-    # normalize() over the whole text at once, line ends kept (they cut sentences): the same pieces as
+    # normalize() over the whole text at once, line ends still cutting sentences: the same pieces as
     # normalizing each piece, since no break is a space or a digit, and without a call per piece.
-    # Spaces out but line ends kept: each line without its spaces (str.split() cuts at \s, see non_blank_len);
-    # then every break made 。 and the text cut there (str.replace and str.split, not a pattern at every position).
+    # Every break made 。 (a line end first, since the spaces removed next include it; neither is a digit, so the
+    # thousands pattern reads the same), spaces out with str.split() (it cuts at \s, see non_blank_len), and the
+    # text cut at 。 — str.replace and str.split, not a pattern tried at every position.
     if _FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    text = "\n".join(["".join(line.split()) for line in text.split("\n")])
+    text = "".join(text.replace("\n", "。").split())
     if "," in text:
         text = _THOUSANDS.sub("", text)
     for mark in _BREAK_MARKS:
