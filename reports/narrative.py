@@ -127,12 +127,16 @@ def result_words(fmt: Format) -> dict[str, str]:
 
 def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     """(kind, pattern) in priority order; a later pattern never re-reads words an earlier one matched."""
+    # A look-behind at the start makes the regex engine try a pattern at every character; written after the
+    # first words instead ((?<!新)收到 as 收到(?<!新收到), (?:行政)?诉讼 as 行政诉讼|诉讼, in the same order of
+    # trying), the engine jumps to the first characters. Same matches: tests/test_rules_reference.py keeps
+    # the patterns as they were written before and compares them.
     results = result_words(fmt)
     granted, partial = (w for w, k in results.items() if k in ("granted", "partial"))
     out = [
         ("granted+partial", rf"{granted}(?:和|及|与|、|以及){partial}{_SHORT_GAP}{_NUM}{_UNIT}"),
         ("new", rf"新收(?:到)?{_GAP}申请{_GAP}{_NUM}{_UNIT}"),
-        ("received", rf"(?<!新)(?:收到|受理|接收){_GAP}申请{_GAP}{_NUM}{_UNIT}"),
+        ("received", rf"(?:收到|受理|接收)(?<!新收到|新受理|新接收){_GAP}申请{_GAP}{_NUM}{_UNIT}"),
         ("carried_over", rf"上一?年度?结转{_GAP}{_NUM}{_UNIT}"),
         ("carry_forward", rf"结转(?:至|到)?下一?年度?{_GAP}{_NUM}{_UNIT}"),
         ("carry_forward", rf"{_NUM}{_UNIT}[^，,。；;\d]{{0,6}}?结转(?:至|到)?下一?年"),
@@ -142,8 +146,8 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]
     out += [(kind, rf"{word}{_SHORT_GAP}{_NUM}{_UNIT}") for word, kind in results.items()]
     out += [
         # 复议后起诉, 未经复议直接起诉 and 复议机关 are 行政诉讼 words, not 行政复议 counts.
-        ("review", rf"(?<!经)(?:行政)?复议(?!后|机关|决定|直接){_SHORT_GAP}{_NUM}{_CASES}"),
-        ("litigation", rf"(?:行政)?诉讼{_SHORT_GAP}{_NUM}{_CASES}"),
+        ("review", rf"(?:行政(?<!经行政)复议|复议(?<!经复议))(?!后|机关|决定|直接){_SHORT_GAP}{_NUM}{_CASES}"),
+        ("litigation", rf"(?:行政诉讼|诉讼){_SHORT_GAP}{_NUM}{_CASES}"),
         ("none_of", r"(?:未发生|没有|未收到|未出现|未产生|未有|无)[^，,。；;\d]{0,20}?(?:行政复议|行政诉讼)"
                     r"(?:[、和及与或](?:行政复议|行政诉讼))?"),
         ("all_maintained", r"(?:均|全部|都)(?:获|被|予以|予)?维持"),

@@ -117,6 +117,31 @@ def test_stated_numbers_are_the_references(version):
         assert got == reference_stated_numbers(text, version), text
 
 
+def old_patterns() -> dict[str, str]:
+    """The patterns narrative rewrote for speed, as they were written before."""
+    gap, short, num, unit, cases = narrative._GAP, narrative._SHORT_GAP, narrative._NUM, narrative._UNIT, narrative._CASES
+    return {
+        "received": rf"(?<!新)(?:收到|受理|接收){gap}申请{gap}{num}{unit}",
+        "review": rf"(?<!经)(?:行政)?复议(?!后|机关|决定|直接){short}{num}{cases}",
+        "litigation": rf"(?:行政)?诉讼{short}{num}{cases}",
+    }
+
+
+def test_the_patterns_written_for_speed_match_as_before():
+    new = {kind: pattern for kind, pattern, _words in narrative._patterns(get_format("2021"))}
+    rng = random.Random("rewritten")
+    pieces = PIECES + ("经", "新", "行政复议", "复议后", "复议机关", "直接", "经行政", "受理", "接收", "收到", "行政诉讼")
+    texts = random_texts(1500, "rewritten") + real_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(6000)]
+    for kind, old in old_patterns().items():
+        old = re.compile(old)
+        assert new[kind].pattern != old.pattern
+        for text in texts:
+            for sentence in ["。".join(narrative.sentences(text)), text]:
+                got = [(m.span(), m.groups()) for m in new[kind].finditer(sentence)]
+                assert got == [(m.span(), m.groups()) for m in old.finditer(sentence)], (kind, sentence)
+
+
 def test_two_fees_in_one_sentence_read_as_before():
     """The old loop renamed admin_fees to its unit on the first match of a sentence; later ones keep that name."""
     text = "行政事业性收费3万元，另行政事业性收费5元和行政事业性收费2.5万元。行政事业性收费7元"
