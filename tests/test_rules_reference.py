@@ -255,3 +255,14 @@ def test_aspect_headings_found_with_the_quick_tests_are_those_found_without(monk
     assert sum(map(len, quick)) > 500  # headings of every style are among them
     for text, got in zip(texts, quick):
         assert got == narrative.aspect_headings(text), text
+
+
+def test_shorter_than_is_the_whole_count():
+    from reports.rules.text import _shorter_than
+
+    rng = random.Random("shorter")
+    texts = random_texts(500, "shorter") + real_texts()
+    texts += [" " * rng.randint(0, 500) + "字" * rng.randint(0, 150) + "\u3000" * rng.randint(0, 50) for _ in range(500)]
+    for text in texts:
+        for n in (1, 5, 99, 100, 101):
+            assert _shorter_than(text, n) == (narrative.non_blank_len(text) < n), (text, n)
