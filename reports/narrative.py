@@ -52,11 +52,9 @@ _BREAK_MARKS = "；;！？!?"  # where sentences end, besides 。 and line ends
 
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
-    # normalize() over the whole text at once, line ends still cutting sentences: the same pieces as
-    # normalizing each piece, since no break is a space or a digit, and without a call per piece.
-    # Every break made 。 (a line end first, since the spaces removed next include it; neither is a digit, so the
-    # thousands pattern reads the same), spaces out with str.split() (it cuts at \s, see non_blank_len), and the
-    # text cut at 。 — str.replace and str.split, not a pattern tried at every position.
+    # normalize() over the whole text at once: the same pieces as normalizing each, since no break is a space or
+    # a digit. A line end made 。 first (the spaces str.split() removes include it, see non_blank_len), every
+    # break made 。, the text cut there: str.replace and str.split, not a pattern tried at every position.
     if _FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)
     text = "".join(text.replace("\n", "。").split())
@@ -221,6 +219,8 @@ def _words_in(text: str, words: tuple[re.Pattern[str], dict[str, tuple[str, ...]
         present.update(inside[found])
         present.update(w for w in overlapping[found] if w in text)
     return present
+
+
 _COLUMN_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -457,8 +457,7 @@ def _for_comparison(text: str) -> str:
 
 @lru_cache(maxsize=32)
 def _run_set(text: str, run: int) -> set[str]:
-    # Cached for last year's text, which is compared on every keystroke of this year's (32 texts: ~10 MB).
-    # Never changed once made: callers only test membership.
+    # Cached for last year's text, compared on every keystroke of this year's. Callers only test membership.
     return {text[i:i + run] for i in range(len(text) - run + 1)}
 
 
@@ -512,9 +511,6 @@ def _code_kinds() -> np.ndarray:
     return kinds
 
 
-_HASH = ord("#")
-
-
 def _comparison_codes(text: str) -> np.ndarray | None:
     """_for_comparison(text) as an array of its code units; None when a character is beyond U+FFFF."""
     data = text.encode("utf-16-le", "surrogatepass")
@@ -527,7 +523,7 @@ def _comparison_codes(text: str) -> np.ndarray | None:
     keep = np.ones(len(units), np.bool_)
     keep[1:] = ~(digits[1:] & digits[:-1])  # of a run of digits only its first, made '#'
     units = units[keep]
-    units[digits[keep]] = _HASH
+    units[digits[keep]] = ord("#")
     return units
 
 
@@ -540,14 +536,10 @@ def _comparison_codes_cached(text: str) -> np.ndarray | None:
     return codes
 
 
-def _bits(n: int) -> int:
-    return max(int(n).bit_length(), 1)
-
-
 def _repeated_runs(prev: np.ndarray, cur: np.ndarray, run: int) -> np.ndarray | None:
     """hit[i]: the run of `run` characters at i in `cur` occurs in `prev`; None when the numbers would not fit."""
     m, n = len(prev), len(cur)
-    p = _bits(m + n)  # bits of a position
+    p = (m + n).bit_length()  # bits of a position
     width = min(run, 3)
     if 16 * width + p > 64:
         return None
@@ -558,7 +550,7 @@ def _repeated_runs(prev: np.ndarray, cur: np.ndarray, run: int) -> np.ndarray | 
     if run > 3:
         # A longer run is the numbers of the three-character runs that cover it: at 0 and run − 3 (and 3).
         threes, count = _ranks(runs, p)
-        r = _bits(count - 1)
+        r = max((count - 1).bit_length(), 1)
         offsets = (0, run - 3) if run <= 6 else (0, 3, run - 3)
         if len(offsets) * r + p > 64:
             return None
