@@ -177,6 +177,8 @@ def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy
     rng = random.Random(f"runs-{numpy_from}")
     texts = random_texts(300, "runs") + real_texts()[:60]
     texts += ["", "1", "#", "a1", "١٢٣٤٥٦٧٨٩", "\U0001f600" * 9, "\ud800" * 9 + "政府信息公开工作年度", "ab" * 20]
+    big = "".join(rng.choice("政府信息公开工作年度报告") for _ in range(40_000))  # two: past 16 bits of position
+    assert narrative.repeated_share(big, big[::-1] + big[:5000]) == reference_repeated_share(big, big[::-1] + big[:5000])
     for current in texts:
         previous = rng.choice(texts)
         if rng.random() < 0.6:  # a partial copy, cut anywhere, numbers changed, sometimes an emoji in it
