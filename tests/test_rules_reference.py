@@ -210,6 +210,7 @@ def test_the_spaces_patterns_remove_are_what_str_split_cuts_at():
     every = "".join(map(chr, range(0x110000)))
     assert {m.group() for m in re.finditer(r"\s", every)} == {c for c in every if c.isspace()}
     assert "".join(narrative._SPACES.findall(every)) == "".join(c for c in every if c.isspace())
+    assert "".join(narrative._FULLWIDTH.findall(every)) == "".join(c for c in every if narrative._has_fullwidth(c))
 
 
 def test_every_match_holds_the_word_its_pattern_is_skipped_without():
