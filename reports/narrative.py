@@ -13,29 +13,35 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+import numpy as np
+
 from .catalogue import Format, get_format
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-
-
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")  # (?<=\d),… written comma first: searched as a literal
 _FULLWIDTH = re.compile("[０-９．]")
+
+
+def _has_fullwidth(text: str) -> bool:  # _FULLWIDTH.search(text), by str searches: half the time on Chinese text
+    return any(c in text for c in "０１２３４５６７８９．")
 
 
 @lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
     """Full-width digits to ASCII, every space removed, 3,119 to 3119: "申请 4 条" reads as "申请4条"."""
     # Cached: several rules read the same paragraphs. translate() only when needed: it is the slow part.
-    if _FULLWIDTH.search(text):
+    if _has_fullwidth(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    return _THOUSANDS.sub("", _SPACES.sub("", text))
+    text = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
+    return _THOUSANDS.sub("", text) if "," in text else text
 
 
 def non_blank_len(text: str) -> int:
     """Characters that are not white space: how the format's 一千字 is counted."""
-    # The text's length less its spaces, counted without building the text without them.
-    return len(text) - sum(map(len, _SPACES.findall(text)))
+    # [\s\u3000\u00a0] is exactly str.isspace() (both are Py_UNICODE_ISSPACE; U+3000 and U+00A0 are in it),
+    # which str.split() cuts at, in C.
+    return sum(map(len, text.split()))
 
 
 def overview_length(values) -> int:
@@ -43,17 +49,23 @@ def overview_length(values) -> int:
     return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
 
 
-_BREAKS = re.compile(r"[。；;！？!?\n]")
-_SPACES_BUT_LINE_ENDS = re.compile(r"[^\S\n]+")
+_BREAK_MARKS = "；;！？!?"  # where sentences end, besides 。 and line ends
 
 
 def sentences(text: str) -> list[str]:
     """The text cut at 。；！？ and line ends, each piece normalized."""
-    # normalize() over the whole text at once, line ends kept (they cut sentences): the same pieces as
-    # normalizing each piece, since no break is a space or a digit, and without a call per piece.
-    if _FULLWIDTH.search(text):
+    # normalize() over the whole text at once: the same pieces as normalizing each, since no break is a space or
+    # a digit. A line end made 。 first (the spaces str.split() removes include it, see non_blank_len), every
+    # break made 。, the text cut there: str.replace and str.split, not a pattern tried at every position.
+    if _has_fullwidth(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    return [s for s in _BREAKS.split(_THOUSANDS.sub("", _SPACES_BUT_LINE_ENDS.sub("", text))) if s]
+    text = "".join(text.replace("\n", "。").split())
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    for mark in _BREAK_MARKS:
+        if mark in text:
+            text = text.replace(mark, "。")
+    return [s for s in text.split("。") if s]
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -115,12 +127,16 @@ def result_words(fmt: Format) -> dict[str, str]:
 
 def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     """(kind, pattern) in priority order; a later pattern never re-reads words an earlier one matched."""
+    # A look-behind at the start makes the regex engine try a pattern at every character; written after the
+    # first words instead ((?<!新)收到 as 收到(?<!新收到), (?:行政)?诉讼 as 行政诉讼|诉讼, in the same order of
+    # trying), the engine jumps to the first characters. Same matches: tests/test_rules_reference.py keeps
+    # the patterns as they were written before and compares them.
     results = result_words(fmt)
     granted, partial = (w for w, k in results.items() if k in ("granted", "partial"))
     out = [
         ("granted+partial", rf"{granted}(?:和|及|与|、|以及){partial}{_SHORT_GAP}{_NUM}{_UNIT}"),
         ("new", rf"新收(?:到)?{_GAP}申请{_GAP}{_NUM}{_UNIT}"),
-        ("received", rf"(?<!新)(?:收到|受理|接收){_GAP}申请{_GAP}{_NUM}{_UNIT}"),
+        ("received", rf"(?:收到|受理|接收)(?<!新收到|新受理|新接收){_GAP}申请{_GAP}{_NUM}{_UNIT}"),
         ("carried_over", rf"上一?年度?结转{_GAP}{_NUM}{_UNIT}"),
         ("carry_forward", rf"结转(?:至|到)?下一?年度?{_GAP}{_NUM}{_UNIT}"),
         ("carry_forward", rf"{_NUM}{_UNIT}[^，,。；;\d]{{0,6}}?结转(?:至|到)?下一?年"),
@@ -130,8 +146,8 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]
     out += [(kind, rf"{word}{_SHORT_GAP}{_NUM}{_UNIT}") for word, kind in results.items()]
     out += [
         # 复议后起诉, 未经复议直接起诉 and 复议机关 are 行政诉讼 words, not 行政复议 counts.
-        ("review", rf"(?<!经)(?:行政)?复议(?!后|机关|决定|直接){_SHORT_GAP}{_NUM}{_CASES}"),
-        ("litigation", rf"(?:行政)?诉讼{_SHORT_GAP}{_NUM}{_CASES}"),
+        ("review", rf"(?:行政(?<!经行政)复议|复议(?<!经复议))(?!后|机关|决定|直接){_SHORT_GAP}{_NUM}{_CASES}"),
+        ("litigation", rf"(?:行政诉讼|诉讼){_SHORT_GAP}{_NUM}{_CASES}"),
         ("none_of", r"(?:未发生|没有|未收到|未出现|未产生|未有|无)[^，,。；;\d]{0,20}?(?:行政复议|行政诉讼)"
                     r"(?:[、和及与或](?:行政复议|行政诉讼))?"),
         ("all_maintained", r"(?:均|全部|都)(?:获|被|予以|予)?维持"),
@@ -178,7 +194,35 @@ def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ..
 
 
 _PATTERNS: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = {}
-_WORDS: dict[str, tuple[str, ...]] = {}  # every keyword of a format's patterns, each once
+_WORDS: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = {}
+_BY_WORD: dict[str, dict[str, tuple[int, ...]]] = {}  # the patterns (their places) each keyword lets run
+
+
+def _word_finder(words: list[str]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Which of `words` occur in a text, in one scan instead of one `in` per word: (pattern, inside, overlapping).
+
+    The pattern finds the longest word at each place it tries, without overlaps. A word w that occurs is then
+    (a) found, or a prefix of the word found where w starts, or inside a word found before it — all in
+    inside[found] — or (b) runs past the end of a word found before it: then a proper end of that word begins
+    w, and w is in overlapping[found], which is tested with `in`.
+    """
+    finder = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    inside = {v: tuple(w for w in words if w in v) for v in words}
+    overlapping = {v: tuple(w for w in words if w not in v and any(v.endswith(w[:k]) for k in range(1, len(w))))
+                   for v in words}
+    return finder, inside, overlapping
+
+
+def _words_in(text: str, words: tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]) -> set[str]:
+    """The words of _word_finder(…) that occur in `text`."""
+    finder, inside, overlapping = words
+    present: set[str] = set()
+    for found in set(finder.findall(text)):
+        present.update(inside[found])
+        present.update(w for w in overlapping[found] if w in text)
+    return present
+
+
 _COLUMN_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -218,16 +262,19 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     fmt = get_format(version)
     if fmt.version not in _PATTERNS:
         _PATTERNS[fmt.version] = _patterns(fmt)
-        _WORDS[fmt.version] = tuple(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
+        _WORDS[fmt.version] = _word_finder(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
+        _BY_WORD[fmt.version] = {w: tuple(i for i, (_k, _p, words) in enumerate(_PATTERNS[fmt.version]) if w in words)
+                                 for w in _WORDS[fmt.version][1]}
     pieces = sentences(text)
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
     joined = "。".join(pieces)
-    present = {w for w in _WORDS[fmt.version] if w in joined}
-    candidates = [p for p in _PATTERNS[fmt.version] if not present.isdisjoint(p[2])]
-    if not candidates:
+    present = _words_in(joined, _WORDS[fmt.version])
+    if not present:
         return ()
+    by_word, patterns = _BY_WORD[fmt.version], _PATTERNS[fmt.version]
+    candidates = [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
     starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
     taken: dict[int, list[tuple[int, int]]] = {}
     found: dict[int, list[tuple[int, Statement]]] = {}
@@ -303,6 +350,14 @@ _PLAIN_HEADING = re.compile(
 )
 
 
+# What a heading needs, found quickly: the two patterns above are tried at every character (they start with a
+# look-behind), these scan for their first character. A numbered heading starts, after a break and spaces (or at
+# the start), with （ ( 一…九 or 1…9; a plain one ends with 方面/情况/工作 and its end mark.
+_NUMBERED_START = re.compile(r"[。；;！？!?\n][ \t\u3000]*[（(一二三四五六七八九1-9]")
+_NUMBER_MARKS = frozenset("（(一二三四五六七八九123456789")
+_PLAIN_END = re.compile(r"(?:方面|情况|工作)(?:[。：:，,；;]|\n|$)")
+
+
 _HEADING_ONLY = re.compile(
     r"(?:政府|政务|信息|公开|的|工作|载体|建设|方面|情况|和|及|与|、|主动|依申请|管理|资源|平台|监督|保障|检查)+")
 
@@ -333,7 +388,8 @@ def aspect_headings(text: str) -> list[AspectHeading]:
     order = [code for code, _ in ASPECTS]
     out: list[AspectHeading] = []
     taken: set[int] = set()
-    for m in _ASPECT_HEADING.finditer(text):
+    numbered = _NUMBERED_START.search(text) or text.lstrip(" \t\u3000")[:1] in _NUMBER_MARKS
+    for m in _ASPECT_HEADING.finditer(text) if numbered else ():
         codes = _aspects_named(m.group("words"))
         if not codes:
             continue
@@ -347,7 +403,7 @@ def aspect_headings(text: str) -> list[AspectHeading]:
         style = next(g for g in ("paren", "shi", "dot") if m.group(g))
         out.append(AspectHeading(m.start("words") - _prefix_len(m), body, codes, style))
         taken.add(m.start("words"))
-    for m in _PLAIN_HEADING.finditer(text):
+    for m in _PLAIN_HEADING.finditer(text) if _PLAIN_END.search(text) else ():
         codes = _aspects_named(m.group("words"))
         if codes and not any(abs(m.start("words") - t) <= 4 for t in taken) and len(m.group("words")) <= 14:
             out.append(AspectHeading(m.start("words"), m.end(), codes, "plain"))
@@ -403,8 +459,7 @@ def _for_comparison(text: str) -> str:
 
 @lru_cache(maxsize=32)
 def _run_set(text: str, run: int) -> set[str]:
-    # Cached for last year's text, which is compared on every keystroke of this year's (32 texts: ~10 MB).
-    # Never changed once made: callers only test membership.
+    # Cached for last year's text, compared on every keystroke of this year's. Callers only test membership.
     return {text[i:i + run] for i in range(len(text) - run + 1)}
 
 
@@ -414,21 +469,116 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     Unlike an edit ratio, moving a copied paragraph does not hide it, and two different texts on the same
     subject do not look alike just because they share common characters.
     """
+    if run <= _MAX_RUN and len(current) + len(previous) >= _NUMPY_FROM:
+        cur = _comparison_codes(current)
+        prev = _comparison_codes_cached(previous)
+        if cur is not None and prev is not None:  # else a character beyond U+FFFF: the runs as strings below
+            if len(cur) < run or len(prev) < run:
+                return 0.0
+            hits = _repeated_runs(prev, cur, run)
+            if hits is not None:
+                return _covered(hits, run) / len(cur)
     cur, prev = _for_comparison(current), _for_comparison(previous)
     if len(cur) < run or len(prev) < run:
         return 0.0
-    # hit[i] = 1 when the run starting at i occurs in `previous`; a character is covered when a hit starts at
-    # most run − 1 characters before it. So a gap of n characters after a hit leaves n − (run − 1) uncovered
-    # (a gap before the first hit: all n). The run − 1 characters past the last start are a gap like any other.
     grams = _run_set(prev, run)
-    hit = bytes([cur[i:i + run] in grams for i in range(len(cur) - run + 1)]) + bytes(run - 1)
-    # Read as one big number (a byte a position, 0 or 1), a hit's run is marked by OR-ing in the number shifted
-    # by 1 … run − 1 bytes towards the end: done on the whole number in C, not gap by gap in Python.
-    hits = int.from_bytes(hit, "big")
-    covered = hits
-    for k in range(1, run):
-        covered |= hits >> (8 * k)
-    return (len(cur) - covered.to_bytes(len(hit), "big").count(0)) / len(cur)
+    hit = bytes([cur[i:i + run] in grams for i in range(len(cur) - run + 1)])
+    return _covered(np.frombuffer(hit, np.bool_), run) / len(cur)
+
+
+def _covered(hits: np.ndarray, run: int) -> int:
+    """How many characters lie in a run that starts at a hit: a character is covered when a hit starts at most
+    run − 1 characters before it, i.e. when the window of `run` hits ending at it holds one."""
+    return int(np.count_nonzero(np.convolve(hits.view(np.uint8), np.ones(run, np.uint8))))
+
+
+# The same runs in numpy, exactly (the string sets cost ~0.1 µs a position: ~0.7 ms a report). A text is an array of
+# 16-bit code units (a character beyond U+FFFF: the string path). No hashing, every number exact: three characters
+# are one 48-bit number, the three-character runs of both texts are numbered 0, 1, … by one sort (positions in the
+# low bits), and a run of 4–8 characters is the numbers of the two or three three-character runs that cover it.
+_MAX_RUN = 8
+_NUMPY_FROM = 400  # characters of both texts: below, numpy's fixed cost (~35 µs) is more than the sets'
+
+
+@lru_cache(maxsize=1)
+def _code_kinds() -> np.ndarray:
+    """For each 16-bit code unit: 1 when _NOT_TEXT removes it, 2 when it is a digit (\\d), else 0."""
+    every = "".join(map(chr, range(0x10000)))
+    kinds = np.zeros(0x10000, np.uint8)
+    for kind, pattern in ((1, _NOT_TEXT), (2, _DIGITS)):  # no character is both
+        for m in pattern.finditer(every):
+            kinds[m.start():m.end()] = kind
+    return kinds
+
+
+def _comparison_codes(text: str) -> np.ndarray | None:
+    """_for_comparison(text) as an array of its code units; None when a character is beyond U+FFFF."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) != 2 * len(text):
+        return None
+    units = np.frombuffer(data, "<u2")
+    kinds = _code_kinds()[units]
+    kept = kinds != 1
+    units, digits = units[kept], kinds[kept] == 2
+    keep = np.ones(len(units), np.bool_)
+    keep[1:] = ~(digits[1:] & digits[:-1])  # of a run of digits only its first, made '#'
+    units = units[keep]
+    units[digits[keep]] = ord("#")
+    return units
+
+
+@lru_cache(maxsize=32)
+def _comparison_codes_cached(text: str) -> np.ndarray | None:
+    # Last year's text: the live check compares every keystroke of this year's with it.
+    codes = _comparison_codes(text)
+    if codes is not None:
+        codes.flags.writeable = False
+    return codes
+
+
+def _repeated_runs(prev: np.ndarray, cur: np.ndarray, run: int) -> np.ndarray | None:
+    """hit[i]: the run of `run` characters at i in `cur` occurs in `prev`; None when the numbers would not fit."""
+    m, n = len(prev), len(cur)
+    p = (m + n).bit_length()  # bits of a position
+    width = min(run, 3)
+    if 16 * width + p > 64:
+        return None
+    # The first `width` characters at each position as one number: 16 bits each, read straight from the bytes
+    # (positions across the join are numbered too, and never read).
+    data = np.concatenate((prev, cur)).tobytes() + bytes(6)
+    runs = np.ndarray((m + n - width + 1,), "<u8", data, 0, (2,)) & np.uint64((1 << 16 * width) - 1)
+    if run > 3:
+        # A longer run is the numbers of the three-character runs that cover it: at 0 and run − 3 (and 3).
+        threes, count = _ranks(runs, p)
+        r = max((count - 1).bit_length(), 1)
+        offsets = (0, run - 3) if run <= 6 else (0, 3, run - 3)
+        if len(offsets) * r + p > 64:
+            return None
+        length = m + n - run + 1
+        runs = threes[:length].copy()
+        for offset in offsets[1:]:
+            runs <<= np.uint64(r)
+            runs |= threes[offset: offset + length]
+    numbers, count = _ranks(runs, p)
+    seen = np.zeros(count, np.bool_)
+    seen[numbers[: m - run + 1]] = True  # last year's runs
+    return seen[numbers[m: m + n - run + 1]]
+
+
+def _ranks(values: np.ndarray, p: int) -> tuple[np.ndarray, int]:
+    """Each value's number among the distinct values (equal values, equal numbers: 0, 1, …) and the bits of
+    the largest. `values` (uint64) must leave the low `p` bits free: the position goes there for the sort."""
+    keyed = (values << np.uint64(p)) | np.arange(len(values), dtype=np.uint64)
+    keyed.sort()
+    positions = (keyed & np.uint64((1 << p) - 1)).astype(np.intp)
+    keyed >>= np.uint64(p)
+    new = np.empty(len(keyed), np.uint64)
+    new[0] = 0
+    np.not_equal(keyed[1:], keyed[:-1], out=new[1:])
+    numbers = np.cumsum(new)
+    ranks = np.empty(len(values), np.uint64)
+    ranks[positions] = numbers
+    return ranks, int(numbers[-1]) + 1
 
 
 __all__ = [

@@ -22,10 +22,13 @@ from .test_rules_regression import PHRASES, cases
 pytestmark = [needs_shared(EXAMPLES), needs_shared(SHARED / "corpus"), needs_shared(SEEDS)]
 
 
+REFERENCE_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # as it was written before narrative's
+
+
 def reference_normalize(text: str) -> str:
     if narrative._FULLWIDTH.search(text):
         text = text.translate(narrative._FULLWIDTH_DIGITS)
-    return narrative._THOUSANDS.sub("", narrative._SPACES.sub("", text))
+    return REFERENCE_THOUSANDS.sub("", narrative._SPACES.sub("", text))
 
 
 def reference_sentences(text: str) -> list[str]:
@@ -114,6 +117,31 @@ def test_stated_numbers_are_the_references(version):
         assert got == reference_stated_numbers(text, version), text
 
 
+def old_patterns() -> dict[str, str]:
+    """The patterns narrative rewrote for speed, as they were written before."""
+    gap, short, num, unit, cases = narrative._GAP, narrative._SHORT_GAP, narrative._NUM, narrative._UNIT, narrative._CASES
+    return {
+        "received": rf"(?<!新)(?:收到|受理|接收){gap}申请{gap}{num}{unit}",
+        "review": rf"(?<!经)(?:行政)?复议(?!后|机关|决定|直接){short}{num}{cases}",
+        "litigation": rf"(?:行政)?诉讼{short}{num}{cases}",
+    }
+
+
+def test_the_patterns_written_for_speed_match_as_before():
+    new = {kind: pattern for kind, pattern, _words in narrative._patterns(get_format("2021"))}
+    rng = random.Random("rewritten")
+    pieces = PIECES + ("经", "新", "行政复议", "复议后", "复议机关", "直接", "经行政", "受理", "接收", "收到", "行政诉讼")
+    texts = random_texts(1500, "rewritten") + real_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(6000)]
+    for kind, old in old_patterns().items():
+        old = re.compile(old)
+        assert new[kind].pattern != old.pattern
+        for text in texts:
+            for sentence in ["。".join(narrative.sentences(text)), text]:
+                got = [(m.span(), m.groups()) for m in new[kind].finditer(sentence)]
+                assert got == [(m.span(), m.groups()) for m in old.finditer(sentence)], (kind, sentence)
+
+
 def test_two_fees_in_one_sentence_read_as_before():
     """The old loop renamed admin_fees to its unit on the first match of a sentence; later ones keep that name."""
     text = "行政事业性收费3万元，另行政事业性收费5元和行政事业性收费2.5万元。行政事业性收费7元"
@@ -125,6 +153,7 @@ def test_two_fees_in_one_sentence_read_as_before():
 def test_sentences_are_the_references():
     for text in random_texts(1500, "sentences") + real_texts():
         assert narrative.sentences(text) == reference_sentences(text), text
+        assert narrative.normalize.__wrapped__(text) == reference_normalize(text), text
 
 
 def test_repeated_share_is_the_reference():
@@ -138,6 +167,50 @@ def test_repeated_share_is_the_reference():
         for run in (8, 3):
             assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
         assert narrative._for_comparison(current) == reference_for_comparison(current)
+
+
+@pytest.mark.parametrize("numpy_from", [0, 10**9], ids=["numpy", "strings"])
+def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy_from):
+    """Every text through the numpy runs (and every text through the string sets), whatever its length: runs of
+    1–9 characters, characters beyond U+FFFF (the string path), lone surrogates, every kind of digit."""
+    monkeypatch.setattr(narrative, "_NUMPY_FROM", numpy_from)
+    rng = random.Random(f"runs-{numpy_from}")
+    texts = random_texts(300, "runs") + real_texts()[:60]
+    texts += ["", "1", "#", "a1", "١٢٣٤٥٦٧٨٩", "\U0001f600" * 9, "\ud800" * 9 + "政府信息公开工作年度", "ab" * 20]
+    big = "".join(rng.choice("政府信息公开工作年度报告") for _ in range(40_000))  # two: past 16 bits of position
+    assert narrative.repeated_share(big, big[::-1] + big[:5000]) == reference_repeated_share(big, big[::-1] + big[:5000])
+    for current in texts:
+        previous = rng.choice(texts)
+        if rng.random() < 0.6:  # a partial copy, cut anywhere, numbers changed, sometimes an emoji in it
+            a, b = sorted(rng.randrange(len(current) + 1) for _ in range(2))
+            previous += current[a:b].replace("3", "4") + rng.choice(["", "\U0001f600", "\ud83d"])
+        for run in (8, 5, 4, 3, 1, 9):
+            assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
+        codes = narrative._comparison_codes(current)
+        if codes is not None:
+            assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
+
+
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_the_keywords_found_in_one_scan_are_those_in_the_text(version):
+    narrative._stated_numbers.__wrapped__("", version)
+    finder = narrative._WORDS[version]
+    words = sorted(finder[1])
+    rng = random.Random(f"words-{version}")
+    texts = random_texts(500, f"words-{version}") + real_texts()
+    # Words run together, cut anywhere: every overlap of one's end with another's start.
+    texts += ["".join(rng.choice(words)[rng.randrange(2):] for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    texts += [a + b[k:] for a in words for b in words for k in range(len(b))]
+    for text in texts:
+        assert narrative._words_in(text, finder) == {w for w in words if w in text}, text
+
+
+def test_the_spaces_patterns_remove_are_what_str_split_cuts_at():
+    """normalize, sentences and non_blank_len use str.split() for the old space patterns: the same characters."""
+    every = "".join(map(chr, range(0x110000)))
+    assert {m.group() for m in re.finditer(r"\s", every)} == {c for c in every if c.isspace()}
+    assert "".join(narrative._SPACES.findall(every)) == "".join(c for c in every if c.isspace())
+    assert "".join(narrative._FULLWIDTH.findall(every)) == "".join(c for c in every if narrative._has_fullwidth(c))
 
 
 def test_every_match_holds_the_word_its_pattern_is_skipped_without():
@@ -166,3 +239,33 @@ def test_every_match_holds_the_word_its_pattern_is_skipped_without():
 def test_non_blank_len_is_the_reference():
     for text in random_texts(1500, "blank") + real_texts():
         assert narrative.non_blank_len(text) == len(narrative._SPACES.sub("", text))
+
+
+HEADING_PIECES = ("（一）", "（二）", "(三)", "（五）", "一是", "二是", "五是", "1.", "2．", "3、", "4.5", "主动公开", "依申请公开",
+                  "信息管理", "信息资源管理", "平台", "监督", "保障", "方面", "情况", "工作", "政府", "的", "加强", "。", "；",
+                  "!", "？", "\n", " ", "\t", "\u3000", "：", "，", "（", "）", "是", "一", "9")
+
+
+def test_aspect_headings_found_with_the_quick_tests_are_those_found_without(monkeypatch):
+    """aspect_headings() runs its two patterns only when a quick scan finds what a heading needs: the same
+    headings as running them always (the quick scans replaced by ones that always match)."""
+    rng = random.Random("headings")
+    texts = ["".join(rng.choice(HEADING_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(6000)]
+    texts += real_texts()
+    quick = [narrative.aspect_headings(t) for t in texts]
+    monkeypatch.setattr(narrative, "_NUMBERED_START", re.compile(""))
+    monkeypatch.setattr(narrative, "_PLAIN_END", re.compile(""))
+    assert sum(map(len, quick)) > 500  # headings of every style are among them
+    for text, got in zip(texts, quick):
+        assert got == narrative.aspect_headings(text), text
+
+
+def test_shorter_than_is_the_whole_count():
+    from reports.rules.text import _shorter_than
+
+    rng = random.Random("shorter")
+    texts = random_texts(500, "shorter") + real_texts()
+    texts += [" " * rng.randint(0, 500) + "字" * rng.randint(0, 150) + "\u3000" * rng.randint(0, 50) for _ in range(500)]
+    for text in texts:
+        for n in (1, 5, 99, 100, 101):
+            assert _shorter_than(text, n) == (narrative.non_blank_len(text) < n), (text, n)

@@ -334,13 +334,18 @@ def _all_prose(values: ReportValues) -> str:
 SIMILAR_MIN_CHARS = 100
 
 
+def _shorter_than(text: str, n: int) -> bool:
+    """non_blank_len(text) < n, counting the whole text only when its first 4n characters do not settle it."""
+    return len(text) < n or (narrative.non_blank_len(text[:4 * n]) < n and narrative.non_blank_len(text) < n)
+
+
 @rule
 def n_similar(values: ReportValues, context: Context) -> list[Finding]:
     """N-SIMILAR: the report's text repeats half or more of last year's."""
     if context.previous is None:
         return []
     previous, current = _all_prose(context.previous), _all_prose(values)
-    if narrative.non_blank_len(previous) < SIMILAR_MIN_CHARS or narrative.non_blank_len(current) < SIMILAR_MIN_CHARS:
+    if _shorter_than(previous, SIMILAR_MIN_CHARS) or _shorter_than(current, SIMILAR_MIN_CHARS):
         return []
     share = narrative.repeated_share(current, previous)
     if share < SIMILAR_SHARE:
