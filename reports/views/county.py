@@ -147,6 +147,7 @@ def dashboard(request, root: Organisation, year: int):
         "overdue": overdue,
         "sort": sort,
         "columns": columns,
+        "labels": SORT_LABELS,  # each cell says its column where a phone stacks the row (county.css)
     })
 
 

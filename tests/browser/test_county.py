@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -117,3 +118,25 @@ def test_officer_breaks_a_cell_down_by_organisation_and_sees_the_trends(page, co
     page.get_by_label("机关").select_option(label="城关镇人民政府")
     page.get_by_role("button", name="查看").click()
     expect(page.locator("h2")).to_contain_text("城关镇人民政府：历年主要数据")
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_on_a_phone_the_dashboard_is_a_list_of_cards_that_never_scrolls_sideways(
+        new_page, county_landscape, county_officer, year, width):
+    from .axe import axe_violations, describe, serious
+
+    page = new_page(width=width)
+    login(page, "officer")
+    page.goto(f"/county/{county_landscape.pk}/{year}/")
+    late = page.locator("tbody tr", has=page.get_by_role("link", name="郇封镇人民政府", exact=True))
+    expect(late).to_contain_text("逾期")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = late.bounding_box()
+    assert box["width"] <= width and box["height"] > 80  # stacked: one card, several lines
+    # Each cell says its column on the card (the header row is a line of sort links now).
+    assert late.locator("td[data-label]").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)")[:2] == ['"机关类型"', '"状态"']
+    assert describe(page.url, serious(axe_violations(page))) == []
+    screenshot(page, f"county-dashboard-{width}")
+    page.get_by_role("link", name="机关类型", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=kind(&|$)"))
