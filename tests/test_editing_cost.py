@@ -139,6 +139,16 @@ def test_the_check_reads_not_its_own_stored_table_and_finds_the_same(clerk, repo
     assert answer["cell_errors"] == form.cell_errors() and "table3.granted.natural" in answer["cell_errors"]
 
 
+def test_acknowledgements_are_read_only_when_there_is_a_warning_to_acknowledge(clerk, report, township):
+    quiet = body(report)
+    assert not [f for f in check(clerk, report, quiet)["findings"] if f["severity"] == "warning"]
+    assert not [q for q in queries(lambda: check(clerk, report, quiet)) if "reports_acknowledgement" in q]
+    make_report(township, 2022, demo_values())
+    warned = body(report, **{"table3.carried_over.natural": "99"})  # T3-CARRY: a warning
+    assert [f for f in check(clerk, report, warned)["findings"] if f["severity"] == "warning"]
+    assert [q for q in queries(lambda: check(clerk, report, warned)) if "reports_acknowledgement" in q]
+
+
 def test_an_autosave_reads_no_other_table_and_locks_and_snapshots_in_one_read(clerk, report):
     data = body(report, **{KEY: "5"})
     sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "applications"]), data))

@@ -301,9 +301,11 @@ def derived_texts(values: ReportValues, section: str) -> dict[str, str]:
 
 
 def section_items(report: Report, form: SectionForm) -> list[Shown]:
-    """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements."""
-    acks = acknowledgements(report)
-    return shown(form.findings if form.is_bound else form.stored_findings(), acks)
+    """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements.
+    Only a warning can be acknowledged (`shown`): without one, the acknowledgements are not read."""
+    findings = form.findings if form.is_bound else form.stored_findings()
+    acks = acknowledgements(report) if any(f.severity == "warning" for f in findings) else {}
+    return shown(findings, acks)
 
 
 def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
