@@ -82,11 +82,23 @@ class SectionForm(forms.Form):
         # An autosave answers no findings: rules=False parses and checks the cells only (the live check runs
         # the rules a moment before, on the same text).
         self.rules = rules
-        super().__init__(data, initial={**self.texts(self.saved, report), "revision": self.stored_revision()})
+        self._initial: dict[str, Any] | None = None
+        super().__init__(data)  # the initial texts when first asked for (the live check never asks)
         self.fields.update(self._cell_fields(report))
         self.values: ReportValues | None = None
         self.findings: list[Finding] = []
         self._stored_facts: tuple[Context, list[Finding]] | None = None
+
+    @property
+    def initial(self) -> dict[str, Any]:
+        """The stored values as the inputs show them, and the stored revision."""
+        if self._initial is None:
+            self._initial = {**self.texts(self.saved, self.report), "revision": self.stored_revision()}
+        return self._initial
+
+    @initial.setter
+    def initial(self, value: dict[str, Any]) -> None:  # forms.Form.__init__ sets {}: computed when read
+        self._initial = value or None
 
     # Each form class's fields by format: they depend on the catalogue only, and building 144 fields per
     # request was a tenth of the live check. Shared between forms (nothing changes a field once made).

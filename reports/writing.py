@@ -91,23 +91,29 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         counts_stale.send(sender=Report, report=locked)
 
 
-def snapshot(report: Report) -> dict[str, Any]:
+def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
     """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees).
 
     Read afresh with its six sections joined (three queries, not nine): what was just written, not the
-    section objects `report` may hold from before the write."""
+    section objects `report` may hold from before the write. `lock`: the report's row is locked by the same
+    read (FOR UPDATE OF the report alone: its sections are joined, not locked)."""
     from .services import with_sections
 
-    return report_to_json(with_sections(Report.objects.select_related("organisation")).get(pk=report.pk))
+    reports = with_sections(Report.objects.select_related("organisation"))
+    if lock:
+        reports = reports.select_for_update(of=("self",))
+    return report_to_json(reports.get(pk=report.pk))
 
 
 def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
                    event: ReportEvent | None = None) -> ReportVersion | None:
     """Keep the report's values as a new version; a write that changed nothing keeps none."""
-    with transaction.atomic():
-        # The lock serialises version numbers between two people saving at once (a no-op when held).
-        Report.objects.select_for_update().filter(pk=report.pk).first()
-        data = snapshot(report)
+    # No savepoint: nothing here is caught and carried on from, so a failure undoes the caller's whole write
+    # (a savepoint was two more round trips to the database on every autosave).
+    with transaction.atomic(savepoint=False):
+        # The lock serialises version numbers between two people saving at once (a no-op when held); it is
+        # taken by the snapshot's own read.
+        data = snapshot(report, lock=True)
         last = report.versions.order_by("-number").first()
         if event is None and last is not None and last.data == data:
             return None

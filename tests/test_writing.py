@@ -65,8 +65,8 @@ def in_the_gap(monkeypatch):
     def install(fn):
         original = editing_views._loaded_for
 
-        def checked_then_raced(user, report_id, check=None):
-            report, values = original(user, report_id, check)  # found, permission checked, values read
+        def checked_then_raced(user, report_id, check=None, **options):
+            report, values = original(user, report_id, check, **options)  # found, permission checked, values read
             fn(Report.objects.get(pk=report.pk))
             return report, values  # the view goes on with what it read: a draft
 

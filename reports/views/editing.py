@@ -108,20 +108,29 @@ def _loaded(report: Report) -> tuple[Report, ReportValues]:
     return load_with_values(report.pk)
 
 
-def _loaded_for(user, report_id: int, check=None) -> tuple[Report, ReportValues]:
+def _loaded_for(user, report_id: int, check=None, **tables: bool) -> tuple[Report, ReportValues]:
     """As `_loaded`, with the report looked for among those the user may see (404 otherwise) and `check`
     (a permission check that raises) run on it before its values are read: the permission checks and the
-    editor's read of the report are one query, not two."""
+    editor's read of the report are one query, not two. `tables`: as `load_with_values`'s."""
     try:
-        return load_with_values(report_id, base=reports_for_user(user), check=check)
+        return load_with_values(report_id, base=reports_for_user(user), check=check, **tables)
     except Report.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
 
-def _loaded_for_editing(user, report_id: int) -> tuple[Report, ReportValues]:
+def _loaded_for_editing(user, report_id: int, **tables: bool) -> tuple[Report, ReportValues]:
     """The report and its values if the user may edit it: 404 when they may not see it, 403 when they may
-    only read it."""
-    return _loaded_for(user, report_id, lambda report: require_editable(user, report))
+    only read it. `tables`: as `load_with_values`'s."""
+    return _loaded_for(user, report_id, lambda report: require_editable(user, report), **tables)
+
+
+# Which stored tables the editor's background requests read (see `load_with_values`). The live check posts
+# every cell of its section, and a refused cell is left out of the rules, so the section's own stored table
+# is not needed; the rules need the others. The autosave runs no rules: it needs only its own table's
+# stored cells (a refused cell keeps its stored value), the prose (the total length) and the revision.
+CHECK_TABLES = {"proactive": {"table2": False}, "applications": {"table3": False}}
+SAVE_TABLES = {"proactive": {"table3": False}, "applications": {"table2": False}}
+NO_TABLES = {"table2": False, "table3": False}
 
 
 def _form_class(section: str) -> type[SectionForm]:
@@ -292,9 +301,11 @@ def derived_texts(values: ReportValues, section: str) -> dict[str, str]:
 
 
 def section_items(report: Report, form: SectionForm) -> list[Shown]:
-    """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements."""
-    acks = acknowledgements(report)
-    return shown(form.findings if form.is_bound else form.stored_findings(), acks)
+    """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements.
+    Only a warning can be acknowledged (`shown`): without one, the acknowledgements are not read."""
+    findings = form.findings if form.is_bound else form.stored_findings()
+    acks = acknowledgements(report) if any(f.severity == "warning" for f in findings) else {}
+    return shown(findings, acks)
 
 
 def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
@@ -422,15 +433,19 @@ def section_edit(request: HttpRequest, report_id: int, section: str) -> HttpResp
     return redirect("section_edit", report.pk, section)
 
 
-def _json_editing(view):
-    """For the editor's background requests: errors as JSON with a Chinese message, never a login page."""
+def _json_editing(tables: dict[str, dict[str, bool]], default: dict[str, bool]):
+    """For the editor's background requests: errors as JSON with a Chinese message, never a login page.
+    `tables[section]` (else `default`): which stored tables the view needs (`load_with_values`)."""
+    return lambda view: require_POST(_json_view(view, tables, default))
 
+
+def _json_view(view, tables: dict[str, dict[str, bool]], default: dict[str, bool]):
     @wraps(view)
     def wrapper(request: HttpRequest, report_id: int, section: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"error": "登录已过期，请重新登录。您的修改已保存在本机浏览器中。"}, status=403)
         try:
-            report, values = _loaded_for_editing(request.user, report_id)
+            report, values = _loaded_for_editing(request.user, report_id, **tables.get(section, default))
             form_class = _form_class(section)
         except PermissionDenied as exc:
             return JsonResponse({"error": str(exc) or "您不能修改这份报告。"}, status=403)
@@ -438,10 +453,10 @@ def _json_editing(view):
             return JsonResponse({"error": str(exc)}, status=404)
         return view(request, report, values, form_class)
 
-    return require_POST(wrapper)
+    return wrapper
 
 
-@_json_editing
+@_json_editing(CHECK_TABLES, {})
 def section_check(request: HttpRequest, report: Report, values: ReportValues,
                   form_class: type[SectionForm]) -> JsonResponse:
     """The form as typed so far → findings, derived sums and per-cell messages (nothing is stored)."""
@@ -468,7 +483,7 @@ def section_check(request: HttpRequest, report: Report, values: ReportValues,
     return JsonResponse(payload)
 
 
-@_json_editing
+@_json_editing(SAVE_TABLES, NO_TABLES)
 def section_save(request: HttpRequest, report: Report, values: ReportValues,
                  form_class: type[SectionForm]) -> JsonResponse:
     """Autosave: 200 with the new revision, 400 with the refused cells, 409 with what someone else saved.
