@@ -211,3 +211,14 @@ def test_purging_old_jobs_deletes_their_files(client, subtree, county_officer, l
     Job.objects.filter(pk=job.pk).update(finished_at=job.created_at.replace(year=2000))
     call_command("purge_jobs", "--days", "30", stdout=StringIO())
     assert not Job.objects.filter(pk=job.pk).exists() and not JobFile.objects.exists()
+
+
+def test_a_second_click_while_the_file_is_being_made_goes_to_the_same_job(client, subtree, county_officer, large):
+    client.force_login(county_officer)
+    job = tasks.create_county_xlsx_job(county_officer, subtree, YEAR)  # queued, not yet taken by a worker
+    response = client.post(reverse("county_tables_xlsx_job", args=[subtree.pk, YEAR]))
+    assert response["Location"] == reverse("job_status", args=[job.pk]) and Job.objects.count() == 1
+    settings_stale(job)  # its worker died: a new click starts a new job
+    assert start_job(client, subtree).pk != job.pk
+    done = start_job(client, subtree)  # after a finished one, a click makes the file again
+    assert done.pk != job.pk and Job.objects.count() == 3

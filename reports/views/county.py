@@ -38,7 +38,7 @@ from ..county import (
     supervised_organisations,
 )
 from ..tasks import county_xlsx, county_xlsx_name, create_county_xlsx_job, start
-from ..models import Membership, Organisation, Report
+from ..models import BackgroundJob, Membership, Organisation, Report
 from ..permissions import roles_for, subtree_ids
 from ..exports.document import table2_blocks, table3_lines, table4_cells
 from .downloads import XLSX, file_response
@@ -194,6 +194,12 @@ def tables_xlsx(request, root: Organisation, year: int):
 def tables_xlsx_job(request, root: Organisation, year: int):
     """Start making the .xlsx as a task (the tables page offers this above GKPORTAL_COUNTY_XLSX_TASK_ABOVE
     organisations) and show its page, which offers the file when it is ready."""
+    running = [j for j in BackgroundJob.objects.filter(
+        user=request.user, kind=BackgroundJob.Kind.COUNTY_XLSX, status__in=[BackgroundJob.Status.QUEUED,
+                                                                          BackgroundJob.Status.RUNNING])
+        if j.params.get("root") == root.pk and j.params.get("year") == year and not j.stalled]
+    if running:  # a second click while the first is being made: its page, not the work twice
+        return redirect("job_status", job_id=running[0].pk)
     job = start(create_county_xlsx_job(request.user, root, year))
     if getattr(job, "crashed", False):
         raise BackgroundJobCrashed(job.error)
