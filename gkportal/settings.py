@@ -210,6 +210,9 @@ GKPORTAL_TASK_QUEUE = env_str("GKPORTAL_TASK_QUEUE") or "gkportal"
 # A running task that has shown no progress for this long is taken for dead (its worker was killed) and may
 # be retried from its page; publication is all-or-nothing, so a retry never publishes twice.
 GKPORTAL_TASK_STALE_SECONDS = env_int("GKPORTAL_TASK_STALE_SECONDS", 300)
+# The county office's consolidated .xlsx is made by a task (the user waits on the job page) when the subtree has
+# more organisations than this; a county of a few dozen keeps its direct download.
+GKPORTAL_COUNTY_XLSX_TASK_ABOVE = env_int("GKPORTAL_COUNTY_XLSX_TASK_ABOVE", 2000)
 if GKPORTAL_REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {GKPORTAL_TASK_QUEUE: {"URL": GKPORTAL_REDIS_URL, "DEFAULT_TIMEOUT": 1800}}

@@ -1,4 +1,5 @@
-"""Long work on the task queue: publication (render, then freeze), reading a bulk import's documents, reminders.
+"""Long work on the task queue: publication (render, then freeze), reading a bulk import's documents, reminders,
+a large subtree's consolidated .xlsx.
 
 The engine is django-tasks (the backport of Django 6's `django.tasks`): with GKPORTAL_REDIS_URL set its RQ
 backend hands each task to `manage.py rqworker <queue>`; without it the ImmediateBackend runs the task inside
@@ -26,11 +27,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from .county import consolidation
+from .exports.county_excel import consolidated_workbook
 from .exports.document import MissingFontsError
 from .import_preview import bulk_item, existing_notes
 from .importing.apply import import_targets
 from .importing.bundle import read_uploads
-from .models import BackgroundJob, JobFile, Report
+from .models import BackgroundJob, JobFile, Membership, Organisation, Report
+from .permissions import roles_for
 from .publishing import PublishingError, next_publication_number, render_publication
 from .reminders import send_due_reminders
 from .workflow import WorkflowError, check_transition, publish
@@ -59,6 +63,12 @@ def create_reminders_job(*, year: int, days: int, today: datetime.date) -> Backg
     """Deadline reminders for `year`'s reports due `days` days after `today` (send_reminders --background)."""
     return BackgroundJob.objects.create(kind=Kind.REMINDERS,
                                         params={"year": year, "days": days, "today": today.isoformat()})
+
+
+def create_county_xlsx_job(user, root: Organisation, year: int) -> BackgroundJob:
+    """`root`'s consolidated tables for `year` as an .xlsx, made by a task for `user` (who supervises root)."""
+    return BackgroundJob.objects.create(kind=Kind.COUNTY_XLSX, user=user,
+                                        params={"root": root.pk, "year": year, "name": root.display_name})
 
 
 @transaction.atomic
@@ -194,8 +204,48 @@ def _reminders(job: BackgroundJob) -> dict:
     return {"sent": sent, "unsent": unsent}
 
 
+# ---------------------------------------------------------------- the consolidated .xlsx
+
+
+def county_xlsx_name(root: Organisation, year: int) -> str:
+    return f"{root.display_name}{year}年度政府信息公开工作年度报告汇总表.xlsx"
+
+
+def supervises(user, root: Organisation) -> bool:
+    """Who may have `root`'s consolidated tables: the check of the county pages (views.county.county_view)."""
+    return bool(user) and user.is_active and (
+        user.is_superuser or Membership.Role.SUPERVISOR in roles_for(user, root))
+
+
+def county_xlsx(root: Organisation, year: int, on_step: Callable[[int, int, str], None] | None = None) -> bytes:
+    """The consolidated .xlsx, the same whether downloaded directly or made by a task."""
+    step = on_step or (lambda done, total, text: None)
+    step(1, 3, "汇总下属机关的报告")
+    c = consolidation(root, year)
+    step(2, 3, f"生成 Excel 文件（{len(c.reports) + len(c.left_out)} 个机关）")
+    return consolidated_workbook(c)
+
+
+def _county_xlsx(job: BackgroundJob) -> dict:
+    """Make the workbook and keep it with the job, where the web process can serve it to the job's starter."""
+    root = Organisation.objects.filter(pk=job.params.get("root")).first()
+    year = job.params.get("year")
+    if root is None:
+        raise JobRefused("该机关已被删除，无法生成汇总表。")
+    if not supervises(job.user, root):  # the role may have been withdrawn since the job was started
+        raise JobRefused(f"只有{root.name}的政府信息公开工作主管部门可以下载汇总表；您的账号已没有这一角色。")
+    data = county_xlsx(root, year, lambda n, m, text: progress(job, n, m, text))
+    progress(job, 3, 3, "保存文件")
+    name = county_xlsx_name(root, year)
+    with transaction.atomic():  # a retry replaces the file
+        JobFile.objects.filter(job=job).delete()
+        JobFile.objects.create(job=job, position=0, name=name, content=data)
+    return {"url": reverse("county_tables", args=[root.pk, year]), "name": name, "size": len(data)}
+
+
 RUNNERS: dict[str, Callable[[BackgroundJob], dict]] = {
     Kind.PUBLISH: _publish,
     Kind.BULK_IMPORT: _read_bulk,
     Kind.REMINDERS: _reminders,
+    Kind.COUNTY_XLSX: _county_xlsx,
 }

@@ -58,12 +58,14 @@ urlpatterns = [
     # Background tasks (reports/tasks.py): progress, outcome, retry.
     path("jobs/<id:job_id>/", jobs.job_status, name="job_status"),
     path("jobs/<id:job_id>/retry/", jobs.job_retry, name="job_retry"),
+    path("jobs/<id:job_id>/file/", jobs.job_file, name="job_file"),
     path("export/reports.xlsx", importing.analysts_export, name="analysts_export"),
     # The county office: progress, consolidated tables (and .xlsx, per-cell breakdown), trends.
     path("county/", county.home, name="county_home"),
     path("county/<id:org_id>/<year:year>/", county.dashboard, name="county_dashboard"),
     path("county/<id:org_id>/<year:year>/tables/", county.tables, name="county_tables"),
     path("county/<id:org_id>/<year:year>/tables.xlsx", county.tables_xlsx, name="county_tables_xlsx"),
+    path("county/<id:org_id>/<year:year>/tables.xlsx/job/", county.tables_xlsx_job, name="county_tables_xlsx_job"),
     path("county/<id:org_id>/<year:year>/tables/cell/", county.cell, name="county_cell"),
     path("county/<id:org_id>/<year:year>/consolidated-report/", county.prefill, name="county_prefill"),
     path("county/<id:org_id>/trends/", county.trends, name="county_trends"),

@@ -185,3 +185,31 @@ def test_a_worker_killed_mid_publication_leaves_the_report_as_it_was_and_a_retry
     assert report.status == S.PUBLISHED
     assert Publication.objects.filter(report=report).count() == 1
     assert report.events.filter(action="publish").count() == 1
+
+
+def test_a_worker_makes_the_consolidated_xlsx_and_the_web_process_serves_it_to_its_starter(
+        queue, county, township, sibling, county_officer, settings):
+    from .conftest import complete_values, make_report
+    from .test_tasks_county_xlsx import cells
+
+    settings.GKPORTAL_COUNTY_XLSX_TASK_ABOVE = 1
+    make_report(township, 2023, complete_values(), status=S.APPROVED)
+    make_report(sibling, 2023, complete_values(), status=S.DRAFT)
+    client = Client()
+    client.force_login(county_officer)
+    assert reverse("county_tables_xlsx_job", args=[county.pk, 2023]) in client.get(
+        reverse("county_tables", args=[county.pk, 2023])).content.decode()
+    response = client.post(reverse("county_tables_xlsx_job", args=[county.pk, 2023]))
+    job = BackgroundJob.objects.get(kind=BackgroundJob.Kind.COUNTY_XLSX)
+    assert response.status_code == 302 and response["Location"] == reverse("job_status", args=[job.pk])
+    assert "排队中" in client.get(reverse("job_status", args=[job.pk])).content.decode()
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 404  # not made yet
+    job = worked_to_the_end(queue, job)
+    assert (job.done, job.total) == (3, 3)
+    page = client.get(reverse("job_status", args=[job.pk])).content.decode()
+    assert "汇总表已生成" in page and reverse("job_file", args=[job.pk]) in page
+    made = client.get(reverse("job_file", args=[job.pk]))
+    direct = client.get(reverse("county_tables_xlsx", args=[county.pk, 2023]))
+    assert made.status_code == 200 and made["Content-Type"] == direct["Content-Type"]
+    assert made["Content-Disposition"] == direct["Content-Disposition"]
+    assert cells(made.content) == cells(direct.content)  # the same workbook, made in another process

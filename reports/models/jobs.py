@@ -21,6 +21,7 @@ class BackgroundJob(models.Model):
         PUBLISH = "publish", "公开发布"
         BULK_IMPORT = "bulk_import", "批量导入（读取文档）"
         REMINDERS = "reminders", "截止日期提醒"
+        COUNTY_XLSX = "county_xlsx", "汇总表导出"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -70,7 +71,9 @@ class BackgroundJob(models.Model):
 
 
 class JobFile(models.Model):
-    """A file uploaded for a job (a bulk import's documents), kept where a worker on another process can read it."""
+    """A job's file, kept in the database where a worker and the web process, two processes, both reach it:
+    a bulk import's uploaded documents (read by the worker), or the consolidated .xlsx a 汇总表导出 made
+    (downloaded by its starter). Deleted with its job (purge_jobs)."""
 
     job = models.ForeignKey(BackgroundJob, on_delete=models.CASCADE, related_name="files")
     position = models.PositiveIntegerField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,11 +37,12 @@ from ..county import (
     state_summary,
     supervised_organisations,
 )
-from ..exports.county_excel import consolidated_workbook
-from ..models import Membership, Organisation, Report
+from ..tasks import county_xlsx, county_xlsx_name, create_county_xlsx_job, start
+from ..models import BackgroundJob, Membership, Organisation, Report
 from ..permissions import roles_for, subtree_ids
 from ..exports.document import table2_blocks, table3_lines, table4_cells
 from .downloads import XLSX, file_response
+from .jobs import BackgroundJobCrashed
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100
 DEFAULT_SORT = "deadline"
@@ -172,19 +174,37 @@ def tables(request, root: Organisation, year: int):
     own = Report.objects.filter(organisation=root, year=year).first()
     context = _tables_context(root, year)
     left_out = context["consolidation"].left_out
+    organisations = len(context["consolidation"].reports) + len(left_out)
     return render(request, "county/tables.html", _common(root, year, "tables") | context | {
         "left_out_shown": left_out[:LEFT_OUT_SHOWN],
         "left_out_more": max(0, len(left_out) - LEFT_OUT_SHOWN),
         "own_report": own,
         "cell_url": reverse("county_cell", args=[root.pk, year]),
+        # A large subtree's .xlsx is made by a task, the user waiting on the job page; a county's downloads at once.
+        "xlsx_as_job": organisations > settings.GKPORTAL_COUNTY_XLSX_TASK_ABOVE,
     })
 
 
 @county_view
 def tables_xlsx(request, root: Organisation, year: int):
-    data = consolidated_workbook(consolidation(root, year))
-    name = f"{root.display_name}{year}年度政府信息公开工作年度报告汇总表.xlsx"
-    return file_response(request, data, XLSX, name)
+    return file_response(request, county_xlsx(root, year), XLSX, county_xlsx_name(root, year))
+
+
+@require_POST
+@county_view
+def tables_xlsx_job(request, root: Organisation, year: int):
+    """Start making the .xlsx as a task (the tables page offers this above GKPORTAL_COUNTY_XLSX_TASK_ABOVE
+    organisations) and show its page, which offers the file when it is ready."""
+    running = [j for j in BackgroundJob.objects.filter(
+        user=request.user, kind=BackgroundJob.Kind.COUNTY_XLSX, status__in=[BackgroundJob.Status.QUEUED,
+                                                                          BackgroundJob.Status.RUNNING])
+        if j.params.get("root") == root.pk and j.params.get("year") == year and not j.stalled]
+    if running:  # a second click while the first is being made: its page, not the work twice
+        return redirect("job_status", job_id=running[0].pk)
+    job = start(create_county_xlsx_job(request.user, root, year))
+    if getattr(job, "crashed", False):
+        raise BackgroundJobCrashed(job.error)
+    return redirect("job_status", job_id=job.pk)
 
 
 @county_view
