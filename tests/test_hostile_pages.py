@@ -11,7 +11,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from reports.models import BackgroundJob, Membership, Report, RoleGrant, SectionComment
+from reports.models import BackgroundJob, JobFile, Membership, Report, RoleGrant, SectionComment
 from reports.workflow import publish
 
 from .hostile_support import concrete_url, hostile_text, logged_in, routes, snapshot, wrong_key
@@ -53,8 +53,18 @@ def candidates(report, township, sibling, county, drafter, approver, county_offi
         "job_id": [BackgroundJob.objects.create(kind=BackgroundJob.Kind.PUBLISH, user=drafter, report=report,
                                                 status=BackgroundJob.Status.FAILED, error="渲染失败").pk,
                    BackgroundJob.objects.create(kind=BackgroundJob.Kind.BULK_IMPORT, user=county_officer,
-                                                status=BackgroundJob.Status.RUNNING, done=1, total=3).pk],
+                                                status=BackgroundJob.Status.RUNNING, done=1, total=3).pk,
+                   county_export(county, county_officer)],
     }
+
+
+def county_export(county, officer) -> int:
+    """A county officer's finished consolidated .xlsx, so that the walk reaches the job's file route."""
+    job = BackgroundJob.objects.create(kind=BackgroundJob.Kind.COUNTY_XLSX, user=officer,
+                                       status=BackgroundJob.Status.DONE, done=3, total=3,
+                                       params={"root": county.pk, "year": 2023}, result={"name": "汇总表.xlsx"})
+    JobFile.objects.create(job=job, position=0, name="汇总表.xlsx", content=b"PK\x03\x04")
+    return job.pk
 
 
 # Where database integers end: SQLite raises OverflowError past 2⁶³ − 1, PostgreSQL's smallint ends at 32767.

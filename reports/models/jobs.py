@@ -11,6 +11,9 @@ from django.utils import timezone
 from .report import Report
 
 
+KEPT_DAYS = 30  # `purge_jobs` deletes jobs (and the files they made) this many days after they ended, by default
+
+
 class BackgroundJob(models.Model):
     """One piece of long work and its progress, readable by the page whoever runs it (worker or request).
 

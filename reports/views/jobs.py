@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import tasks
 from ..models import BackgroundJob, JobFile, Organisation
+from ..models.jobs import KEPT_DAYS
 from .downloads import XLSX, file_response
 
 REFRESH_SECONDS = 2
-KEPT_DAYS = 30  # purge_jobs' default: a finished job, and the file it made, are deleted after this many days
 FILE_TYPES = {BackgroundJob.Kind.COUNTY_XLSX: XLSX}
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import BackgroundJob
+from reports.models.jobs import KEPT_DAYS
 
 Status = BackgroundJob.Status
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             "仍在进行的任务不会被删除。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=30, help="删除结束（或最后进展）超过 N 天的任务，默认 30")
+        parser.add_argument("--days", type=int, default=KEPT_DAYS,
+                            help=f"删除结束（或最后进展）超过 N 天的任务，默认 {KEPT_DAYS}")
         parser.add_argument("--dry-run", action="store_true", help="只列出将要删除的任务数，不删除")
 
     def handle(self, *args, days: int, dry_run: bool, **options):
