@@ -79,6 +79,13 @@ def reports_for_user(user) -> QuerySet[Report]:
     return qs.filter(Q(organisation_id__in=visible_organisation_ids(user)) | Q(status=Report.Status.PUBLISHED))
 
 
+def may_see(user, report: Report) -> bool:
+    """`report` is among `reports_for_user(user)`: the same test, on a report already read."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return report.organisation_id in visible_organisation_ids(user) or report.status == Report.Status.PUBLISHED
+
+
 def get_report_for_user(user, report_id: int) -> Report:
     """The report, or 404 when the user may not see it (404, not 403: don't reveal it exists)."""
     try:

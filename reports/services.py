@@ -21,6 +21,7 @@ from .models import (
     Report,
     ReviewLitigationSection,
 )
+from .joined import read_report
 from .stored import OVERVIEW_FIELDS, T3_FIELDS, Table3Rows, fee_for_display, read_values, table2_values  # noqa: F401
 from .values import ReportValues, decimal_places
 
@@ -86,18 +87,25 @@ def with_sections(reports: QuerySet[Report]) -> QuerySet[Report]:
 
 def load_with_values(report_id: int, base: QuerySet[Report] | None = None,
                      check: Callable[[Report], object] | None = None, *,
+                     visible: Callable[[Report], bool] | None = None,
                      table2: bool = True, table3: bool = True) -> tuple[Report, ReportValues]:
     """The report with its organisation and six sections joined, and its values: three queries.
 
-    `base` narrows where it is looked for (the reports a user may see: Report.DoesNotExist otherwise) and
-    `check` is called on it before anything else is read or created (a permission check that raises).
+    `base` narrows where it is looked for (the reports a user may see: Report.DoesNotExist otherwise); or, read
+    by the SELECT written once (`joined.read_report`, no query to build), `visible` says whether the user may
+    see it (Report.DoesNotExist otherwise, as `base` would). `check` is called on it before anything else is
+    read or created (a permission check that raises).
     Sections or 表三 rows it lacks (a report made in the admin) are created first, then it is read again.
     `table2=False` / `table3=False`: that table's stored cells are not read, and are blank in the values —
     for a request that has them all in its form, or does not look at them (one query less each).
     """
     for attempt in range(2):
-        report = with_sections(base if base is not None else Report.objects.select_related("organisation")
-                               ).get(pk=report_id)
+        if base is not None:
+            report = with_sections(base).get(pk=report_id)
+        else:
+            report = read_report(report_id)
+            if visible is not None and not visible(report):
+                raise Report.DoesNotExist("Report matching query does not exist.")
         if check is not None and not attempt:
             check(report)
         try:

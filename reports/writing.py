@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 from django.db import transaction
 
 from .exports.data import report_to_json
+from .joined import read_report
 from .models import Membership, Report, ReportEvent, ReportVersion
 from .signals import counts_stale, section_saved
 from .values import ReportValues
@@ -78,9 +79,7 @@ FORBIDDEN = {
 def _locked_read(pk: int) -> Report:
     """The report with its organisation and six sections joined, its row locked by the same read (FOR UPDATE OF
     the report alone: its organisation and sections are joined, not locked)."""
-    from .services import with_sections
-
-    return with_sections(Report.objects.select_related("organisation")).select_for_update(of=("self",)).get(pk=pk)
+    return read_report(pk, lock=True)
 
 
 def lock(report: Report | int, *, by, how: str) -> Report:

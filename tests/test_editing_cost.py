@@ -154,7 +154,7 @@ def test_an_autosave_reads_no_other_table_and_locks_and_snapshots_in_one_read(cl
     sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "applications"]), data))
     assert not [q for q in sql if "reports_proactivecell" in q and sql.index(q) < 4]  # before the write
     assert len([q for q in sql if q.startswith("SAVEPOINT")]) <= 1  # the request's own transaction only
-    report_reads = [q for q in sql if q.startswith('SELECT "reports_report"."id"') and "reports_overviewsection" in q]
+    report_reads = [q for q in sql if q.startswith("SELECT") and "reports_overviewsection" in q]
     assert len(report_reads) == 2  # the editor's read, then the lock's (the version is made from it)
 
 

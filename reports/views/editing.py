@@ -37,7 +37,7 @@ from ..permissions import (
     could,
     NOT_FOUND,
     get_report_for_user,
-    reports_for_user,
+    may_see,
     require_editable,
     visible_organisation_ids,
 )
@@ -113,7 +113,7 @@ def _loaded_for(user, report_id: int, check=None, **tables: bool) -> tuple[Repor
     (a permission check that raises) run on it before its values are read: the permission checks and the
     editor's read of the report are one query, not two. `tables`: as `load_with_values`'s."""
     try:
-        return load_with_values(report_id, base=reports_for_user(user), check=check, **tables)
+        return load_with_values(report_id, visible=lambda report: may_see(user, report), check=check, **tables)
     except Report.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
