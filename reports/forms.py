@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from .catalogue import Format
 from .previous import editing_context
-from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
+from .joined import read_where
+from .models import SECTION_MODELS, ApplicationRow, CarriedText, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
 from .signals import section_saved
@@ -193,7 +194,8 @@ class SectionForm(forms.Form):
             # report from the cache (reports.previous) unless it changed.
             from .carryover import carryover_findings
 
-            self._stored_facts = (editing_context(self.report), carryover_findings(self.report))
+            marks = read_where(CarriedText, "report", self.report.pk)  # report.carried_texts, no query to build
+            self._stored_facts = (editing_context(self.report), carryover_findings(self.report, marks))
         context, carried = self._stored_facts
         return check(values, context) + carried
 

@@ -79,3 +79,76 @@ def read_report(report_id: int, *, lock: bool = False, using: str = "default") -
         if section is not None:
             section._state.fields_cache["report"] = report
     return report
+
+
+# ---- the same for the small reads every editor request makes (memberships, the user, carried texts, 表二)
+
+_where_built: dict[tuple, tuple[str, list[tuple[Any, list[str], list[list[tuple[Callable, Any]]]]]]] = {}
+
+
+def _read_where_sql(model: type, column: str, related: tuple[str, ...], alias: str):
+    """SELECT the model's fields and each relation's (a forward key or a reverse one-to-one, joined) WHERE
+    the model's `column` = %s; no ORDER BY (callers' models have no default ordering: checked)."""
+    if model._meta.ordering:
+        raise ValueError(f"{model.__name__} has a default ordering: read it with the ORM")
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    tables: list[tuple[Any, str, type]] = [(None, "t", model)]
+    joins = [f"FROM {qn(model._meta.db_table)} t"]
+    for i, name in enumerate(related):
+        field = model._meta.get_field(name)
+        other, a = field.related_model, f"j{i}"
+        if field.concrete:  # a forward key: the row it points at
+            kind = "LEFT OUTER" if field.null else "INNER"
+            on = f"{a}.{qn(other._meta.pk.column)} = t.{qn(field.column)}"
+        else:  # a reverse one-to-one: the row pointing here, if any
+            kind = "LEFT OUTER"
+            on = f"{a}.{qn(field.field.column)} = t.{qn(model._meta.pk.column)}"
+        joins.append(f"{kind} JOIN {qn(other._meta.db_table)} {a} ON {on}")
+        tables.append((field, a, other))
+    columns, parts = [], []
+    for field, a, m in tables:
+        fields = list(m._meta.concrete_fields)
+        converters = []
+        for f in fields:
+            col = f.get_col(a)
+            converters.append([(conv, col) for conv in
+                               connection.ops.get_db_converters(col) + f.get_db_converters(connection)])
+            columns.append(f"{a}.{qn(f.column)}")
+        parts.append((field, [f.attname for f in fields], converters))
+    where = qn(model._meta.get_field(column).column)
+    return f"SELECT {', '.join(columns)} {' '.join(joins)} WHERE t.{where} = %s", parts
+
+
+def read_where(model: type, column: str, value: Any, *, related: tuple[str, ...] = (),
+               using: str = "default") -> list[Any]:
+    """`model.objects.filter(<column>=value).select_related(*related)`, by a SELECT written once per process:
+    the same instances, the related caches set as select_related sets them."""
+    connection = connections[using]
+    key = (model, column, related, connection.vendor)
+    if key not in _where_built:
+        _where_built[key] = _read_where_sql(model, column, related, using)
+    sql, parts = _where_built[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        objects, at = [], 0
+        for field, names, converters in parts:
+            values = list(row[at:at + len(names)])
+            at += len(names)
+            for i, convs in enumerate(converters):
+                for conv, col in convs:
+                    values[i] = conv(values[i], col, connection)
+            objects.append(None if values[0] is None else
+                           (model if field is None else field.related_model).from_db(using, names, values))
+        obj, *others = objects
+        for (field, _, _), other in zip(parts[1:], others):
+            obj._state.fields_cache[field.cache_name] = other
+            if other is not None and not field.concrete:  # the reverse one-to-one's back reference
+                other._state.fields_cache[field.field.cache_name] = obj
+            elif other is not None and field.one_to_one:
+                other._state.fields_cache[field.remote_field.cache_name] = obj
+        out.append(obj)
+    return out

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
+from .joined import read_where
 from .models import Membership, Organisation, Report, RoleGrant
 
 # The signed-in user's memberships, read once per request (issue 15 point 1: the live check runs every two
@@ -27,13 +28,18 @@ def _memberships_changed(**kwargs) -> None:
     _generation += 1
 
 
+def _read_memberships(user) -> list[Membership]:
+    """Membership.objects.filter(user=user).select_related("organisation"), by a SELECT written once."""
+    return read_where(Membership, "user", user.pk, related=("organisation",))
+
+
 def memberships_of(user) -> list[Membership]:
     """The user's memberships with their organisations: one query, once per request."""
     if not getattr(user, REQUEST_SCOPED, False):
-        return list(Membership.objects.filter(user=user).select_related("organisation"))
+        return _read_memberships(user)
     cached = getattr(user, _CACHE, None)
     if cached is None or cached[0] != _generation:
-        cached = (_generation, list(Membership.objects.filter(user=user).select_related("organisation")))
+        cached = (_generation, _read_memberships(user))
         setattr(user, _CACHE, cached)
     return cached[1]
 

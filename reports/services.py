@@ -21,7 +21,7 @@ from .models import (
     Report,
     ReviewLitigationSection,
 )
-from .joined import read_report
+from .joined import read_report, read_where
 from .stored import OVERVIEW_FIELDS, T3_FIELDS, Table3Rows, fee_for_display, read_values, table2_values  # noqa: F401
 from .values import ReportValues, decimal_places
 
@@ -111,13 +111,18 @@ def load_with_values(report_id: int, base: QuerySet[Report] | None = None,
         try:
             for name in SECTION_RELATIONS:
                 getattr(report, name)
-            rows = list(report.applications.rows.values_list("row", *T3_FIELDS)) if table3 else []
+            # By SELECTs written once (reports.joined): the same rows as `report.applications.rows` and
+            # `report.proactive.cells`, without Django building the query on every editor request.
+            rows = ([(r.row, *(getattr(r, f) for f in T3_FIELDS))
+                     for r in read_where(ApplicationRow, "section", report.applications.pk)] if table3 else [])
+            cells = ([(c.key, c.number, c.amount, c.places)
+                      for c in read_where(ProactiveCell, "section", report.proactive.pk)] if table2 else [])
         except ObjectDoesNotExist:
-            rows = None
+            rows = cells = None
         if attempt or (rows is not None and (not table3 or len(rows) == len(report.format.table3.entered_rows))):
             break
         ensure_sections(report)
-    return report, read_values(report, rows, None if table2 else [])
+    return report, read_values(report, rows, cells)
 
 
 def table2_cells(section_ids: Iterable[int]) -> dict[int, list[tuple]]:

@@ -90,3 +90,51 @@ def test_may_see_is_reports_for_user_on_one_report(county, township, sibling):
         seen = set(reports_for_user(user).values_list("pk", flat=True))
         for report in Report.objects.all():
             assert may_see(user, report) == (report.pk in seen), (user.username, report.organisation.name)
+
+
+def same_list(ours: list, theirs: list, related: tuple[str, ...] = ()) -> None:
+    key = lambda obj: obj.pk  # noqa: E731  (no ORDER BY either way: compared as sets of rows)
+    ours, theirs = sorted(ours, key=key), sorted(theirs, key=key)
+    assert [fields_of(o) for o in ours] == [fields_of(t) for t in theirs]
+    for o, t in zip(ours, theirs):
+        assert [type(v) for v in fields_of(o).values()] == [type(v) for v in fields_of(t).values()]
+        for name in related:
+            try:
+                expected = getattr(t, name)
+            except Exception as exc:  # noqa: BLE001
+                with pytest.raises(type(exc)):
+                    getattr(o, name)
+                continue
+            assert fields_of(getattr(o, name)) == fields_of(expected)
+
+
+def test_the_small_reads_read_what_the_orm_reads(report, township, county, drafter, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from gkportal.auth import AccountModelBackend
+    from reports.joined import read_where
+    from reports.models import Account, ApplicationRow, CarriedText, ProactiveCell
+
+    Membership.objects.create(user=drafter, organisation=county, role=Role.SUPERVISOR)
+    with django_assert_num_queries(1):
+        ours = read_where(Membership, "user", drafter.pk, related=("organisation",))
+        [m.organisation.name for m in ours]
+    same_list(ours, list(Membership.objects.filter(user=drafter).select_related("organisation")), ("organisation",))
+    CarriedText.objects.create(report=report, part="problems", source=None, digest="x" * 64)
+    CarriedText.objects.create(report=report, part="preface", source=report, digest="y" * 64)
+    same_list(read_where(CarriedText, "report", report.pk), list(report.carried_texts.all()))
+    same_list(read_where(ProactiveCell, "section", report.proactive.pk), list(report.proactive.cells.all()))
+    assert any(c.amount is not None for c in read_where(ProactiveCell, "section", report.proactive.pk))
+    same_list(read_where(ApplicationRow, "section", report.applications.pk), list(report.applications.rows.all()))
+    # The signed-in user with the account joined: present or absent, as select_related reads it.
+    User = get_user_model()
+    bare = User.objects.create_user("bare", password="x-Long-password-1")
+    Account.objects.filter(user=bare).delete()
+    Account.objects.get_or_create(user=drafter)
+    for user in (drafter, bare):
+        same_list(read_where(User, "id", user.pk, related=("account",)),
+                  list(User.objects.select_related("account").filter(pk=user.pk)), ("account",))
+    backend = AccountModelBackend()
+    assert backend.get_user(drafter.pk) == drafter and backend.get_user(10**6) is None
+    User.objects.filter(pk=drafter.pk).update(is_active=False)
+    assert backend.get_user(drafter.pk) is None
