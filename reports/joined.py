@@ -86,10 +86,11 @@ def read_report(report_id: int, *, lock: bool = False, using: str = "default") -
 _where_built: dict[tuple, tuple[str, list[tuple[Any, list[str], list[list[tuple[Callable, Any]]]]]]] = {}
 
 
-def _read_where_sql(model: type, column: str, related: tuple[str, ...], alias: str):
+def _read_where_sql(model: type, column: str, related: tuple[str, ...], alias: str, any_order: bool):
     """SELECT the model's fields and each relation's (a forward key or a reverse one-to-one, joined) WHERE
-    the model's `column` = %s; no ORDER BY (callers' models have no default ordering: checked)."""
-    if model._meta.ordering:
+    the model's `column` = %s; no ORDER BY (a model with a default ordering only when the caller says the
+    order does not matter to it)."""
+    if model._meta.ordering and not any_order:
         raise ValueError(f"{model.__name__} has a default ordering: read it with the ORM")
     connection = connections[alias]
     qn = connection.ops.quote_name
@@ -121,13 +122,14 @@ def _read_where_sql(model: type, column: str, related: tuple[str, ...], alias: s
 
 
 def read_where(model: type, column: str, value: Any, *, related: tuple[str, ...] = (),
-               using: str = "default") -> list[Any]:
+               any_order: bool = False, using: str = "default") -> list[Any]:
     """`model.objects.filter(<column>=value).select_related(*related)`, by a SELECT written once per process:
-    the same instances, the related caches set as select_related sets them."""
+    the same instances, the related caches set as select_related sets them. `any_order`: the model's default
+    ordering may be left out (the caller keys the rows by something unique)."""
     connection = connections[using]
     key = (model, column, related, connection.vendor)
     if key not in _where_built:
-        _where_built[key] = _read_where_sql(model, column, related, using)
+        _where_built[key] = _read_where_sql(model, column, related, using, any_order)
     sql, parts = _where_built[key]
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])

@@ -138,3 +138,19 @@ def test_the_small_reads_read_what_the_orm_reads(report, township, county, draft
     assert backend.get_user(drafter.pk) == drafter and backend.get_user(10**6) is None
     User.objects.filter(pk=drafter.pk).update(is_active=False)
     assert backend.get_user(drafter.pk) is None
+
+
+def test_the_editors_acknowledgements_are_those_of_findings(report, drafter):
+    from django.utils import timezone
+
+    from reports.findings import acknowledgements
+    from reports.models import Acknowledgement
+    from reports.views.editing import _acknowledgements
+
+    for key in ("T3-CARRY:a", "N-SIMILAR:b"):
+        Acknowledgement.objects.create(report=report, key=key, rule=key[:6], message="m", by=drafter,
+                                       at=timezone.now())
+    ours, theirs = _acknowledgements(report), acknowledgements(report)
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        assert fields_of(ours[key]) == fields_of(theirs[key]) and ours[key].by == theirs[key].by
