@@ -64,7 +64,7 @@ from django.urls import include, path  # noqa: E402
 FORM_ENCODED = "application/x-www-form-urlencoded"
 KINDS = ("trivial", "check", "save", "open")
 GOALS = {"check": 3.0, "save": 5.0}  # p95 ratio to the trivial view (issue 15 point 1)
-PG_DB = "gk_bench_check"
+PG_DB = os.environ.get("BENCH_CHECK_DB", "gk_bench_check")  # its own name for each concurrent run
 PASSWORD = "Bench-check-2026"
 REVISION = re.compile(r'name="revision" id="revision" value="(\d+)"')
 
@@ -252,6 +252,7 @@ def through_gunicorn(n: int, warmup: int, workers: int) -> None:
             raise SystemExit(f"login answered {status}")
         session = Session(send, seeded["report"], seeded["form"], "/healthz")
         session.run(n, warmup)
+        cpu = workers_cpu_per_request(session, server.pid, n)
     finally:
         if server is not None:
             server.terminate()
@@ -260,6 +261,35 @@ def through_gunicorn(n: int, warmup: int, workers: int) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     report_table(f"phase 2: gunicorn --workers {workers} on PostgreSQL, loopback, one client, {n} requests of "
                  "each kind, interleaved; baseline /healthz", session.samples)
+    print("gunicorn workers' CPU per request (user + system, /proc; each kind's requests in a row, after the "
+          "timed run): " + ", ".join(f"{kind} {ms:.2f} ms" for kind, ms in cpu.items()))
+
+
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master's children (its workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def workers_cpu_per_request(session: "Session", master: int, n: int) -> dict[str, float]:
+    """The server's CPU per request of each kind: the fair figure on a shared machine (wall time is not)."""
+    out = {}
+    for kind in KINDS:
+        before = _cpu_seconds(master)
+        for _ in range(n):
+            session.do(kind)
+        out[kind] = (_cpu_seconds(master) - before) * 1000 / n
+    return out
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from .catalogue import format_for_year
 from .services import create_report, save_values
 from .signals import counts_stale, section_saved
 from .values import PROSE_FIELDS, ReportValues
-from .writing import How, writing
+from .writing import How, writing, written_values
 
 
 class CarryoverError(Exception):
@@ -78,11 +78,13 @@ def pending_parts(report: Report, marks: list[CarriedText] | None = None) -> lis
 
 
 def refresh_marks(report: Report) -> None:
-    """Drop the marks of parts whose text changed since it was copied (the clerk edited them)."""
+    """Drop the marks of parts whose text changed since it was copied (the clerk edited them).
+
+    The prose as the writer said it now stands (`written`, the editor's save), else read."""
     marks = list(report.carried_texts.all())
     if not marks:
         return
-    prose = report.values().prose
+    prose = (written_values(report) or report.values()).prose
     edited = [m.pk for m in marks if digest(prose.get(m.part, "")) != m.digest]
     if edited:
         CarriedText.objects.filter(pk__in=edited).delete()
@@ -117,6 +119,13 @@ def carryover_findings(report: Report, marks: list[CarriedText] | None = None) -
     return out
 
 
+# The editor's sections of numbers only: their saves cannot change a copied part's text, so they leave every
+# mark as it stands (every path that may write prose settles the marks: reports.writing.PROSE_UNWATCHED).
+TABLE_SECTIONS = frozenset({"proactive", "applications", "review_litigation"})
+
+
 @receiver(section_saved)
-def _section_saved(sender, report: Report, **kwargs) -> None:
-    refresh_marks(report)
+def _section_saved(sender, report: Report, section: str = "", **kwargs) -> None:
+    """After an editor's save of a prose section, or a write by another path (`section=""`)."""
+    if section not in TABLE_SECTIONS:
+        refresh_marks(report)

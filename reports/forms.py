@@ -20,13 +20,15 @@ from django.utils import timezone
 
 from .catalogue import Format
 from .previous import editing_context
-from .models import SECTION_MODELS, ApplicationRow, OtherMattersSection, Report
+from .joined import read_where
+from .models import SECTION_MODELS, ApplicationRow, CarriedText, OtherMattersSection, Report
 from .narrative import overview_length
 from .rules import Context, Finding, check
 from .signals import section_saved
 from .services import store_table2
+from .stored import T3_FIELDS, read_values
 from .values import PROSE_FIELDS, PROSE_TOTAL_MAX, ReportValues
-from .writing import How, writing
+from .writing import How, writing, written
 
 from .form_fields import (  # noqa: F401  (the parsers are used from here by the views and the tests)
     AmountField,
@@ -192,7 +194,8 @@ class SectionForm(forms.Form):
             # report from the cache (reports.previous) unless it changed.
             from .carryover import carryover_findings
 
-            self._stored_facts = (editing_context(self.report), carryover_findings(self.report))
+            marks = read_where(CarriedText, "report", self.report.pk)  # report.carried_texts, no query to build
+            self._stored_facts = (editing_context(self.report), carryover_findings(self.report, marks))
         context, carried = self._stored_facts
         return check(values, context) + carried
 
@@ -265,14 +268,29 @@ class SectionForm(forms.Form):
             if not updated:
                 raise Conflict()
             self.save_related(cells, now)
+            if self.version_from_cells:
+                # The version from what the lock read and what was just written: the other sections as the
+                # lock's joined read found them, 表二 / 表三 as stored, this section's cells over them.
+                values = read_values(locked, self._rows_under_lock, None)
+                self.apply(values, cells)
+                written(locked, values)
+            # The lock's read joined this section as it was before the write: forget it (read again if asked).
+            locked._state.fields_cache.pop(self.code, None)
             section_saved.send(sender=Report, report=locked, section=self.code, by=by)
         return revision + 1
+
+    # The section's version is made from its cleaned cells over the locked read (reports.writing.written): only
+    # where a cell's value reads back from the database exactly as cleaned (counts, text). Not for amounts
+    # (表二's, the fee): a Decimal may come back with other places, and the version must be byte for byte.
+    version_from_cells: ClassVar[bool] = False
+    _rows_under_lock: list[tuple] | None = None  # 表三's rows as read under the lock, when the save read them
 
 
 class OverviewForm(SectionForm):
     """一、总体情况: the five parts, with the 前言 before them and the 落款 after the report."""
 
     code = "overview"
+    version_from_cells = True
 
     @classmethod
     def cell_fields(cls, fmt, report):
@@ -351,6 +369,7 @@ class GridSectionForm(SectionForm):
     """A table entered as a grid: its entered rows (or groups) × its entered columns, keyed table.row.column."""
 
     table = ""  # the attribute of ReportValues and of the format: "table3" or "table4"
+    version_from_cells = True
 
     @classmethod
     def grid_rows(cls, fmt) -> list:
@@ -411,12 +430,14 @@ class ApplicationsForm(GridSectionForm):
         """Only the cells that differ from what the rows hold (read under the report's lock) are written:
         a keystroke changes one cell, so one row's UPDATE of one column, not all 24 rows'."""
         columns = [c.code for c in self.report.format.table3.entered_columns]
-        rows = ApplicationRow.objects.filter(section__report=self.report)
-        for pk, code, *stored in rows.values_list("pk", "row", *columns):
+        rows = list(ApplicationRow.objects.filter(section__report=self.report).values_list("pk", "row", *columns))
+        for pk, code, *stored in rows:
             changed = {col: cells[f"table3.{code}.{col}"] for col, old in zip(columns, stored)
                        if cells[f"table3.{code}.{col}"] != old}
             if changed:
                 ApplicationRow.objects.filter(pk=pk).update(**changed)
+        # As read under the lock (the version puts the cells over them), in the layout `read_values` takes.
+        self._rows_under_lock = [tuple(r[1:]) for r in rows] if tuple(columns) == T3_FIELDS else None
         super().save_related(cells, now)
 
 
@@ -439,6 +460,7 @@ class ProblemsForm(SectionForm):
     """五、存在的主要问题及改进情况."""
 
     code = "problems"
+    version_from_cells = True
 
     @classmethod
     def cell_fields(cls, fmt, report):

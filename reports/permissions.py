@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
+from .joined import read_where
 from .models import Membership, Organisation, Report, RoleGrant
 
 # The signed-in user's memberships, read once per request (issue 15 point 1: the live check runs every two
@@ -27,13 +28,18 @@ def _memberships_changed(**kwargs) -> None:
     _generation += 1
 
 
+def _read_memberships(user) -> list[Membership]:
+    """Membership.objects.filter(user=user).select_related("organisation"), by a SELECT written once."""
+    return read_where(Membership, "user", user.pk, related=("organisation",))
+
+
 def memberships_of(user) -> list[Membership]:
     """The user's memberships with their organisations: one query, once per request."""
     if not getattr(user, REQUEST_SCOPED, False):
-        return list(Membership.objects.filter(user=user).select_related("organisation"))
+        return _read_memberships(user)
     cached = getattr(user, _CACHE, None)
     if cached is None or cached[0] != _generation:
-        cached = (_generation, list(Membership.objects.filter(user=user).select_related("organisation")))
+        cached = (_generation, _read_memberships(user))
         setattr(user, _CACHE, cached)
     return cached[1]
 
@@ -77,6 +83,13 @@ def reports_for_user(user) -> QuerySet[Report]:
     if user.is_authenticated and user.is_superuser:
         return qs
     return qs.filter(Q(organisation_id__in=visible_organisation_ids(user)) | Q(status=Report.Status.PUBLISHED))
+
+
+def may_see(user, report: Report) -> bool:
+    """`report` is among `reports_for_user(user)`: the same test, on a report already read."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return report.organisation_id in visible_organisation_ids(user) or report.status == Report.Status.PUBLISHED
 
 
 def get_report_for_user(user, report_id: int) -> Report:

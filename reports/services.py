@@ -21,6 +21,7 @@ from .models import (
     Report,
     ReviewLitigationSection,
 )
+from .joined import read_report, read_where
 from .stored import OVERVIEW_FIELDS, T3_FIELDS, Table3Rows, fee_for_display, read_values, table2_values  # noqa: F401
 from .values import ReportValues, decimal_places
 
@@ -86,30 +87,42 @@ def with_sections(reports: QuerySet[Report]) -> QuerySet[Report]:
 
 def load_with_values(report_id: int, base: QuerySet[Report] | None = None,
                      check: Callable[[Report], object] | None = None, *,
+                     visible: Callable[[Report], bool] | None = None,
                      table2: bool = True, table3: bool = True) -> tuple[Report, ReportValues]:
     """The report with its organisation and six sections joined, and its values: three queries.
 
-    `base` narrows where it is looked for (the reports a user may see: Report.DoesNotExist otherwise) and
-    `check` is called on it before anything else is read or created (a permission check that raises).
+    `base` narrows where it is looked for (the reports a user may see: Report.DoesNotExist otherwise); or, read
+    by the SELECT written once (`joined.read_report`, no query to build), `visible` says whether the user may
+    see it (Report.DoesNotExist otherwise, as `base` would). `check` is called on it before anything else is
+    read or created (a permission check that raises).
     Sections or 表三 rows it lacks (a report made in the admin) are created first, then it is read again.
     `table2=False` / `table3=False`: that table's stored cells are not read, and are blank in the values —
     for a request that has them all in its form, or does not look at them (one query less each).
     """
     for attempt in range(2):
-        report = with_sections(base if base is not None else Report.objects.select_related("organisation")
-                               ).get(pk=report_id)
+        if base is not None:
+            report = with_sections(base).get(pk=report_id)
+        else:
+            report = read_report(report_id)
+            if visible is not None and not visible(report):
+                raise Report.DoesNotExist("Report matching query does not exist.")
         if check is not None and not attempt:
             check(report)
         try:
             for name in SECTION_RELATIONS:
                 getattr(report, name)
-            rows = list(report.applications.rows.values_list("row", *T3_FIELDS)) if table3 else []
+            # By SELECTs written once (reports.joined): the same rows as `report.applications.rows` and
+            # `report.proactive.cells`, without Django building the query on every editor request.
+            rows = ([(r.row, *(getattr(r, f) for f in T3_FIELDS))
+                     for r in read_where(ApplicationRow, "section", report.applications.pk)] if table3 else [])
+            cells = ([(c.key, c.number, c.amount, c.places)
+                      for c in read_where(ProactiveCell, "section", report.proactive.pk)] if table2 else [])
         except ObjectDoesNotExist:
-            rows = None
+            rows = cells = None
         if attempt or (rows is not None and (not table3 or len(rows) == len(report.format.table3.entered_rows))):
             break
         ensure_sections(report)
-    return report, read_values(report, rows, None if table2 else [])
+    return report, read_values(report, rows, cells)
 
 
 def table2_cells(section_ids: Iterable[int]) -> dict[int, list[tuple]]:

@@ -18,8 +18,10 @@ from typing import Any, Callable, Iterator
 from django.db import transaction
 
 from .exports.data import report_to_json
+from .joined import read_report
 from .models import Membership, Report, ReportEvent, ReportVersion
-from .signals import counts_stale
+from .signals import counts_stale, section_saved
+from .values import ReportValues
 from .permissions import EDITABLE_STATES, can_edit, locked_message, roles_for
 
 How = ReportVersion.Kind  # the path a change came by: 保存, 导入, 沿用上一年度, 汇总填入, 命令行, 管理后台
@@ -62,6 +64,10 @@ RIGHTS: dict[str, Callable[[Any, Report], bool]] = {
     How.ADMIN: _operator,
 }
 
+# The paths that write without settling the carried-text marks: the editor's save sends `section_saved` per
+# section, an import refreshes them itself, starting from last year makes them.
+PROSE_UNWATCHED = frozenset({How.PREFILL, How.COMMAND, How.ADMIN})
+
 FORBIDDEN = {
     How.SAVE: "您不能修改这份报告：只有本机关的填报人可以修改草稿或已退回的报告。",
     How.IMPORT: "您不能向这份报告导入：只有本机关的填报人或主管部门可以导入。",
@@ -70,10 +76,19 @@ FORBIDDEN = {
 }
 
 
+def _locked_read(pk: int) -> Report:
+    """The report with its organisation and six sections joined, its row locked by the same read (FOR UPDATE OF
+    the report alone: its organisation and sections are joined, not locked)."""
+    return read_report(pk, lock=True)
+
+
 def lock(report: Report | int, *, by, how: str) -> Report:
-    """Inside a transaction: the report's row locked, once its state and `by`'s right allow `how`."""
+    """Inside a transaction: the report's row locked, once its state and `by`'s right allow `how`.
+
+    Read with its sections joined (`_locked_read`): what they hold under the lock, so that a writer who knows
+    what it wrote can have its version made from them (`written`) without reading the report again."""
     pk = report if isinstance(report, int) else report.pk
-    locked = Report.objects.select_for_update().select_related("organisation").get(pk=pk)
+    locked = _locked_read(pk)
     if locked.status not in EDITABLE_STATES:
         raise WriteRefused(locked_message(locked), "locked")
     if not RIGHTS[how](by, locked):
@@ -83,12 +98,34 @@ def lock(report: Report | int, *, by, how: str) -> Report:
 
 @contextmanager
 def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterator[Report]:
-    """One transaction: the locked, writable report for the caller to change, then a version of it."""
+    """One transaction: the locked, writable report for the caller to change, then a version of it.
+
+    The version is read afresh after the caller's writes, unless the caller said what the report's values are
+    now with `written(locked, values)` (the editor's save, which knows the section it wrote)."""
     with transaction.atomic():
         locked = lock(report, by=by, how=how)
         yield locked
-        record_version(locked, by=by, kind=how, section=section)
+        values = locked.__dict__.pop("_written_values", None)
+        record_version(locked, by=by, kind=how, section=section,
+                       data=None if values is None else report_to_json(locked, values))
+        if how in PROSE_UNWATCHED:
+            # These paths may change prose and do not settle the carried-text marks themselves: as after an
+            # editor's save of a prose section, a mark whose text changed goes (reports.carryover).
+            # (Read again: the caller may have written through other objects than `locked`.)
+            section_saved.send(sender=Report, report=Report.objects.get(pk=locked.pk), section="", by=by)
         counts_stale.send(sender=Report, report=locked)
+
+
+def written(locked: Report, values: ReportValues) -> None:
+    """Inside `writing`: the report's values as they now stand in the database, all of them, for its version
+    (instead of reading them again). Only for a writer that knows exactly what it wrote over what the lock read:
+    the version must be the JSON a fresh read would give, byte for byte."""
+    locked.__dict__["_written_values"] = values
+
+
+def written_values(locked: Report) -> ReportValues | None:
+    """Inside `writing`, after `written`: the values given, else None."""
+    return locked.__dict__.get("_written_values")
 
 
 def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
@@ -97,23 +134,26 @@ def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
     Read afresh with its six sections joined (three queries, not nine): what was just written, not the
     section objects `report` may hold from before the write. `lock`: the report's row is locked by the same
     read (FOR UPDATE OF the report alone: its sections are joined, not locked)."""
+    if lock:
+        return report_to_json(_locked_read(report.pk))
     from .services import with_sections
 
-    reports = with_sections(Report.objects.select_related("organisation"))
-    if lock:
-        reports = reports.select_for_update(of=("self",))
-    return report_to_json(reports.get(pk=report.pk))
+    return report_to_json(with_sections(Report.objects.select_related("organisation")).get(pk=report.pk))
 
 
 def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
-                   event: ReportEvent | None = None) -> ReportVersion | None:
-    """Keep the report's values as a new version; a write that changed nothing keeps none."""
+                   event: ReportEvent | None = None, data: dict[str, Any] | None = None) -> ReportVersion | None:
+    """Keep the report's values as a new version; a write that changed nothing keeps none.
+
+    `data`: the snapshot, when the caller holds the report's lock and made it from what it wrote (`written`);
+    otherwise it is read here, taking the lock."""
     # No savepoint: nothing here is caught and carried on from, so a failure undoes the caller's whole write
     # (a savepoint was two more round trips to the database on every autosave).
     with transaction.atomic(savepoint=False):
         # The lock serialises version numbers between two people saving at once (a no-op when held); it is
         # taken by the snapshot's own read.
-        data = snapshot(report, lock=True)
+        if data is None:
+            data = snapshot(report, lock=True)
         last = report.versions.order_by("-number").first()
         if event is None and last is not None and last.data == data:
             return None

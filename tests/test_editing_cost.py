@@ -112,7 +112,7 @@ def test_a_refused_cell_keeps_its_stored_value_when_only_changed_cells_are_writt
     assert ApplicationRow.objects.filter(section__report=report).count() == len(report.format.table3.entered_rows)
 
 
-@pytest.mark.parametrize("kind, budget", [("check", 8), ("save", 19), ("open", 13)])
+@pytest.mark.parametrize("kind, budget", [("check", 8), ("save", 16), ("open", 13)])
 def test_each_editor_request_stays_within_its_query_budget(clerk, report, last_year, kind, budget):
     url = {"check": "section_check", "save": "section_save", "open": "section_edit"}[kind]
     check(clerk, report)  # last year's report in the cache, as while typing
@@ -154,8 +154,8 @@ def test_an_autosave_reads_no_other_table_and_locks_and_snapshots_in_one_read(cl
     sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "applications"]), data))
     assert not [q for q in sql if "reports_proactivecell" in q and sql.index(q) < 4]  # before the write
     assert len([q for q in sql if q.startswith("SAVEPOINT")]) <= 1  # the request's own transaction only
-    report_reads = [q for q in sql if q.startswith('SELECT "reports_report"."id"') and "reports_overviewsection" in q]
-    assert len(report_reads) == 2  # the editor's read, then the version's locking read after the write
+    report_reads = [q for q in sql if q.startswith("SELECT") and "reports_overviewsection" in q]
+    assert len(report_reads) == 2  # the editor's read, then the lock's (the version is made from it)
 
 
 def test_the_grid_is_rendered_without_a_template_per_cell(clerk, report):

@@ -8,11 +8,14 @@ from typing import Any
 
 from ..catalogue import get_format
 from ..models import Publication, Report
-from ..values import PROSE_FIELDS
+from ..values import PROSE_FIELDS, ReportValues
 
 
-def report_to_json(report: Report) -> dict[str, Any]:
-    values = report.values()
+def report_to_json(report: Report, values: ReportValues | None = None) -> dict[str, Any]:
+    """The report's values as the JSON of spec/examples (its name and year from `report`); `values` when already
+    in hand (they must be the report's as stored), else read."""
+    if values is None:
+        values = report.values()
     data: dict[str, Any] = {"org": report.organisation.name, "year": report.year}
     data.update(values.to_json_dict())
     data["prose"] = {name: values.prose[name] for name in PROSE_FIELDS}

@@ -29,7 +29,8 @@ from ..forms import (
     section_texts,
 )
 from ..merging import difference, merge3
-from ..models import Report
+from ..joined import read_where
+from ..models import Acknowledgement, Report
 from ..permissions import (
     EDITABLE_STATES,
     can,
@@ -37,12 +38,12 @@ from ..permissions import (
     could,
     NOT_FOUND,
     get_report_for_user,
-    reports_for_user,
+    may_see,
     require_editable,
     visible_organisation_ids,
 )
 from ..phrasing import apply_standard_sentences, standard_sentences
-from ..findings import Shown, acknowledgements, cell_anchor, cell_marks, finding_url, report_findings, shown
+from ..findings import Shown, cell_anchor, cell_marks, finding_url, report_findings, shown
 from ..workflow import comments_by_section
 from ..rules import SEVERITY_LABELS, Finding
 from ..services import load_with_values
@@ -113,7 +114,7 @@ def _loaded_for(user, report_id: int, check=None, **tables: bool) -> tuple[Repor
     (a permission check that raises) run on it before its values are read: the permission checks and the
     editor's read of the report are one query, not two. `tables`: as `load_with_values`'s."""
     try:
-        return load_with_values(report_id, base=reports_for_user(user), check=check, **tables)
+        return load_with_values(report_id, visible=lambda report: may_see(user, report), check=check, **tables)
     except Report.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
@@ -304,8 +305,14 @@ def section_items(report: Report, form: SectionForm) -> list[Shown]:
     """The report's findings as the editor shows them: from the typed form if bound, with acknowledgements.
     Only a warning can be acknowledged (`shown`): without one, the acknowledgements are not read."""
     findings = form.findings if form.is_bound else form.stored_findings()
-    acks = acknowledgements(report) if any(f.severity == "warning" for f in findings) else {}
+    acks = _acknowledgements(report) if any(f.severity == "warning" for f in findings) else {}
     return shown(findings, acks)
+
+
+def _acknowledgements(report: Report) -> dict[str, Acknowledgement]:
+    """findings.acknowledgements(report), by a SELECT written once (reports.joined): keyed by the finding's key,
+    unique in a report, so their order does not matter."""
+    return {a.key: a for a in read_where(Acknowledgement, "report", report.pk, related=("by",), any_order=True)}
 
 
 def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
