@@ -9,7 +9,7 @@ every 2 s while typing, an autosave every 10 s (each ±20 %, first moves spread 
 number of clerks is ramped in steps; in every step a prober asks /healthz (a trivial view: one SELECT 1)
 every 0.25 s in the same phase, as the baseline. Prints per step p50/p95 of open, check, save and /healthz,
 and the largest number of clerks with p95 under 100 ms and under 200 ms for each of open, check and save
-and for all three. The ramp stops once all three p95 have passed 200 ms (or goes on, --to-the-end).
+and for all three, every smaller step under it too. The ramp stops once all three p95 have passed 200 ms (or goes on, --to-the-end).
 
 Bounded: all traffic goes to 127.0.0.1; at most MAX_CLERKS clerks; the ramp stops at TIME_CAP seconds
 whatever the arguments. Needs PostgreSQL on 127.0.0.1:5432 (user postgres); it creates and drops its own
@@ -450,6 +450,7 @@ async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], 
     best = {(kind, limit): 0 for kind in (*KINDS, "all") for limit in (100, 200)}
     failed = 0
     missed: set[tuple[str, int]] = set()
+    passed_after_miss: dict[tuple[str, int], list[int]] = {}
     for n in args.steps:
         if time.monotonic() + args.step_seconds > ramp_end:
             print(f"(time cap: the ramp stops before {n} clerks)")
@@ -473,9 +474,14 @@ async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], 
         for kind in (*KINDS, "all"):
             p95 = max(stats[k][2] for k in KINDS) if kind == "all" else stats[kind][2]
             for limit in (100, 200):
-                # The largest step that met the limit (the first step also carries the workers' cold start).
+                # The largest step that met the limit with every smaller step meeting it too: a step that
+                # passes after one that missed (a checkpoint or autovacuum in the earlier one) is printed as
+                # such, never counted.
                 if p95 < limit and not errors:
-                    best[(kind, limit)] = n
+                    if (kind, limit) in missed:
+                        passed_after_miss.setdefault((kind, limit), []).append(n)
+                    else:
+                        best[(kind, limit)] = n
                 else:
                     missed.add((kind, limit))
         # Each kind's own largest N is wanted: the ramp goes on until all three are past 200 ms at once.
@@ -488,6 +494,10 @@ async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], 
     for limit in (100, 200):
         print(f"largest number of clerks with p95 < {limit} ms: " + ", ".join(
             f"{kind} {best[(kind, limit)] or f'< {args.steps[0]}'}" for kind in (*KINDS, "all")))
+        later = [f"{kind} {', '.join(map(str, passed_after_miss[(kind, limit)]))}" for kind in (*KINDS, "all")
+                 if (kind, limit) in passed_after_miss]
+        if later:
+            print(f"  (under {limit} ms again after a step that missed, not counted: {'; '.join(later)})")
     print(f"errors (HTTP status >= 400 or no answer): {failed}")
     return failed
 

@@ -105,3 +105,28 @@ def test_counts_of_a_report_with_nothing_stale_are_not_rewritten(township, djang
     with django_assert_max_num_queries(0):
         counted = [(r.tally_errors, r.tally_warnings, r.tally_open) for r in tallies.current(fresh)]
     assert counted == [truth(r) for r in fresh]
+
+
+def test_refresh_tallies_counts_every_stale_report_ahead_of_the_pages_and_then_nothing(landscape, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Report.objects.update(tally_stamp="a-rules-release-ago")
+    reports = list(Report.objects.all())
+    assert len(reports) >= 2
+    monkeypatch.setattr("reports.management.commands.refresh_tallies.CHUNK", 1)  # several chunks
+    out = StringIO()
+    call_command("refresh_tallies", stdout=out)
+    assert f"已统计 {len(reports)} 份" in out.getvalue()
+    for report in reports:
+        assert Report.objects.get(pk=report.pk).tally_stamp == tallies.stamp()
+        assert stored(report) == truth(report)
+
+    def no_rules(*args, **kwargs):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(tallies, "check", no_rules)
+    out = StringIO()
+    call_command("refresh_tallies", stdout=out)
+    assert "已统计 0 份" in out.getvalue()
