@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -73,8 +73,25 @@ def refresh(reports: Iterable[Report]) -> None:
         findings = check(values[r.pk], contexts[r.pk]) + carryover_findings(r, marks[r.pk])
         r.tally_errors, r.tally_warnings, r.tally_open = counts(findings, acks[r.pk])
         r.tally_stamp = current
-    Report.objects.bulk_update(reports, ["tally_errors", "tally_warnings", "tally_open", "tally_stamp"],
-                               batch_size=1000)
+    _store(reports, current)
+
+
+def _store(reports: list[Report], current: str, batch: int = 500) -> None:
+    """Write the counts of those reports not marked stale since they were read: a save that lands while the
+    rules ran raised `tally_generation`, and its report keeps `tally_stamp = ""` (counted again next time)
+    instead of counts made from the values before it. One UPDATE a batch, the condition in the row."""
+    for start in range(0, len(reports), batch):
+        part = reports[start:start + batch]
+
+        def by_report(field: str, output) -> Case:
+            return Case(*[When(pk=r.pk, then=Value(getattr(r, field))) for r in part], output_field=output)
+
+        Report.objects.filter(pk__in=[r.pk for r in part],
+                              tally_generation=by_report("tally_generation", BigIntegerField())).update(
+            tally_errors=by_report("tally_errors", IntegerField()),
+            tally_warnings=by_report("tally_warnings", IntegerField()),
+            tally_open=by_report("tally_open", IntegerField()),
+            tally_stamp=Value(current))
 
 
 def current(reports: Iterable[Report]) -> list[Report]:
@@ -103,7 +120,7 @@ def mark_stale(*, reports: Iterable[int] = (), organisation: Organisation | None
         q |= Q(organisation=organisation)
     if following is not None:
         q |= Q(organisation_id=following.organisation_id, year=following.year + 1)
-    Report.objects.filter(q).exclude(tally_stamp="").update(tally_stamp="")
+    Report.objects.filter(q).update(tally_stamp="", tally_generation=F("tally_generation") + 1)
 
 
 def changed(report: Report) -> None:

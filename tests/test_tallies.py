@@ -112,7 +112,7 @@ def test_refresh_tallies_counts_every_stale_report_ahead_of_the_pages_and_then_n
 
     from django.core.management import call_command
 
-    Report.objects.update(tally_stamp="a-rules-release-ago")
+    Report.objects.update(tally_stamp="older-rules")  # another release's stamp
     reports = list(Report.objects.all())
     assert len(reports) >= 2
     monkeypatch.setattr("reports.management.commands.refresh_tallies.CHUNK", 1)  # several chunks
@@ -130,3 +130,25 @@ def test_refresh_tallies_counts_every_stale_report_ahead_of_the_pages_and_then_n
     out = StringIO()
     call_command("refresh_tallies", stdout=out)
     assert "已统计 0 份" in out.getvalue()
+
+
+def test_a_save_that_lands_while_the_rules_run_keeps_the_report_stale(township, drafter, monkeypatch):
+    """The counts were made from the values read before the save: storing them as current would show the
+    county the old errors until the next change. The report stays stale and the next look counts again."""
+    report = complete_report(township)
+    Report.objects.filter(pk=report.pk).update(tally_stamp="")
+    real_check = tallies.check
+
+    def check_while_a_clerk_saves(values, context):
+        findings = real_check(values, context)  # made from the values as read: balanced, no error
+        edit(report, drafter, new__natural=report.values().t3("new", "natural") + 1)  # T3-BAL now breaks
+        return findings
+
+    monkeypatch.setattr(tallies, "check", check_while_a_clerk_saves)
+    assert tallies.refresh_stale(Report.objects.filter(pk=report.pk)) == 1
+    assert Report.objects.get(pk=report.pk).tally_stamp == ""  # not the counts from before the save
+    monkeypatch.setattr(tallies, "check", real_check)
+    tallies.refresh_stale(Report.objects.filter(pk=report.pk))
+    fresh = Report.objects.get(pk=report.pk)
+    assert fresh.tally_stamp == tallies.stamp() and fresh.tally_errors >= 1
+    assert stored(report) == truth(report)

@@ -60,6 +60,8 @@ class Report(models.Model):
     tally_warnings = models.PositiveIntegerField("提示数", null=True, blank=True, editable=False)
     tally_open = models.PositiveIntegerField("待处理数（错误和未确认的提示）", null=True, blank=True, editable=False)
     tally_stamp = models.CharField("计数依据", max_length=16, blank=True, editable=False)
+    # Raised by every mark_stale: counts made from what was read before a change are not stored after it.
+    tally_generation = models.PositiveBigIntegerField("计数版本", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
