@@ -269,3 +269,29 @@ def test_shorter_than_is_the_whole_count():
     for text in texts:
         for n in (1, 5, 99, 100, 101):
             assert _shorter_than(text, n) == (narrative.non_blank_len(text) < n), (text, n)
+
+
+def test_one_checks_memo_of_table3_gives_the_cells_and_findings_of_the_plain_values():
+    """check() reads 表三 through a memo local to the call (rules.checked_values); every cell, entered or
+    derived, and every rule's findings are those of the plain ReportValues, also with blanks and after a change."""
+    from reports import rules
+
+    rng = random.Random("memo")
+    for _name, values, context in cases():
+        for variant in range(2):
+            if variant:  # some blanks and odd numbers, so that sums of blanks and partial rows are compared
+                values = values.copy()
+                for cells in values.table3.values():
+                    for col in cells:
+                        cells[col] = rng.choice([None, 0, 1, rng.randrange(10**6), cells[col]])
+            view = rules.checked_values(values)
+            fmt = values.format
+            for row in fmt.table3.rows:
+                for col in fmt.table3.columns:
+                    assert view.t3(row.code, col.code) == values.t3(row.code, col.code)
+                    assert view.t3(row.code, col.code) == values.t3(row.code, col.code)  # from the memo
+            for fn in rules.RULES:
+                if rules.applies(fn, values.format_version):
+                    assert fn(rules.checked_values(values), context) == fn(values, context), fn.__name__
+    fresh = rules.checked_values(values)
+    assert rules.check(values, context) == rules.check(fresh, context)
