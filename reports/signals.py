@@ -1,7 +1,9 @@
 """Signals that let one part of gkportal react to another without importing it.
 
 - section_saved(sender=Report, report, section, by): after an editor's save of one section, inside its
-  transaction (the carry-over part drops the marks of edited text; reports.writing keeps the version).
+  transaction (the carry-over part drops the marks of edited text; reports.writing keeps the version);
+  also with section="" after a write by command, admin or county prefill (reports.writing), which may
+  have changed any prose.
 - report_published(sender=Report, report, by, correction_note): inside the publish transaction
   (the rendering part freezes the HTML and PDF; an exception rolls the publication back).
 - counts_stale(sender=Report, report, following_only=False): the report's values, marks or
