@@ -50,8 +50,14 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies and storage); call as new_page() for a second person."""
+def new_page(browser, live_server, db):
+    """Open a fresh browser context (its own cookies and storage); call as new_page() for a second person.
+
+    It asks for `db` so that it is set up after the test database and torn down before it: its teardown
+    (below) must run while the database is still there. Without it pytest-django flushed the database and
+    blocked access first, and a save still in flight from the test's page reached the live server after
+    that ("Database access not allowed"; the server thread's traceback, printed while pytest formatted a
+    report, then crashed the run with Python 3.11's "AST constructor recursion depth mismatch")."""
     contexts = []
     in_flight: dict = {}  # requests sent by each context and not yet answered
 

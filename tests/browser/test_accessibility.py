@@ -100,7 +100,8 @@ def test_wide_tables_are_labelled_regions_that_scroll_from_the_keyboard(page, la
     region.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("el => el.scrollLeft") > 0
+    # The browser scrolls smoothly: wait for it (up to the default timeout) rather than read scrollLeft at once.
+    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
 
 
 def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
