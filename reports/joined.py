@@ -21,6 +21,35 @@ RELATIONS = ("proactive", "applications", "review_litigation", "overview", "prob
 _built: dict[tuple[str, bool], tuple[str, list[tuple[type, list[str], list[list[tuple[Callable, Any]]]]]]] = {}
 
 
+def _selected(connection, model: type, table_alias: str, columns: list[str]) -> tuple[list[str], list]:
+    """Add `model`'s concrete columns (as read from `table_alias`) to `columns`; their attribute names and, for
+    each, the converters the ORM would apply to its value."""
+    qn = connection.ops.quote_name
+    fields = list(model._meta.concrete_fields)
+    converters = []
+    for field in fields:
+        col = field.get_col(table_alias)
+        converters.append([(conv, col) for conv in
+                           connection.ops.get_db_converters(col) + field.get_db_converters(connection)])
+        columns.append(f"{table_alias}.{qn(field.column)}")
+    return [f.attname for f in fields], converters
+
+
+def _instances(row: tuple, parts: list[tuple[type, list[str], list]], connection, using: str) -> list[Any]:
+    """One row cut into model instances, in the order of `parts` (model, names, converters); None for a model
+    whose primary key is NULL (a LEFT JOIN that found nothing)."""
+    objects: list[Any] = []
+    at = 0
+    for model, names, converters in parts:
+        values = list(row[at:at + len(names)])
+        at += len(names)
+        for i, convs in enumerate(converters):
+            for conv, col in convs:
+                values[i] = conv(values[i], col, connection)
+        objects.append(None if values[0] is None else model.from_db(using, names, values))
+    return objects
+
+
 def _build(alias: str, lock: bool) -> tuple[str, list[tuple[type, list[str], list[list[tuple[Callable, Any]]]]]]:
     connection = connections[alias]
     qn = connection.ops.quote_name
@@ -35,14 +64,7 @@ def _build(alias: str, lock: bool) -> tuple[str, list[tuple[type, list[str], lis
         joins.append(f"LEFT OUTER JOIN {qn(model._meta.db_table)} {alias_} ON {alias_}.{qn('report_id')} = r.{qn('id')}")
         tables.append((model, alias_))
     for model, table_alias in tables:
-        fields = list(model._meta.concrete_fields)
-        converters = []
-        for field in fields:
-            col = field.get_col(table_alias)
-            converters.append([(conv, col) for conv in
-                               connection.ops.get_db_converters(col) + field.get_db_converters(connection)])
-            columns.append(f"{table_alias}.{qn(field.column)}")
-        parts.append((model, [f.attname for f in fields], converters))
+        parts.append((model, *_selected(connection, model, table_alias, columns)))
     sql = f"SELECT {', '.join(columns)} {' '.join(joins)} WHERE r.{qn('id')} = %s"
     if lock and connection.features.has_select_for_update:
         sql += " FOR UPDATE OF r" if connection.features.has_select_for_update_of else " FOR UPDATE"
@@ -63,15 +85,7 @@ def read_report(report_id: int, *, lock: bool = False, using: str = "default") -
         row = cursor.fetchone()
     if row is None:
         raise Report.DoesNotExist("Report matching query does not exist.")
-    objects: list[Any] = []
-    at = 0
-    for model, names, converters in parts:
-        values = list(row[at:at + len(names)])
-        at += len(names)
-        for i, convs in enumerate(converters):
-            for conv, col in convs:
-                values[i] = conv(values[i], col, connection)
-        objects.append(None if values[0] is None else model.from_db(using, names, values))
+    objects = _instances(row, parts, connection, using)
     report, organisation, *sections = objects
     report._state.fields_cache["organisation"] = organisation
     for name, section in zip(RELATIONS, sections):
@@ -109,14 +123,7 @@ def _read_where_sql(model: type, column: str, related: tuple[str, ...], alias: s
         tables.append((field, a, other))
     columns, parts = [], []
     for field, a, m in tables:
-        fields = list(m._meta.concrete_fields)
-        converters = []
-        for f in fields:
-            col = f.get_col(a)
-            converters.append([(conv, col) for conv in
-                               connection.ops.get_db_converters(col) + f.get_db_converters(connection)])
-            columns.append(f"{a}.{qn(f.column)}")
-        parts.append((field, [f.attname for f in fields], converters))
+        parts.append((field, *_selected(connection, m, a, columns)))
     where = qn(model._meta.get_field(column).column)
     return f"SELECT {', '.join(columns)} {' '.join(joins)} WHERE t.{where} = %s", parts
 
@@ -136,15 +143,8 @@ def read_where(model: type, column: str, value: Any, *, related: tuple[str, ...]
         rows = cursor.fetchall()
     out = []
     for row in rows:
-        objects, at = [], 0
-        for field, names, converters in parts:
-            values = list(row[at:at + len(names)])
-            at += len(names)
-            for i, convs in enumerate(converters):
-                for conv, col in convs:
-                    values[i] = conv(values[i], col, connection)
-            objects.append(None if values[0] is None else
-                           (model if field is None else field.related_model).from_db(using, names, values))
+        objects = _instances(row, [(model if field is None else field.related_model, names, converters)
+                                   for field, names, converters in parts], connection, using)
         obj, *others = objects
         for (field, _, _), other in zip(parts[1:], others):
             obj._state.fields_cache[field.cache_name] = other
