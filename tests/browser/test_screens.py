@@ -224,3 +224,17 @@ def test_at_200_percent_zoom_the_editors_work_as_on_a_narrow_window(browser, liv
         assert page.evaluate(COVERED_INPUTS) == []
     finally:
         context.close()
+
+
+def test_the_county_dashboard_with_a_24_px_default_font_fits_and_passes_axe(large_font, reports, county_officer):
+    from .axe import axe_violations, describe, serious
+
+    page = large_font
+    login(page, "officer")
+    page.goto(f"/county/{reports['draft'].organisation.parent_id}/2023/")
+    row = page.locator("tbody tr", has=page.get_by_role("link", name="郇封镇人民政府", exact=True))
+    expect(row).to_contain_text("已公开发布")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 24
+    assert no_sideways_scroll(page)
+    assert describe(page.url, serious(axe_violations(page))) == []
+    shot(page, "font24-county-dashboard")
