@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
+from operator import is_not
 from typing import Any, Iterable
 
 from .. import narrative
@@ -62,6 +64,8 @@ def _blank_rows(values: ReportValues) -> dict[str, tuple[int, list[tuple[tuple[s
 def s_cells(values: ReportValues, context: Context) -> list[Finding]:
     """S-CELLS: every numeric cell holds a number; one finding per row with blanks, or one for a blank table."""
     out = []
+    if not _has_blank(values):  # the common case: no cell is blank, so no row is (_blank_rows reads each cell)
+        return out
     for section, (entered, rows) in _blank_rows(values).items():
         cells = [c for row_cells, _ in rows for c in row_cells]
         blank_entered = [c for c in cells if not c.endswith(".total")]
@@ -72,6 +76,34 @@ def s_cells(values: ReportValues, context: Context) -> list[Finding]:
             continue
         out += [Finding("S-CELLS", "error", message + _FILL, row_cells, section=section) for row_cells, message in rows]
     return out
+
+
+def _has_blank(values: ReportValues) -> bool:
+    """Whether any cell of 表二, 表三 or 表四 is blank: a `None in` over each row's values, in C."""
+    return (None in values.table2.values() or any(None in cells.values() for cells in values.table3.values())
+            or any(None in cells.values() for cells in values.table4.values()))
+
+
+@lru_cache(maxsize=None)
+def _count_fields(version: str) -> tuple[str, ...]:
+    """The 表二 fields that hold counts (not amounts), as _counts reads them."""
+    return tuple(cell.field for cell in get_format(version).table2.cells if cell.kind != "amount")
+
+
+def _plain_counts(values: ReportValues) -> bool:
+    """Whether every count is blank or an int from 0 to MAX_COUNT: then S-INT has nothing to say. The same cells
+    as _counts, tested with C-level calls (set of types, min, max) instead of one Python step a cell."""
+    counts = [*chain.from_iterable(map(dict.values, values.table3.values())),
+              *chain.from_iterable(map(dict.values, values.table4.values())),
+              *map(values.table2.__getitem__, _count_fields(values.format_version)), values.processing_fee_count]
+    if not set(map(type, counts)) <= _INT_OR_BLANK:
+        return False
+    filled = list(filter(_not_blank, counts))
+    return not filled or (min(filled) >= 0 and max(filled) <= MAX_COUNT)
+
+
+_INT_OR_BLANK = frozenset({int, type(None)})  # exactly int: True and False are not counts (type(v) is int below)
+_not_blank = partial(is_not, None)
 
 
 def _counts(values: ReportValues) -> Iterable[tuple[str, str, Any]]:
@@ -109,6 +141,8 @@ def _signed_keys(version: str) -> frozenset[str]:
 def s_int(values: ReportValues, context: Context) -> list[Finding]:
     """S-INT: counts are whole numbers from 0 to MAX_COUNT."""
     out = []
+    if _plain_counts(values):
+        return out
     signed_keys = _signed_keys(values.format_version)
     for key, section, v in _counts(values):
         if v is None or (type(v) is int and 0 <= v <= MAX_COUNT):

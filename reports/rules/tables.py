@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .. import narrative
@@ -20,15 +21,14 @@ def t2_noreg(values: ReportValues, context: Context) -> list[Finding]:
     Organisation = organisation_kinds()
     if context.org_kind in Organisation.RULEMAKING_KINDS:
         return []
-    kinds = Organisation.Kind
-    county_or_below = {kinds.COUNTY_GOV, kinds.COUNTY_DEPT, kinds.TOWNSHIP_GOV, kinds.SUBDISTRICT}
-    severity: Severity = "error" if context.org_kind in county_or_below else "warning"
     fmt = values.format
     label, fields = fmt.table2.blocks[0].rows[0]
     nonzero = [k for k in fields if values.table2[k]]
-    if not nonzero:
+    if not nonzero:  # the common case, settled before the kinds' labels are looked up
         return []
-    kind_label = dict(kinds.choices).get(context.org_kind, context.org_kind)
+    county_or_below, labels = _kinds()
+    severity: Severity = "error" if context.org_kind in county_or_below else "warning"
+    kind_label = labels.get(context.org_kind, context.org_kind)
     shown = "，".join(f"{fmt.cell(f'table2.{k}').name.split(' ', 1)[1]}为 {values.table2[k]}" for k in nonzero)
     return [Finding(
         "T2-NOREG", severity,
@@ -36,6 +36,13 @@ def t2_noreg(values: ReportValues, context: Context) -> list[Finding]:
         f"{label}的{'、'.join(fmt.table2.blocks[0].header[1:])}都应为 0。本机关制发的文件请填在“{fmt.table2.blocks[0].rows[1][0]}”一行。",
         tuple(f"table2.{k}" for k in nonzero), sum(values.table2[k] for k in nonzero), 0, "proactive",
     )]
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> tuple[frozenset[str], dict[str, str]]:
+    """(the kinds at county level or below, each kind's label): Kind.choices builds its list on every read."""
+    kinds = organisation_kinds().Kind
+    return frozenset({kinds.COUNTY_GOV, kinds.COUNTY_DEPT, kinds.TOWNSHIP_GOV, kinds.SUBDISTRICT}), dict(kinds.choices)
 
 
 def _stock_rows(values: ReportValues) -> list[tuple[str, str, str, str]]:
