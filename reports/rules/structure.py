@@ -219,18 +219,21 @@ def s_period(values: ReportValues, context: Context) -> list[Finding]:
         f = Finding("S-PERIOD", "warning", message, (f"prose.{field}",), stated, y, PROSE_SECTIONS[field], code)
         out.setdefault(f.key, f)
 
-    for field in PROSE_FIELDS:
-        text = narrative.normalize(values.prose[field])
-        # Each expression is tried only where its fixed words occur (a quick `in`): the findings are the same.
-        for m in _TITLE_MENTION.finditer(text) if _TITLE_WORDS in text else ():
+    texts = [(field, narrative.normalize(values.prose[field])) for field in PROSE_FIELDS]
+    # Each expression is tried only where its fixed words occur (a quick `in`, first over all the fields at
+    # once: a word in no field is looked for in none): the findings are the same.
+    joined = "\n".join(text for _, text in texts)
+    title, period, as_of = _TITLE_WORDS in joined, "统计" in joined, "截至" in joined
+    for field, text in texts if title or period or as_of else ():
+        for m in _TITLE_MENTION.finditer(text) if title and _TITLE_WORDS in text else ():
             if int(m.group(1)) != y:
                 add(field, "title", f"文中写作“{m.group(0)}”，但这是 {y} 年度的报告：请改为 {y} 年。", int(m.group(1)))
-        for m in _PERIOD.finditer(text) if "统计" in text else ():
+        for m in _PERIOD.finditer(text) if period and "统计" in text else ():
             start = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
             end = (int(m.group(4) or m.group(1)), int(m.group(5)), int(m.group(6)))
             if start != (y, 1, 1) or end != (y, 12, 31):
                 add(field, "period", f"文中统计期限为“{m.group(0)}”：应为 {y}年1月1日至{y}年12月31日。", m.group(0))
-        for m in _AS_OF.finditer(text) if "截至" in text else ():
+        for m in _AS_OF.finditer(text) if as_of and "截至" in text else ():
             if int(m.group(1)) != y:
                 add(field, "as_of", f"文中写“{m.group(0)}”：各项数据的核定时间点为 {y}年12月31日。", m.group(0))
     other = values.prose["other_matters"]
@@ -255,8 +258,10 @@ def s_title(values: ReportValues, context: Context) -> list[Finding]:
     if not org:
         return []
     out: dict[str, Finding] = {}
-    for field in PROSE_FIELDS:
-        text = narrative.normalize(values.prose[field])
+    texts = [(field, narrative.normalize(values.prose[field])) for field in PROSE_FIELDS]
+    if _TITLE_WORDS not in "\n".join(text for _, text in texts):  # in no field: no mention to compare
+        return []
+    for field, text in texts:
         for m in _TITLE_MENTION.finditer(text) if _TITLE_WORDS in text else ():
             before = text[: m.start()]
             if before.endswith(org):
