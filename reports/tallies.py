@@ -25,6 +25,7 @@ from django.dispatch import receiver
 from .bulk import bulk_contexts, bulk_values
 from .carryover import carryover_findings
 from .models import Acknowledgement, CarriedText, Organisation, Report
+from .parallel import Checker
 from .rules import Finding, check, gate
 from .signals import counts_stale
 
@@ -54,8 +55,9 @@ def counts(findings: list[Finding], acknowledged: set[str]) -> tuple[int, int, i
     return errors, warnings, len(gate(findings, acknowledged))
 
 
-def refresh(reports: Iterable[Report]) -> None:
-    """Count the findings of these reports now and store them; a constant number of queries."""
+def refresh(reports: Iterable[Report], checker: Checker | None = None) -> None:
+    """Count the findings of these reports now and store them; a constant number of queries. With a
+    `checker` (reports.parallel) the rules run in its worker processes."""
     reports = list(reports)
     if not reports:
         return
@@ -69,8 +71,10 @@ def refresh(reports: Iterable[Report]) -> None:
     for report_id, key in Acknowledgement.objects.filter(report_id__in=ids).values_list("report_id", "key"):
         acks[report_id].add(key)
     current = stamp()
-    for r in reports:
-        findings = check(values[r.pk], contexts[r.pk]) + carryover_findings(r, marks[r.pk])
+    items = [(values[r.pk], contexts[r.pk]) for r in reports]
+    found = checker.check(items) if checker else [check(v, c) for v, c in items]
+    for r, findings in zip(reports, found):
+        findings = findings + carryover_findings(r, marks[r.pk])
         r.tally_errors, r.tally_warnings, r.tally_open = counts(findings, acks[r.pk])
         r.tally_stamp = current
     _store(reports, current)
@@ -101,14 +105,14 @@ def current(reports: Iterable[Report]) -> list[Report]:
     return reports
 
 
-def refresh_stale(reports: QuerySet[Report]) -> int:
+def refresh_stale(reports: QuerySet[Report], checker: Checker | None = None) -> int:
     """Count and store the findings of those of `reports` whose counts are stale; how many there were.
 
     Only the stale reports are read as model instances (with their organisation, which the rules'
     context reads); when none is stale this is one query that returns no row.
     """
     stale = list(reports.filter(~Q(tally_stamp=stamp()) | Q(tally_errors__isnull=True)).select_related("organisation"))
-    refresh(stale)
+    refresh(stale, checker)
     return len(stale)
 
 

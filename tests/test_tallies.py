@@ -132,6 +132,67 @@ def test_refresh_tallies_counts_every_stale_report_ahead_of_the_pages_and_then_n
     assert "已统计 0 份" in out.getvalue()
 
 
+def test_refresh_tallies_on_every_core_stores_what_one_process_counts(landscape, monkeypatch):
+    """`refresh_tallies --jobs 2` runs the rules in two worker processes (started fresh: they get the values, not
+    the database): the same counts as the report's own page, for every report."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reports import parallel
+
+    started = []
+    real_checker = parallel.Checker
+
+    class Watched(real_checker):
+        def close(self):
+            started.append(self._pool is not None)
+            super().close()
+
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)  # the landscape's few reports go to the workers too
+    monkeypatch.setattr("reports.management.commands.refresh_tallies.Checker", Watched)
+    Report.objects.update(tally_stamp="older-rules")
+    reports = list(Report.objects.all())
+    out = StringIO()
+    call_command("refresh_tallies", jobs=2, stdout=out)
+    assert started == [True]  # the pool ran
+    assert f"已统计 {len(reports)} 份" in out.getvalue()
+    for report in reports:
+        assert stored(report) == truth(report)
+
+
+def test_the_checker_gives_what_check_gives_in_order_in_any_number_of_processes(monkeypatch):
+    import random
+    import sys
+    from pathlib import Path
+
+    from reports import parallel
+    from reports.rules import Context, check
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import rules_gen
+
+    items = []
+    for i in range(60):
+        data, previous, context = rules_gen.generate(random.Random(f"checker-{i}"), version=("2021", "2019")[i % 2])
+        items.append((rules_gen.build(data), Context(**{**context.__dict__, "previous": rules_gen.build(previous)})))
+    expected = [check(values, context) for values, context in items]
+    assert sum(map(len, expected)) > 100
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 5)
+    for jobs in (1, 2, 3):
+        with parallel.Checker(jobs) as checker:
+            assert checker.check(items) == expected
+            assert checker.check(items[:3]) == expected[:3]  # a small batch: in this process
+            assert (checker._pool is not None) == (jobs > 1)
+
+
+def test_refresh_tallies_refuses_no_processes():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="至少为 1"):
+        call_command("refresh_tallies", jobs=0)
+
+
 def test_a_save_that_lands_while_the_rules_run_keeps_the_report_stale(township, drafter, monkeypatch):
     """The counts were made from the values read before the save: storing them as current would show the
     county the old errors until the next change. The report stays stale and the next look counts again."""
