@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .rules import Context, Finding, check
 from .values import ReportValues
@@ -65,12 +65,17 @@ class Checker:
 
     def check(self, items: Iterable[tuple[ReportValues, Context]]) -> list[list[Finding]]:
         """The findings of each (values, context), in order: what [check(v, c) for v, c in items] gives."""
+        return self.start(items)()
+
+    def start(self, items: Iterable[tuple[ReportValues, Context]]) -> Callable[[], list[list[Finding]]]:
+        """check(items), begun now on the workers: call what it returns for the findings (it waits for them). In
+        this process, the rules run when it is called."""
         items = list(items)
         if self.jobs == 1 or len(items) < 2 * MIN_PER_WORKER:
-            return _check_part(items)
+            return lambda: _check_part(items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_start_worker)
         size = -(-len(items) // (self.jobs * PARTS_PER_WORKER))
-        parts = [items[i:i + size] for i in range(0, len(items), size)]
-        return [findings for part in self._pool.map(_check_part, parts) for findings in part]
+        parts = self._pool.map(_check_part, [items[i:i + size] for i in range(0, len(items), size)])
+        return lambda: [findings for part in parts for findings in part]

@@ -134,7 +134,8 @@ def test_refresh_tallies_counts_every_stale_report_ahead_of_the_pages_and_then_n
 
 def test_refresh_tallies_on_every_core_stores_what_one_process_counts(landscape, monkeypatch):
     """`refresh_tallies --jobs 2` runs the rules in two worker processes (started fresh: they get the values, not
-    the database): the same counts as the report's own page, for every report."""
+    the database), reading each chunk while the workers check the one before: the same counts as the report's
+    own page, for every report."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -150,6 +151,7 @@ def test_refresh_tallies_on_every_core_stores_what_one_process_counts(landscape,
             super().close()
 
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)  # the landscape's few reports go to the workers too
+    monkeypatch.setattr("reports.management.commands.refresh_tallies.CHUNK", 3)  # one read while one is checked
     monkeypatch.setattr("reports.management.commands.refresh_tallies.Checker", Watched)
     Report.objects.update(tally_stamp="older-rules")
     reports = list(Report.objects.all())

@@ -32,10 +32,12 @@ class Command(BaseCommand):
             reports = reports.filter(year=year)
         ids = list(reports.order_by("pk").values_list("pk", flat=True))
         done = 0
+        # Each chunk is read again (tallies.refresh_in_turn): a report counted meanwhile by a page is not
+        # counted twice. It is read while the worker processes check the chunk before.
+        chunks = (Report.objects.filter(pk__in=ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK))
         with Checker(jobs) as checker:
-            for start in range(0, len(ids), CHUNK):
-                # refresh_stale reads each chunk again: a report counted meanwhile by a page is not counted twice.
-                done += tallies.refresh_stale(Report.objects.filter(pk__in=ids[start:start + CHUNK]), checker)
+            for i, counted in enumerate(tallies.refresh_in_turn(chunks, checker)):
+                done += counted
                 if len(ids) > CHUNK:
-                    self.stdout.write(f"已统计 {min(start + CHUNK, len(ids))} / {len(ids)} 份……")
+                    self.stdout.write(f"已统计 {min((i + 1) * CHUNK, len(ids))} / {len(ids)} 份……")
         self.stdout.write(self.style.SUCCESS(f"已统计 {done} 份报告的检查结果数（计数已是最新的报告未重复统计）。"))
