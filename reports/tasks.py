@@ -34,6 +34,7 @@ from .import_preview import bulk_item, existing_notes
 from .importing.apply import import_targets
 from .importing.bundle import read_uploads
 from .models import BackgroundJob, JobFile, Membership, Organisation, Report
+from .models.jobs import KEPT_DAYS, purgeable
 from .permissions import roles_for
 from .publishing import PublishingError, next_publication_number, render_publication
 from .reminders import send_due_reminders
@@ -122,7 +123,17 @@ def run_job(job_id: int) -> str:
         _finish(job, Status.FAILED, error="后台任务出错，没有完成；已做的改动均未保存。请重试，或联系系统管理员。")
         raise
     _finish(job, Status.DONE, result=result)
+    _purge_old_jobs()
     return Status.DONE
+
+
+def _purge_old_jobs() -> None:
+    """Delete the jobs that ended more than KEPT_DAYS ago (what the job pages promise): one DELETE; a
+    failure here is logged, never the job's."""
+    try:
+        purgeable(KEPT_DAYS, timezone.now()).delete()
+    except Exception:  # noqa: BLE001
+        log.exception("deleting old background jobs failed")
 
 
 def _finish(job: BackgroundJob, status: str, *, error: str = "", result: dict | None = None) -> None:

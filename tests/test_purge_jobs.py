@@ -65,3 +65,17 @@ def test_the_admin_lists_jobs_read_only(client):
     assert client.get("/admin/reports/backgroundjob/add/").status_code == 403
     assert client.post(f"/admin/reports/backgroundjob/{failed.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Job.objects.filter(pk=failed.pk).exists()
+
+
+def test_a_job_that_ends_well_deletes_the_old_ones_as_the_job_pages_promise(report):
+    """The done page says the file is kept about KEPT_DAYS days and then cleared: true without a cron line."""
+    from reports.models.jobs import KEPT_DAYS
+
+    old_done, old_failed = job(S.DONE, KEPT_DAYS + 1), job(S.FAILED, KEPT_DAYS + 5)
+    JobFile.objects.create(job=old_done, position=0, name="汇总表.xlsx", content=b"PK")
+    recent, moving = job(S.DONE, KEPT_DAYS - 1), job(S.RUNNING, 0.01)
+    call_command("send_reminders", "--days", "7", "--background", stdout=StringIO())  # runs in this process
+    reminders = Job.objects.get(kind=Job.Kind.REMINDERS)
+    assert reminders.status == S.DONE
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, moving.pk, reminders.pk}
+    assert not JobFile.objects.exists() and not Job.objects.filter(pk__in=[old_done.pk, old_failed.pk]).exists()

@@ -11,7 +11,18 @@ from django.utils import timezone
 from .report import Report
 
 
-KEPT_DAYS = 30  # `purge_jobs` deletes jobs (and the files they made) this many days after they ended, by default
+KEPT_DAYS = 30  # jobs (and the files they made) are deleted this many days after they ended, by default
+
+
+def purgeable(days: int, now: datetime.datetime) -> models.QuerySet:
+    """Jobs that ended more than `days` days ago, and jobs that have shown no progress for as long: deleted by
+    `purge_jobs` and after each job that ends well (reports.tasks.run_job)."""
+    Status = BackgroundJob.Status
+    cutoff = now - datetime.timedelta(days=days)
+    ended = models.Q(status__in=[Status.DONE, Status.FAILED]) & (
+        models.Q(finished_at__lt=cutoff) | models.Q(finished_at__isnull=True, updated_at__lt=cutoff))
+    abandoned = models.Q(status__in=[Status.QUEUED, Status.RUNNING], updated_at__lt=cutoff)
+    return BackgroundJob.objects.filter(ended | abandoned)
 
 
 class BackgroundJob(models.Model):

@@ -1,4 +1,7 @@
-"""For cron: `purge_jobs` deletes the rows of background tasks that ended (or were abandoned) long ago.
+"""`purge_jobs` deletes the rows of background tasks that ended (or were abandoned) long ago.
+
+Every job that ends well also deletes those older than KEPT_DAYS (reports.tasks.run_job), so a site whose
+tasks run needs no cron for it; this command is for another number of days, a dry run, or a quiet site.
 
 A finished job's row holds what its page shows (a bulk import's previews with their signed tokens, which
 expire after a day; a publication's link) and nothing else: the report, its versions, events and
@@ -6,25 +9,10 @@ publications are kept elsewhere and never touched here. Queued or running jobs t
 are never deleted.
 """
 
-import datetime
-
 from django.core.management import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import timezone
 
-from reports.models import BackgroundJob
-from reports.models.jobs import KEPT_DAYS
-
-Status = BackgroundJob.Status
-
-
-def purgeable(days: int, now: datetime.datetime):
-    """Jobs that ended more than `days` days ago, and jobs that have shown no progress for as long."""
-    cutoff = now - datetime.timedelta(days=days)
-    ended = Q(status__in=[Status.DONE, Status.FAILED]) & (
-        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, updated_at__lt=cutoff))
-    abandoned = Q(status__in=[Status.QUEUED, Status.RUNNING], updated_at__lt=cutoff)
-    return BackgroundJob.objects.filter(ended | abandoned)
+from reports.models.jobs import KEPT_DAYS, purgeable
 
 
 class Command(BaseCommand):
