@@ -149,6 +149,22 @@ def test_each_cell_breaks_down_by_organisation(client, three_states, county_offi
     assert "城关镇人民政府" not in page
 
 
+def test_a_cell_of_many_reports_breaks_down_a_page_at_a_time_largest_first(client, three_states, county_officer,
+                                                                          monkeypatch):
+    monkeypatch.setattr("reports.views.county.PAGE_SIZE", 1)
+    client.force_login(county_officer)
+    url = f"/county/{three_states.pk}/{YEAR}/tables/cell/?key=table3.new.total"
+    first, second = client.get(url).content.decode(), client.get(url + "&page=2").content.decode()
+    assert "郇封镇人民政府" in first and "西村乡人民政府" not in first  # 7 on the first page
+    assert "西村乡人民政府" in second and "郇封镇人民政府" not in second  # then 4
+    for page in (first, second):
+        assert '<td class="num fw-bold">11</td>' in page and "汇总（2 份报告）" in page  # the whole sum on each
+        assert "共 2 份报告" in page
+        assert "?key=table3.new.total&amp;page=2" in page
+    assert "本页为第 2–2 份" in second and 'aria-current="page">2<' in second
+    assert "西村乡人民政府" in client.get(url + "&page=99").content.decode()  # past the end: the last page
+
+
 def test_xlsx_has_the_printed_layout_with_merged_cells_and_the_sums(client, three_states, county_officer):
     values = complete_values()
     values.table2["fees_10k_yuan"] = Decimal("24252.311082")

@@ -213,10 +213,18 @@ def cell(request, root: Organisation, year: int):
     key = request.GET.get("key", "")
     if key not in cell_keys(c.fmt):
         return _error(request, "没有这个单元格", "没有找到要分解的单元格，请回到汇总表点击其中的数字。", 404)
+    breakdown = cell_breakdown(c, key)
+    # A province's cell has thousands of reports: drawing them all took ~4 s at 20,000 organisations, and no one
+    # reads past the largest; a page at a time, largest first, as on the dashboard.
+    shown = Paginator(breakdown, PAGE_SIZE)
+    page = shown.get_page(request.GET.get("page"))
     return render(request, "county/cell.html", _common(root, year, "tables") | {
         "label": cell_label(c.fmt, key),
         "total": cell_value(c.values, key),
-        "breakdown": cell_breakdown(c, key),
+        "breakdown": page.object_list,
+        "page": page,
+        "page_links": [(n, _query({"key": key}, page=str(n))) for n in shown.page_range] if shown.num_pages > 1 else [],
+        "counted": len(breakdown),
         "consolidation": c,
     })
 
