@@ -20,7 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import county_sums, tallies
-from .county_sums import _add, _add_sums, summed_reports
+from .county_sums import add_cells, add_sums, summed_reports
 from .bulk import bulk_contexts, bulk_values  # noqa: F401  (read many reports; also used from here)
 from .catalogue import MAX_COUNT, Format, format_for_year, get_format
 from .models import Membership, Organisation, Report
@@ -316,15 +316,15 @@ def consolidate(parts: Iterable[ReportValues], format_version: str | None = None
     for v in parts:
         # Decimal addition is exact: 16 digits per amount leave room for 10¹² reports in 28 digits.
         for key in fmt.table2.fields:
-            out.table2[key] = _add(out.table2[key], v.table2[key])
+            out.table2[key] = add_cells(out.table2[key], v.table2[key])
         for row in fmt.table3.entered_rows:
             target, source = out.table3[row.code], v.table3[row.code]
             for col in fmt.table3.entered_columns:
-                target[col.code] = _add(target[col.code], source[col.code])
+                target[col.code] = add_cells(target[col.code], source[col.code])
         for group in fmt.table4.groups:
             target, source = out.table4[group.code], v.table4[group.code]
             for col in fmt.table4.entered_columns:
-                target[col.code] = _add(target[col.code], source[col.code])
+                target[col.code] = add_cells(target[col.code], source[col.code])
     return out
 
 
@@ -351,7 +351,7 @@ def summed(reports: QuerySet[Report]) -> dict[int, tuple[int, ReportValues]]:
     for version, years in by_format.items():
         same |= Q(year__in=years, format_version=version)
     reports = reports.filter(same)
-    _add_sums({year: values for year, (_n, values) in out.items()}, lambda path: Q(**{f"{path}__in": reports}))
+    add_sums({year: values for year, (_n, values) in out.items()}, lambda path: Q(**{f"{path}__in": reports}))
     return out
 
 

@@ -212,7 +212,7 @@ def _report_changed(sender, report: Report, following_only: bool = False, **kwar
 # ---------------------------------------------------------------- summed from the tables (the fallback, and trends)
 
 
-def _add(a, b):
+def add_cells(a, b):
     """Sum of two cells; blank only when both are blank (a blank cell adds nothing)."""
     if a is None:
         return b
@@ -232,11 +232,11 @@ def summed_reports(reports: list[int] | QuerySet[Report], year: int, version: st
         within = lambda path: _among(f"{path}_id", reports)  # noqa: E731
     else:
         within = lambda path: Q(**{f"{path}__in": reports})  # noqa: E731
-    _add_sums({year: values}, within, year=year)
+    add_sums({year: values}, within, year=year)
     return values
 
 
-def _add_sums(out: dict[int, ReportValues], within, year: int | None = None) -> None:
+def add_sums(out: dict[int, ReportValues], within, year: int | None = None) -> None:
     """Sum into `out` (by year) the cells of the reports `within(path)` selects, `path` being the way from a
     table's rows to their report ("section__report"). With `year`, every report is of that year and the rows
     are summed without reading the reports; otherwise grouped by the report's year. Four queries."""
@@ -260,7 +260,7 @@ def _add_sums(out: dict[int, ReportValues], within, year: int | None = None) -> 
         y, (key, amount, places) = year_of(t)
         v = out[y]
         if key in v.table2:
-            v.table2[key] = _add(v.table2[key], fee_for_display(amount, places))
+            v.table2[key] = add_cells(v.table2[key], fee_for_display(amount, places))
     t3 = list(T3_FIELDS)
     for t in (ApplicationRow.objects.filter(within("section__report")).order_by().values(*by, "row")
               .annotate(**{f"s_{c}": Sum(c) for c in t3}).values_list(*by, "row", *(f"s_{c}" for c in t3))):
