@@ -139,6 +139,23 @@ class SectionForm(forms.Form):
 
     # ---- shared
 
+    def _clean_fields(self) -> None:
+        """Django 5.2's Form._clean_fields without a BoundField per field: for a field that is neither disabled nor
+        a file, its BoundField only reads `widget.value_from_datadict(data, files, html name)` for `clean()`.
+        Building 145 of them was a sixth of the live check's CPU. Otherwise as Django writes it (and for disabled
+        and file fields, Django's way); tests/test_editing_forms.py compares the cleaned data and errors."""
+        for name, field in self.fields.items():
+            try:
+                if field.disabled or isinstance(field, forms.FileField):
+                    self.cleaned_data[name] = field._clean_bound_field(self[name])
+                else:
+                    self.cleaned_data[name] = field.clean(
+                        field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+                if hasattr(self, "clean_%s" % name):
+                    self.cleaned_data[name] = getattr(self, "clean_%s" % name)()
+            except ValidationError as e:
+                self.add_error(name, e)
+
     @property
     def keys(self) -> list[str]:
         return [k for k in self.fields if k != "revision"]
