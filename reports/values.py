@@ -11,6 +11,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .catalogue import FORMATS, MAX_COUNT, Cell, Format, get_format
@@ -93,6 +94,17 @@ def sum_or_none(values: Iterable[Count]) -> Count:
     """The sum of the filled-in values; None when every one is blank."""
     filled = [v for v in values if v is not None]
     return sum(filled) if filled else None
+
+
+@lru_cache(maxsize=None)
+def _entered_places(version: str) -> tuple[tuple[str, int, str, str], ...]:
+    """(key, table number, field or row, column) of each entered cell of a format, in reading order."""
+    out = []
+    for cell in get_format(version).entered_cells:
+        table, _, rest = cell.key.partition(".")
+        row, _, column = rest.partition(".")
+        out.append((cell.key, int(table[-1]), rest if table == "table2" else row, column))
+    return tuple(out)
 
 
 class ValuesError(ValueError):
@@ -196,7 +208,10 @@ class ReportValues:
 
     def blank_cells(self) -> list[str]:
         """Keys of every entered numeric cell still blank, in reading order."""
-        return [c.key for c in self.format.entered_cells if self.get(c.key) is None]
+        # Read straight from the tables (an entered cell is never a sum): the live check asks twice a keystroke.
+        t2, t3, t4 = self.table2, self.table3, self.table4
+        return [key for key, table, a, b in _entered_places(self.format_version)
+                if (t2[a] if table == 2 else (t3 if table == 3 else t4)[a][b]) is None]
 
     # ---- the exchange format of spec/examples/*.json
 

@@ -114,3 +114,19 @@ def test_check_runs_the_rules_of_its_format_in_order():
         assert planned == tuple(fn for fn in rules.RULES if rules.applies(fn, version))
         assert order == {s.code: i for i, s in enumerate(get_format(version).sections)}
     assert len(rules._plan("2019", tuple(rules.RULES))[0]) < len(rules._plan("2021", tuple(rules.RULES))[0])
+
+
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_blank_cells_read_straight_from_the_tables_are_those_get_reads(version):
+    """ReportValues.blank_cells reads the entered cells from the tables' dictionaries (the live check asks
+    twice a keystroke): the same keys, in reading order, as asking get() for each entered cell."""
+    rng = random.Random(f"blank-{version}")
+    seen = set()
+    for _ in range(300):
+        values = odd_values(rng, version)
+        for key in rng.sample([c.key for c in values.format.entered_cells], rng.choice([0, 1, 5, 60])):
+            values.set(key, None)
+        expected = [c.key for c in values.format.entered_cells if values.get(c.key) is None]
+        assert values.blank_cells() == expected
+        seen.add(len(expected) > 0)
+    assert seen == {True, False}
