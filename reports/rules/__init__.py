@@ -257,7 +257,8 @@ def _sum_or_none(parts) -> Any:
 
 
 def checked_values(values: ReportValues) -> ReportValues:
-    """A view of `values` for one check: shares its dictionaries, answers t3() from a memo."""
+    """A view of `values` for one check (or one reply of the live check): shares its dictionaries, answers t3()
+    from a memo. For reading only: a change to the values after a derived cell was read is not seen."""
     view = object.__new__(_CheckedValues)
     view.__dict__.update(values.__dict__)
     view._t3_memo = None

@@ -45,7 +45,7 @@ from ..permissions import (
 from ..phrasing import apply_standard_sentences, standard_sentences
 from ..findings import Shown, cell_anchor, cell_marks, finding_url, report_findings, shown
 from ..workflow import comments_by_section
-from ..rules import SEVERITY_LABELS, Finding
+from ..rules import SEVERITY_LABELS, Finding, checked_values
 from ..services import load_with_values
 from ..values import ReportValues
 from ..writing import WriteRefused
@@ -469,7 +469,8 @@ def section_check(request: HttpRequest, report: Report, values: ReportValues,
     """The form as typed so far → findings, derived sums and per-cell messages (nothing is stored)."""
     form = form_class(report, request.POST, values=values)
     form.is_valid()
-    values = _values(form)
+    # Read-only from here: the derived sums, worked out once for the grid, the sentences and the checks below.
+    values = checked_values(_values(form))
     printed = {k.removeprefix("printed."): v for k, v in request.POST.items() if k.startswith("printed.")}
     payload: dict[str, Any] = {
         "seq": request.POST.get("seq", ""),
