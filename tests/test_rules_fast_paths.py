@@ -130,3 +130,21 @@ def test_blank_cells_read_straight_from_the_tables_are_those_get_reads(version):
         assert values.blank_cells() == expected
         seen.add(len(expected) > 0)
     assert seen == {True, False}
+
+
+def test_the_year_patterns_written_to_start_with_a_class_match_as_before():
+    import re
+
+    old = {"_TITLE_MENTION": r"(\d{4})年度?政府信息公开工作年度报告", "_YEAR": r"(\d{4})年"}
+    rng = random.Random("years")
+    pieces = ["2023", "２０２３", "12345", "٢٠٢٣", "年", "年度", "政府信息公开工作年度报告", "本机关", "1", "。", "，"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    matched = 0
+    for name, pattern in old.items():
+        new = getattr(structure, name)
+        assert new.pattern != pattern
+        for text in texts:
+            got = [(m.span(), m.groups()) for m in new.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in re.finditer(pattern, text)], (name, text)
+            matched += len(got)
+    assert matched > 1000

@@ -202,14 +202,16 @@ def s_fee_unit(values: ReportValues, context: Context) -> list[Finding]:
     )]
 
 
-_TITLE_MENTION = re.compile(r"(\d{4})年度?政府信息公开工作年度报告")
+# (\d\d{3}) for (\d{4}): the same matches, but a pattern that starts with a character class lets the regex engine
+# skip to the digits instead of trying the whole pattern at every character (tests/test_rules_fast_paths.py).
+_TITLE_MENTION = re.compile(r"(\d\d{3})年度?政府信息公开工作年度报告")
 _PERIOD = re.compile(
     r"(?:统计期限|统计时限|统计时间|统计周期|统计期)[^。；\d]{0,8}?(\d{4})年(\d{1,2})月(\d{1,2})日"
     r"[^。；\d]{0,6}?(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 )
 _TITLE_WORDS = "政府信息公开工作年度报告"  # in every match of _TITLE_MENTION
 _AS_OF = re.compile(r"截至(\d{4})年12月31日")
-_YEAR = re.compile(r"(\d{4})年")
+_YEAR = re.compile(r"(\d\d{3})年")
 
 
 @rule
