@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import narrative
@@ -118,7 +119,9 @@ def n_s5(values: ReportValues, context: Context) -> list[Finding]:
         ))
     previous = context.previous.prose.get("problems", "") if context.previous else ""
     if previous.strip():
-        share = narrative.repeated_share(text, previous)
+        # From N-SIMILAR's comparison of the whole prose when it makes one (§五 is one of its fields).
+        compared = _repetition(values, context)
+        share = compared[1] if compared else narrative.repeated_share(text, previous)
         if share >= SIMILAR_SHARE:
             out.append(Finding(
                 "N-S5", "warning",
@@ -327,11 +330,8 @@ def n_units(values: ReportValues, context: Context) -> list[Finding]:
     return list(out.values())
 
 
-def _all_prose(values: ReportValues) -> str:
-    return "\n".join(values.prose[f] for f in PROSE_FIELDS)
-
-
 SIMILAR_MIN_CHARS = 100
+_PROBLEMS = PROSE_FIELDS.index("problems")
 
 
 def _shorter_than(text: str, n: int) -> bool:
@@ -339,15 +339,31 @@ def _shorter_than(text: str, n: int) -> bool:
     return len(text) < n or (narrative.non_blank_len(text[:4 * n]) < n and narrative.non_blank_len(text) < n)
 
 
+def _repetition(values: ReportValues, context: Context) -> tuple[float, float] | None:
+    """N-SIMILAR's share (the whole prose: every field, joined by line ends) and N-S5's (§五), from one comparison
+    of both years; None when N-SIMILAR compares nothing (no last year's report, or either year under
+    SIMILAR_MIN_CHARS)."""
+    if context.previous is None:
+        return None
+    return _compare_prose(tuple(values.prose[f] for f in PROSE_FIELDS),
+                          tuple(context.previous.prose[f] for f in PROSE_FIELDS))
+
+
+@lru_cache(maxsize=4)
+def _compare_prose(current: tuple[str, ...], previous: tuple[str, ...]) -> tuple[float, float] | None:
+    # Cached on the fields' strings (a tuple of them hashes and compares fast): N-S5 and N-SIMILAR both ask.
+    if _shorter_than("\n".join(previous), SIMILAR_MIN_CHARS) or _shorter_than("\n".join(current), SIMILAR_MIN_CHARS):
+        return None
+    return narrative.repeated_shares(current, previous, _PROBLEMS)
+
+
 @rule
 def n_similar(values: ReportValues, context: Context) -> list[Finding]:
     """N-SIMILAR: the report's text repeats half or more of last year's."""
-    if context.previous is None:
+    compared = _repetition(values, context)
+    if compared is None:
         return []
-    previous, current = _all_prose(context.previous), _all_prose(values)
-    if _shorter_than(previous, SIMILAR_MIN_CHARS) or _shorter_than(current, SIMILAR_MIN_CHARS):
-        return []
-    share = narrative.repeated_share(current, previous)
+    share = compared[0]
     if share < SIMILAR_SHARE:
         return []
     return [Finding(
