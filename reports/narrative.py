@@ -470,7 +470,7 @@ def repeated_share(current: str, previous: str, run: int = REPEAT_RUN) -> float:
     subject do not look alike just because they share common characters.
     """
     if run <= _MAX_RUN and len(current) + len(previous) >= _NUMPY_FROM:
-        shares = _numpy_shares(previous, current, run)
+        shares = _numpy_shares(previous + _JOIN + current, len(previous), run)
         if shares is not None:  # else a character beyond U+FFFF, or too long: the runs as strings below
             return shares[0]
     cur, prev = _for_comparison(current), _for_comparison(previous)
@@ -485,19 +485,21 @@ def repeated_shares(current: tuple[str, ...], previous: tuple[str, ...], part: i
                     run: int = REPEAT_RUN) -> tuple[float, float]:
     """repeated_share of the fields joined by line ends (N-SIMILAR's whole prose), and of field `part` alone
     (N-S5's §五), from one comparison: the part's runs are numbered with the whole's (its codes are a slice of the
-    whole's, unless a number runs into it across the line end before it: then it is compared on its own)."""
-    whole_cur, whole_prev = "\n".join(current), "\n".join(previous)
+    whole's, unless a number runs across the line end before it: then it is compared on its own)."""
     if run <= _MAX_RUN:
-        # Where the part lies in each whole: after the fields before it and their line ends.
-        at_prev, at_cur = sum(map(len, previous[:part])) + part, sum(map(len, current[:part])) + part
+        # Both wholes in one join, _JOIN between them as a field of its own: the line ends on either side of it
+        # are removed like every line end, so the codes are last year's, _JOIN's and this year's.
+        join_at = sum(map(len, previous)) + len(previous)
+        at_prev, at_cur = sum(map(len, previous[:part])) + part, join_at + 2 + sum(map(len, current[:part])) + part
         parts = ((at_prev, at_prev + len(previous[part])), (at_cur, at_cur + len(current[part])))
-        shares = _numpy_shares(whole_prev, whole_cur, run, parts)
+        shares = _numpy_shares("\n".join((*previous, _JOIN, *current)), join_at, run, parts)
         if shares is not None:
             whole, share = shares
             if share is None:  # a number runs across the line end before the part: its runs on their own
                 share = repeated_share(current[part], previous[part], run)
             return whole, share
-    return repeated_share(whole_cur, whole_prev, run), repeated_share(current[part], previous[part], run)
+    return (repeated_share("\n".join(current), "\n".join(previous), run),
+            repeated_share(current[part], previous[part], run))
 
 
 def _covered(hits: np.ndarray, run: int) -> int:
@@ -567,15 +569,14 @@ def _comparison_codes(text: str) -> np.ndarray | None:
     return None if found is None else found[0][_PAD:]
 
 
-def _numpy_shares(previous: str, current: str, run: int,
+def _numpy_shares(text: str, join_at: int, run: int,
                   parts: tuple[tuple[int, int], tuple[int, int]] | None = None) -> tuple[float, float | None] | None:
-    """repeated_share(current, previous, run), and with `parts` (a span of each text) that of the current part
-    against the previous part, or None for it when a number runs into a part from before it; None when a character
-    is beyond U+FFFF or the texts are too long for the numbers."""
-    joined = len(previous) + len(_JOIN)
+    """repeated_share of what follows text[join_at] (a _JOIN) against what precedes it, and with `parts` (a span
+    of each, positions in `text`) that of the current part against the previous part, or None for it when a
+    number runs into a part from before it; None when a character is beyond U+FFFF or the texts are too long for
+    the numbers."""
     (p0, p1), (c0, c1) = parts or ((0, 0), (0, 0))
-    found = _codes(previous + _JOIN + current, (len(previous), p0, p1, joined + c0, joined + c1),
-                   (1, 3) if parts else ())
+    found = _codes(text, (join_at, p0, p1, c0, c1), (1, 3) if parts else ())
     if found is None:
         return None
     codes, (m, p0, p1, c0, c1), merged = found

@@ -326,7 +326,11 @@ def test_shorter_than_is_the_whole_count():
     texts += [" " * rng.randint(0, 500) + "字" * rng.randint(0, 150) + "\u3000" * rng.randint(0, 50) for _ in range(500)]
     for text in texts:
         for n in (1, 5, 99, 100, 101):
-            assert _shorter_than(text, n) == (narrative.non_blank_len(text) < n), (text, n)
+            assert _shorter_than((text,), n) == (narrative.non_blank_len(text) < n), (text, n)
+    for _ in range(2000):  # several fields: the count of their join
+        fields = tuple(rng.choice(texts)[:rng.randint(0, 450)] for _ in range(rng.randint(0, 8)))
+        for n in (1, 99, 100, 101):
+            assert _shorter_than(fields, n) == (narrative.non_blank_len("\n".join(fields)) < n), (fields, n)
 
 
 def test_one_checks_memo_of_table3_gives_the_cells_and_findings_of_the_plain_values():

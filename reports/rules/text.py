@@ -334,9 +334,15 @@ SIMILAR_MIN_CHARS = 100
 _PROBLEMS = PROSE_FIELDS.index("problems")
 
 
-def _shorter_than(text: str, n: int) -> bool:
-    """non_blank_len(text) < n, counting the whole text only when its first 4n characters do not settle it."""
-    return len(text) < n or (narrative.non_blank_len(text[:4 * n]) < n and narrative.non_blank_len(text) < n)
+def _shorter_than(fields: tuple[str, ...], n: int) -> bool:
+    """non_blank_len("\n".join(fields)) < n, without joining them (the line ends are blank: the fields' counts add
+    up), counting whole fields only when the first 4n characters of each do not settle it."""
+    counted = 0
+    for field in fields:
+        counted += narrative.non_blank_len(field[:4 * n])
+        if counted >= n:
+            return False
+    return sum(map(narrative.non_blank_len, fields)) < n
 
 
 def _repetition(values: ReportValues, context: Context) -> tuple[float, float] | None:
@@ -345,14 +351,14 @@ def _repetition(values: ReportValues, context: Context) -> tuple[float, float] |
     SIMILAR_MIN_CHARS)."""
     if context.previous is None:
         return None
-    return _compare_prose(tuple(values.prose[f] for f in PROSE_FIELDS),
-                          tuple(context.previous.prose[f] for f in PROSE_FIELDS))
+    return _compare_prose(tuple(map(values.prose.__getitem__, PROSE_FIELDS)),
+                          tuple(map(context.previous.prose.__getitem__, PROSE_FIELDS)))
 
 
 @lru_cache(maxsize=4)
 def _compare_prose(current: tuple[str, ...], previous: tuple[str, ...]) -> tuple[float, float] | None:
     # Cached on the fields' strings (a tuple of them hashes and compares fast): N-S5 and N-SIMILAR both ask.
-    if _shorter_than("\n".join(previous), SIMILAR_MIN_CHARS) or _shorter_than("\n".join(current), SIMILAR_MIN_CHARS):
+    if _shorter_than(previous, SIMILAR_MIN_CHARS) or _shorter_than(current, SIMILAR_MIN_CHARS):
         return None
     return narrative.repeated_shares(current, previous, _PROBLEMS)
 
