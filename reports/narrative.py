@@ -606,7 +606,7 @@ def _run_numbers(codes: np.ndarray, length: int, run: int) -> tuple[np.ndarray, 
     """Each run of `run` characters in codes[_PAD:_PAD + length] numbered (equal runs, equal numbers: 0, 1, …),
     and how many numbers; None when the numbers would not fit."""
     if length < run:
-        return np.zeros(0, np.uint64), 0  # no run: every share is 0
+        return np.zeros(0, np.int64), 0  # no run: every share is 0
     width = min(run, 3)
     free = 64 - 16 * width  # the bits below the first `width` characters of a word: the position goes there
     size = length - width + 1
@@ -619,6 +619,7 @@ def _run_numbers(codes: np.ndarray, length: int, run: int) -> tuple[np.ndarray, 
     threes, count = _ranks(words & np.uint64((1 << 64) - (1 << free)), free)
     if run <= 3:
         return threes, count
+    threes = threes.view(np.uint64)  # small and not negative: the same numbers, shifted as unsigned
     # A longer run is the numbers of the three-character runs that cover it: at 0 and run − 3 (and 3).
     r = max((count - 1).bit_length(), 1)
     offsets = (0, run - 3) if run <= 6 else (0, 3, run - 3)
@@ -638,15 +639,16 @@ def _run_numbers(codes: np.ndarray, length: int, run: int) -> tuple[np.ndarray, 
 def _ranks(keyed: np.ndarray, free: int) -> tuple[np.ndarray, int]:
     """Each value's number among the distinct values (equal values, equal numbers: 0, 1, …), and how many numbers.
     `keyed` (uint64, overwritten) must leave its low `free` bits zero: the position goes there for the sort."""
+    # The numbers as int64 (numpy's own index type: indexing with uint64 costs twice as much).
     size = len(keyed)
     keyed |= _positions(size)
     keyed.sort()
     positions = (keyed & np.uint64((1 << free) - 1)).view(np.int64)  # below 2**63: the same numbers
     keyed >>= np.uint64(free)
-    numbers = np.empty(size, np.uint64)
+    numbers = np.empty(size, np.int64)
     numbers[0] = 0
-    np.cumsum(keyed[1:] != keyed[:-1], dtype=np.uint64, out=numbers[1:])
-    ranks = np.empty(size, np.uint64)
+    np.cumsum(keyed[1:] != keyed[:-1], dtype=np.int64, out=numbers[1:])
+    ranks = np.empty(size, np.int64)
     ranks[positions] = numbers
     return ranks, int(numbers[-1]) + 1
 
