@@ -332,6 +332,7 @@ def n_units(values: ReportValues, context: Context) -> list[Finding]:
 
 SIMILAR_MIN_CHARS = 100
 _PROBLEMS = PROSE_FIELDS.index("problems")
+_ALL_PROSE_CELLS = tuple(f"prose.{f}" for f in PROSE_FIELDS)
 
 
 def _shorter_than(fields: tuple[str, ...], n: int) -> bool:
@@ -377,7 +378,7 @@ def n_similar(values: ReportValues, context: Context) -> list[Finding]:
         f"全文有 {percent(share)} 的文字与{context.previous_label}相同（不少于 {percent(SIMILAR_SHARE)}）："
         f"年度报告应写本年的情况，避免“内容雷同、敷衍塞责”。",
         # Every prose field, not only the filled ones, so an acknowledgement survives filling in one more.
-        tuple(f"prose.{f}" for f in PROSE_FIELDS), round(share, 3), SIMILAR_SHARE, "overview",
+        _ALL_PROSE_CELLS, round(share, 3), SIMILAR_SHARE, "overview",
     )]
 
 
