@@ -336,7 +336,7 @@ _ALL_PROSE_CELLS = tuple(f"prose.{f}" for f in PROSE_FIELDS)
 
 
 def _shorter_than(fields: tuple[str, ...], n: int) -> bool:
-    """non_blank_len("\n".join(fields)) < n, without joining them (the line ends are blank: the fields' counts add
+    """non_blank_len("\\n".join(fields)) < n, without joining them (the line ends are blank: the fields' counts add
     up), counting whole fields only when the first 4n characters of each do not settle it."""
     counted = 0
     for field in fields:
