@@ -191,6 +191,64 @@ def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy
             assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
 
 
+def random_fields(rng: random.Random, texts: list[str]) -> tuple[str, ...]:
+    """Eight fields, some empty, many ending or starting with a number (so that one runs across a line end), some
+    with a character beyond U+FFFF or a lone surrogate."""
+    fields = []
+    for _ in range(8):
+        field = rng.choice(texts) if rng.random() < 0.8 else ""
+        if rng.random() < 0.4:
+            field = rng.choice(["12", "３", "٣", "1，", "2。 "]) + field
+        if rng.random() < 0.4:
+            field += rng.choice(["2023", "５", "7。", "8、\u3000", "#"])
+        if rng.random() < 0.03:
+            field += rng.choice(["\U0001f600", "\ud83d"])
+        fields.append(field)
+    return tuple(fields)
+
+
+@pytest.mark.parametrize("numpy_from", [0, 10**9], ids=["numpy", "strings"])
+def test_repeated_shares_are_the_whole_and_the_parts_references(monkeypatch, numpy_from):
+    """repeated_shares numbers the runs of both wholes once and reads one field's share from them (N-SIMILAR and
+    N-S5): the same as each compared on its own, whether or not a number runs across the line end into the part
+    (then the part is compared on its own), with characters beyond U+FFFF, for runs of 1–9 characters."""
+    monkeypatch.setattr(narrative, "_NUMPY_FROM", numpy_from)  # the fall-backs, both ways
+    rng = random.Random(f"shares-{numpy_from}")
+    texts = random_texts(300, "shares") + real_texts()[:60]
+    merged = numbered = 0
+    for _ in range(700):
+        previous, current = random_fields(rng, texts), random_fields(rng, texts)
+        if rng.random() < 0.5:  # last year's fields partly copied, numbers changed
+            current = tuple(c if rng.random() < 0.5 else p.replace("3", "4") for c, p in zip(current, previous))
+        part = rng.randrange(8)
+        for run in (8, 5, 3, 1, 9) if rng.random() < 0.3 else (8,):
+            got = narrative.repeated_shares(current, previous, part, run)
+            assert got == (reference_repeated_share("\n".join(current), "\n".join(previous), run),
+                           reference_repeated_share(current[part], previous[part], run)), (current, previous, part)
+        for fields in (previous, current):  # how often a number runs into the part from the field before it
+            before = reference_for_comparison("\n".join(fields[:part]))
+            numbered += before.endswith("#")
+            merged += before.endswith("#") and reference_for_comparison(fields[part]).startswith("#")
+    assert merged > 20 and numbered > merged + 100  # both ways of reading the part are tried
+
+
+def test_n_s5_and_n_similar_read_the_shares_of_their_own_texts():
+    """The two rules share one comparison (rules.text._repetition): each share is the reference's on its own text."""
+    from reports.rules.text import PROSE_FIELDS, _compare_prose, _repetition
+
+    compared = 0
+    for _name, values, context in cases():
+        _compare_prose.cache_clear()
+        got = _repetition(values, context)
+        if got is None:
+            continue
+        compared += 1
+        whole = ["\n".join(v.prose[f] for f in PROSE_FIELDS) for v in (values, context.previous)]
+        assert got == (reference_repeated_share(*whole),
+                       reference_repeated_share(values.prose["problems"], context.previous.prose["problems"]))
+    assert compared > 100
+
+
 @pytest.mark.parametrize("version", ["2021", "2019"])
 def test_the_keywords_found_in_one_scan_are_those_in_the_text(version):
     narrative._stated_numbers.__wrapped__("", version)
@@ -268,7 +326,11 @@ def test_shorter_than_is_the_whole_count():
     texts += [" " * rng.randint(0, 500) + "字" * rng.randint(0, 150) + "\u3000" * rng.randint(0, 50) for _ in range(500)]
     for text in texts:
         for n in (1, 5, 99, 100, 101):
-            assert _shorter_than(text, n) == (narrative.non_blank_len(text) < n), (text, n)
+            assert _shorter_than((text,), n) == (narrative.non_blank_len(text) < n), (text, n)
+    for _ in range(2000):  # several fields: the count of their join
+        fields = tuple(rng.choice(texts)[:rng.randint(0, 450)] for _ in range(rng.randint(0, 8)))
+        for n in (1, 99, 100, 101):
+            assert _shorter_than(fields, n) == (narrative.non_blank_len("\n".join(fields)) < n), (fields, n)
 
 
 def test_one_checks_memo_of_table3_gives_the_cells_and_findings_of_the_plain_values():

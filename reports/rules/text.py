@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import narrative
@@ -118,7 +119,9 @@ def n_s5(values: ReportValues, context: Context) -> list[Finding]:
         ))
     previous = context.previous.prose.get("problems", "") if context.previous else ""
     if previous.strip():
-        share = narrative.repeated_share(text, previous)
+        # From N-SIMILAR's comparison of the whole prose when it makes one (§五 is one of its fields).
+        compared = _repetition(values, context)
+        share = compared[1] if compared else narrative.repeated_share(text, previous)
         if share >= SIMILAR_SHARE:
             out.append(Finding(
                 "N-S5", "warning",
@@ -327,27 +330,47 @@ def n_units(values: ReportValues, context: Context) -> list[Finding]:
     return list(out.values())
 
 
-def _all_prose(values: ReportValues) -> str:
-    return "\n".join(values.prose[f] for f in PROSE_FIELDS)
-
-
 SIMILAR_MIN_CHARS = 100
+_PROBLEMS = PROSE_FIELDS.index("problems")
+_ALL_PROSE_CELLS = tuple(f"prose.{f}" for f in PROSE_FIELDS)
 
 
-def _shorter_than(text: str, n: int) -> bool:
-    """non_blank_len(text) < n, counting the whole text only when its first 4n characters do not settle it."""
-    return len(text) < n or (narrative.non_blank_len(text[:4 * n]) < n and narrative.non_blank_len(text) < n)
+def _shorter_than(fields: tuple[str, ...], n: int) -> bool:
+    """non_blank_len("\\n".join(fields)) < n, without joining them (the line ends are blank: the fields' counts add
+    up), counting whole fields only when the first 4n characters of each do not settle it."""
+    counted = 0
+    for field in fields:
+        counted += narrative.non_blank_len(field[:4 * n])
+        if counted >= n:
+            return False
+    return sum(map(narrative.non_blank_len, fields)) < n
+
+
+def _repetition(values: ReportValues, context: Context) -> tuple[float, float] | None:
+    """N-SIMILAR's share (the whole prose: every field, joined by line ends) and N-S5's (§五), from one comparison
+    of both years; None when N-SIMILAR compares nothing (no last year's report, or either year under
+    SIMILAR_MIN_CHARS)."""
+    if context.previous is None:
+        return None
+    return _compare_prose(tuple(map(values.prose.__getitem__, PROSE_FIELDS)),
+                          tuple(map(context.previous.prose.__getitem__, PROSE_FIELDS)))
+
+
+@lru_cache(maxsize=4)
+def _compare_prose(current: tuple[str, ...], previous: tuple[str, ...]) -> tuple[float, float] | None:
+    # Cached on the fields' strings (a tuple of them hashes and compares fast): N-S5 and N-SIMILAR both ask.
+    if _shorter_than(previous, SIMILAR_MIN_CHARS) or _shorter_than(current, SIMILAR_MIN_CHARS):
+        return None
+    return narrative.repeated_shares(current, previous, _PROBLEMS)
 
 
 @rule
 def n_similar(values: ReportValues, context: Context) -> list[Finding]:
     """N-SIMILAR: the report's text repeats half or more of last year's."""
-    if context.previous is None:
+    compared = _repetition(values, context)
+    if compared is None:
         return []
-    previous, current = _all_prose(context.previous), _all_prose(values)
-    if _shorter_than(previous, SIMILAR_MIN_CHARS) or _shorter_than(current, SIMILAR_MIN_CHARS):
-        return []
-    share = narrative.repeated_share(current, previous)
+    share = compared[0]
     if share < SIMILAR_SHARE:
         return []
     return [Finding(
@@ -355,7 +378,7 @@ def n_similar(values: ReportValues, context: Context) -> list[Finding]:
         f"全文有 {percent(share)} 的文字与{context.previous_label}相同（不少于 {percent(SIMILAR_SHARE)}）："
         f"年度报告应写本年的情况，避免“内容雷同、敷衍塞责”。",
         # Every prose field, not only the filled ones, so an acknowledgement survives filling in one more.
-        tuple(f"prose.{f}" for f in PROSE_FIELDS), round(share, 3), SIMILAR_SHARE, "overview",
+        _ALL_PROSE_CELLS, round(share, 3), SIMILAR_SHARE, "overview",
     )]
 
 
