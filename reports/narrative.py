@@ -6,12 +6,11 @@ N-S5, N-SIMILAR); no database, no Django.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Iterable
 
 import numpy as np
 
@@ -30,11 +29,33 @@ def _has_fullwidth(text: str) -> bool:  # _FULLWIDTH.search(text), by str search
 @lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
     """Full-width digits to ASCII, every space removed, 3,119 to 3119: "申请 4 条" reads as "申请4条"."""
-    # Cached: several rules read the same paragraphs. translate() only when needed: it is the slow part.
+    # Cached: several rules read the same paragraphs.
+    return _forms(text)[0]
+
+
+@lru_cache(maxsize=2048)
+def _forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """normalize(text) and the sentences of sentences(text), made in one pass and cached together.
+
+    S-PERIOD and S-TITLE normalize every field before the number rules cut the same fields into sentences: the
+    second reading then costs a look-up. The two differ only in what a line end becomes (removed as a space,
+    or 。), so each line's spaces are removed once and the lines joined both ways; the thousands commas are then
+    removed from each joined text, as before.
+    """
+    # translate() only when needed: it is the slow part.
     if _has_fullwidth(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    text = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
-    return _THOUSANDS.sub("", text) if "," in text else text
+    if "\n" in text:
+        lines = ["".join(line.split()) for line in text.split("\n")]
+        flat, broken = "".join(lines), "。".join(lines)
+    else:
+        flat = broken = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
+    if "," in flat:
+        flat, broken = _THOUSANDS.sub("", flat), _THOUSANDS.sub("", broken)
+    for mark in _BREAK_MARKS:
+        if mark in broken:
+            broken = broken.replace(mark, "。")
+    return flat, tuple(s for s in broken.split("。") if s)
 
 
 def non_blank_len(text: str) -> int:
@@ -57,15 +78,7 @@ def sentences(text: str) -> list[str]:
     # normalize() over the whole text at once: the same pieces as normalizing each, since no break is a space or
     # a digit. A line end made 。 first (the spaces str.split() removes include it, see non_blank_len), every
     # break made 。, the text cut there: str.replace and str.split, not a pattern tried at every position.
-    if _has_fullwidth(text):
-        text = text.translate(_FULLWIDTH_DIGITS)
-    text = "".join(text.replace("\n", "。").split())
-    if "," in text:
-        text = _THOUSANDS.sub("", text)
-    for mark in _BREAK_MARKS:
-        if mark in text:
-            text = text.replace(mark, "。")
-    return [s for s in text.split("。") if s]
+    return list(_forms(text)[1])
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -256,6 +269,35 @@ def stated_numbers(text: str, fmt: Format) -> tuple[Statement, ...]:
     return _stated_numbers(text, fmt.version)
 
 
+# The patterns to run for each set of keywords found (cached: texts share their keywords; the sets are few).
+_CANDIDATES: dict[str, dict[frozenset[str], tuple[list[tuple[str, re.Pattern[str], tuple[str, ...]]], frozenset[str],
+                                                   tuple[str, ...]]]] = {}
+# Patterns that start with the number, so the regex engine tries them at every character: run only over the
+# sentences holding their keyword instead (see _finditer_around).
+_NUMBER_FIRST: dict[str, set[re.Pattern[str]]] = {}
+
+
+def _candidates(version: str, present: set[str] | frozenset[str]) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """The patterns one of the `present` keywords lets run, in priority order."""
+    by_word, patterns = _BY_WORD[version], _PATTERNS[version]
+    return [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
+
+
+def _finditer_around(pattern: re.Pattern[str], text: str, word: str) -> Iterable[re.Match[str]]:
+    """pattern.finditer(text), for a pattern whose every match holds `word` and no 。: the sentences (cut at 。)
+    that hold `word`, each searched alone. The same matches: the whole scan enters each sentence with no match
+    pending (none spans a 。), sentences without `word` hold none, and a search from `pos` still reads the text
+    before it in a look-behind; `endpos` at the sentence's 。 hides only what no match can reach."""
+    i = text.find(word)
+    while i != -1:
+        start = text.rfind("。", 0, i) + 1
+        end = text.find("。", i)
+        if end == -1:
+            end = len(text)
+        yield from pattern.finditer(text, start, end)
+        i = text.find(word, end)
+
+
 @lru_cache(maxsize=512)
 def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     # Cached: four rules read the same statements, and the live check re-reads unchanged prose.
@@ -265,54 +307,68 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
         _WORDS[fmt.version] = _word_finder(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
         _BY_WORD[fmt.version] = {w: tuple(i for i, (_k, _p, words) in enumerate(_PATTERNS[fmt.version]) if w in words)
                                  for w in _WORDS[fmt.version][1]}
-    pieces = sentences(text)
+        _CANDIDATES[fmt.version] = {}
+        _NUMBER_FIRST[fmt.version] = {p for _k, p, _w in _PATTERNS[fmt.version] if p.pattern.startswith(_NUM)}
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
-    joined = "。".join(pieces)
-    present = _words_in(joined, _WORDS[fmt.version])
-    if not present:
+    joined = "。".join(_forms(text)[1])
+    # Which keywords occur: _words_in(joined, …), with what depends only on the words the scan found looked up.
+    finder, inside, overlapping = _WORDS[fmt.version]
+    found = frozenset(finder.findall(joined))
+    if not found:
         return ()
-    by_word, patterns = _BY_WORD[fmt.version], _PATTERNS[fmt.version]
-    candidates = [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
-    starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
-    taken: dict[int, list[tuple[int, int]]] = {}
-    found: dict[int, list[tuple[int, Statement]]] = {}
-    for pattern_kind, pattern, _words in candidates:
+    memo = _CANDIDATES[fmt.version]
+    if (entry := memo.get(found)) is None:
+        if len(memo) >= 4096:
+            memo.clear()
+        present = frozenset(w for f in found for w in inside[f])
+        maybe = tuple(sorted({w for f in found for w in overlapping[f]} - present))  # tested with `in` below
+        entry = memo[found] = (_candidates(fmt.version, present), present, maybe)
+    candidates, present, maybe = entry
+    if maybe and (extra := {w for w in maybe if w in joined}):
+        candidates = _candidates(fmt.version, present | extra)
+    number_first = _NUMBER_FIRST[fmt.version]
+    # Positions are the joined text's: matches in different sentences never overlap, and sorting by position
+    # orders the statements by sentence, then by their start in it, as before.
+    taken: list[tuple[int, int]] = []
+    found_at: list[tuple[int, Statement]] = []
+    sentence_of: dict[int, str] = {}
+    for pattern_kind, pattern, words in candidates:
         last = -1
-        for m in pattern.finditer(joined):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
-                kind, last = pattern_kind, i
-            sentence, offset = pieces[i], starts[i]
-            start, end = m.start() - offset, m.end() - offset
-            if any(start < e and s < end for s, e in taken.get(i, ())):
+        for m in _finditer_around(pattern, joined, words[0]) if pattern in number_first else pattern.finditer(joined):
+            start, end = m.span()
+            first = joined.rfind("。", 0, start) + 1  # where the match's sentence starts
+            if first != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
+                kind, last = pattern_kind, first
+            if taken and any(start < e and s < end for s, e in taken):
                 continue
             value = _value(kind, m)
             if value is None and kind not in ("all_granted", "all_maintained", "all_closed"):
                 continue
-            taken.setdefault(i, []).append((start, end))
+            taken.append((start, end))
+            if (sentence := sentence_of.get(first)) is None:
+                stop = joined.find("。", end)
+                sentence = sentence_of[first] = joined[first:stop if stop != -1 else len(joined)]
             if kind == "none_of":
                 for word, code in (("行政复议", "review"), ("行政诉讼", "litigation")):
                     if word in m.group(0):
-                        found.setdefault(i, []).append((start, Statement(code, 0, m.group(0), sentence=sentence)))
+                        found_at.append((start, Statement(code, 0, m.group(0), sentence=sentence)))
                 continue
             if kind == "admin_fees":
                 kind = "admin_fees_10k" if m.group(2) == "万元" else "admin_fees_yuan"
-            found.setdefault(i, []).append((start, Statement(kind, value, m.group(0), sentence=sentence)))
-    out: list[Statement] = []
-    for i in sorted(found):
-        sentence, in_sentence = pieces[i], found[i]
-        for start, st in list(in_sentence):
-            if st.kind in ("new", "received"):
-                # A breakdown by applicant follows the count it breaks down, in the same sentence.
-                rest = sentence[start + len(st.snippet):]
-                for code, pattern in _column_patterns(fmt):
-                    m = pattern.search(rest)
-                    if m and (n := parse_number(m.group(1))) is not None:
-                        in_sentence.append((start + 1, Statement(st.kind, n, m.group(0), code, sentence)))
-        out += [st for _, st in sorted(in_sentence, key=lambda p: p[0])]
-    return tuple(out)
+            found_at.append((start, Statement(kind, value, m.group(0), sentence=sentence)))
+    for start, st in list(found_at):
+        if st.kind in ("new", "received"):
+            # A breakdown by applicant follows the count it breaks down, in the same sentence.
+            first = joined.rfind("。", 0, start) + 1
+            rest = sentence_of[first][start - first + len(st.snippet):]
+            for code, pattern in _column_patterns(fmt):
+                m = pattern.search(rest)
+                if m and (n := parse_number(m.group(1))) is not None:
+                    found_at.append((start + 1, Statement(st.kind, n, m.group(0), code, st.sentence)))
+    found_at.sort(key=lambda p: p[0])
+    return tuple(st for _, st in found_at)
 
 
 def scope_of(snippet_sentence: str) -> tuple[str, ...]:
