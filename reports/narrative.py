@@ -412,6 +412,13 @@ _PLAIN_HEADING = re.compile(
 _NUMBERED_START = re.compile(r"[。；;！？!?\n][ \t\u3000]*[（(一二三四五六七八九1-9]")
 _NUMBER_MARKS = frozenset("（(一二三四五六七八九123456789")
 _PLAIN_END = re.compile(r"(?:方面|情况|工作)(?:[。：:，,；;]|\n|$)")
+# Both at once, and nearer: what either heading pattern reads from the break before it (or the start) up to its
+# number, or up to its end word and end mark. Where neither is found, no heading is (the break a charset the
+# engine jumps to); most texts have a break followed by a digit (。2023年) and some 方面/情况/工作 with a mark.
+_HEADING_HEAD = (r"[ \t\u3000]*(?:[（(][一二三四五六七八九][)）]|[一二三四五六七八九]是|[1-9][.．、](?!\d)"
+                 r"|[^。：:，,；;！？!?\n]{2,16}?(?:方面|情况|工作)(?:[。：:，,；;]|\n|$))")
+_HEADING_NEAR = re.compile(r"[。；;！？!?\n]" + _HEADING_HEAD)
+_HEADING_AT_START = re.compile(_HEADING_HEAD)
 
 
 _HEADING_ONLY = re.compile(
@@ -441,6 +448,8 @@ def aspect_headings(text: str) -> list[AspectHeading]:
     are also the customary way to list points inside an aspect, so those count only when the number is the
     aspect's place in the format (二是依申请公开…, not 一是推进平台建设 under 主动公开).
     """
+    if not (_HEADING_NEAR.search(text) or _HEADING_AT_START.match(text)):
+        return []
     order = [code for code, _ in ASPECTS]
     out: list[AspectHeading] = []
     taken: set[int] = set()
