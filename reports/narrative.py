@@ -55,7 +55,7 @@ def _forms(text: str) -> tuple[str, tuple[str, ...]]:
     for mark in _BREAK_MARKS:
         if mark in broken:
             broken = broken.replace(mark, "。")
-    return flat, tuple(s for s in broken.split("。") if s)
+    return flat, tuple(filter(None, broken.split("。")))  # without the empty pieces
 
 
 def non_blank_len(text: str) -> int:
@@ -67,7 +67,11 @@ def non_blank_len(text: str) -> int:
 
 def overview_length(values) -> int:
     """§一's length as rule N-S1-LEN counts it, and as the editor shows it: its five parts, non-blank."""
-    return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
+    # When the rules run, S-PERIOD has normalized every field: without a comma (the thousands commas are the
+    # only other thing normalize() removes; translate() keeps the length) the normalized text's length is the
+    # non-blank count, a cache look-up instead of another split.
+    texts = [values.prose[f"overview_{p.code}"] for p in values.format.overview_parts]
+    return sum(non_blank_len(t) if "," in t else len(normalize(t)) for t in texts)
 
 
 _BREAK_MARKS = "；;！？!?"  # where sentences end, besides 。 and line ends
@@ -309,6 +313,7 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
                                  for w in _WORDS[fmt.version][1]}
         _CANDIDATES[fmt.version] = {}
         _NUMBER_FIRST[fmt.version] = {p for _k, p, _w in _PATTERNS[fmt.version] if p.pattern.startswith(_NUM)}
+        assert all(len(w) == 1 for _k, p, w in _PATTERNS[fmt.version] if p in _NUMBER_FIRST[fmt.version])
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.

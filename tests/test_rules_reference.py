@@ -150,6 +150,112 @@ def test_two_fees_in_one_sentence_read_as_before():
     assert [s.kind for s in got] == ["admin_fees_10k", "admin_fees_10k", "admin_fees_yuan"]
 
 
+def reference_statements(values):
+    """rules.text._statements as it was: a generator over the fields, each field's statements looked up."""
+    from reports.values import PROSE_FIELDS
+
+    for field in PROSE_FIELDS:
+        if values.prose[field]:
+            for st in narrative.stated_numbers(values.prose[field], values.format):
+                yield field, st
+
+
+def test_the_stated_numbers_of_a_report_and_its_counts_are_as_before():
+    """_statements (one look-up of the whole prose) and overview_length (the normalized length) against the old
+    code; _accepted (the values N-NUMS compares) against _expected, which names the cells: on every regression
+    case, as is and with random blanks, for every quantity and applicant column."""
+    from reports.rules import checked_values
+    from reports.rules import text as text_rules
+
+    rng = random.Random("accepted")
+    kinds = ("new", "received", "carried_over", "carry_forward", "closed", "granted+partial", "granted", "partial",
+             "denied", "unable", "not_processed", "other", "processing_fee_yuan", "review", "admin_fees_yuan")
+    compared = 0
+    for _name, values, _context in cases():
+        assert list(text_rules._statements(values)) == list(reference_statements(values))
+        # Commas (thousands and not), full-width digits and every kind of space, in the §一 fields.
+        variant = values.copy()
+        for part in variant.format.overview_parts:
+            variant.prose[f"overview_{part.code}"] += rng.choice(["", "1,200 件", "3,1 ", "１２\u3000", "\n\t,"])
+        for v in (values, variant):
+            parts = v.format.overview_parts
+            assert narrative.overview_length(v) == sum(
+                narrative.non_blank_len(v.prose[f"overview_{p.code}"]) for p in parts)
+        columns = ["", *(c.code for c in values.format.table3.entered_columns)]
+        for blanks in range(2):
+            if blanks:  # some blanks and odd numbers, so that sums of blanks are compared
+                values = values.copy()
+                values.processing_fee_yuan = rng.choice([None, values.processing_fee_yuan])
+                for cells in values.table3.values():
+                    for col in cells:
+                        cells[col] = rng.choice([None, 0, 1, rng.randrange(10**6), cells[col]])
+            for view in (values, checked_values(values)):
+                for kind in kinds:
+                    if kind in ("denied", "unable", "not_processed", "other") and kind not in narrative.result_words(
+                            view.format).values():
+                        continue
+                    for column in columns:
+                        st = narrative.Statement(kind, 0, "", column)
+                        expected = text_rules._expected(view, st)
+                        got = text_rules._accepted(view, kind, column or "total")
+                        assert got == (None if expected is None else expected[0]), (kind, column)
+                        compared += expected is not None
+    assert compared > 1000
+
+
+def test_the_slip_words_are_found_as_before():
+    """_may_hold for 二0 (a pattern from 0 to 0) against the old loop over the 0s."""
+    from reports.rules import text as text_rules
+
+    def reference(text: str) -> bool:
+        i = text.find("0")
+        while i != -1:
+            if i and text[i - 1] in "一二三四五六七八九〇":
+                return True
+            i = text.find("0", i + 1)
+        return False
+
+    rng = random.Random("slips")
+    pieces = ("0", "00", "二", "〇", "十", "2023", "年", "一", "九", "\n", "零", "O")
+    texts = random_texts(500, "slips") + real_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(reference(t) for t in texts) > 300
+    for text in texts:
+        assert text_rules._may_hold("二0", text) == reference(text), text
+
+
+def test_a_number_first_pattern_run_around_its_word_finds_what_the_whole_scan_finds():
+    """_finditer_around (the sentences holding the keyword, each searched alone) against finditer over the
+    whole text, for every pattern with one keyword, on texts with its words, digits and breaks."""
+    rng = random.Random("around")
+    texts = ["。".join(narrative.sentences(t)) for t in random_texts(1500, "around") + real_texts()]
+    pieces = ("结转", "下一年", "下年", "至", "3件", "十二条", "近", "。", "。。", "个", "，", "7", "转", "结")
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(4000)]
+    matched = 0
+    for version in ("2021", "2019"):
+        narrative._stated_numbers.__wrapped__("", version)
+        assert narrative._NUMBER_FIRST[version]  # the carry_forward pattern that starts with the number
+        for _kind, pattern, words in narrative._PATTERNS[version]:
+            if len(words) > 1:  # only a pattern with one keyword is searched around it
+                continue
+            for text in texts:
+                whole = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+                around = [(m.span(), m.groups()) for m in narrative._finditer_around(pattern, text, words[0])]
+                assert around == whole, (pattern.pattern, text)
+                matched += len(whole)
+    assert matched > 1000
+
+
+def test_keywords_that_run_into_each_other_choose_the_patterns_as_before():
+    """The patterns chosen from the words found are cached; a word found only by `in` (办结转, 答复议) adds its
+    patterns for that text alone."""
+    for text in ("本年办结转下年度3件", "已答复议5件", "办结案件2件，答复3件", "审结转至下一年度4件。已答复议1起",
+                 "办结转下年度3件", "予以公开和部分公开5件"):
+        for _ in range(2):  # the second time from the cache
+            got = narrative._stated_numbers.__wrapped__(text, "2021")
+            assert got == reference_stated_numbers(text, "2021"), text
+
+
 def test_sentences_are_the_references():
     for text in random_texts(1500, "sentences") + real_texts():
         assert narrative.sentences(text) == reference_sentences(text), text
