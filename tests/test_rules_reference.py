@@ -204,7 +204,7 @@ def test_the_stated_numbers_of_a_report_and_its_counts_are_as_before():
 
 
 def test_the_slip_words_are_found_as_before():
-    """_may_hold for 二0 (a pattern from 0 to 0) against the old loop over the 0s."""
+    """_may_hold for 二0 (a pattern from 0 to 0) against the old loop over the 0s; N-TYPO's one scan."""
     from reports.rules import text as text_rules
 
     def reference(text: str) -> bool:
@@ -222,6 +222,15 @@ def test_the_slip_words_are_found_as_before():
     assert sum(reference(t) for t in texts) > 300
     for text in texts:
         assert text_rules._may_hold("二0", text) == reference(text), text
+    # N-TYPO's one scan for all the slips finds those _may_hold holds for, also run into each other.
+    words = list(text_rules._SLIP_WORDS.values()) + ["一0", "〇0", "本年度", "截", "行政法"]
+    texts += ["".join(rng.choice(words + list(pieces)) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    held = 0
+    for text in texts:
+        found = {text_rules._SLIP_CODE[w] for w in text_rules._SLIP_FINDER.findall(text)}
+        assert found == {code for code in text_rules._SLIP_WORDS if text_rules._may_hold(code, text)}, text
+        held += len(found)
+    assert held > 3000
 
 
 def test_a_number_first_pattern_run_around_its_word_finds_what_the_whole_scan_finds():
