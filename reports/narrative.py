@@ -420,8 +420,12 @@ _PLAIN_END = re.compile(r"(?:方面|情况|工作)(?:[。：:，,；;]|\n|$)")
 # Both at once, and nearer: what either heading pattern reads from the break before it (or the start) up to its
 # number, or up to its end word and end mark. Where neither is found, no heading is (the break a charset the
 # engine jumps to); most texts have a break followed by a digit (。2023年) and some 方面/情况/工作 with a mark.
+# A plain heading's words and end word (4–18 characters, none of them a stop) reach the first stop after the
+# spaces, its end mark: so the run up to that stop is taken whole (possessive, no lengths tried one by one) and
+# must end with the word; the spaces before it are still given back one by one, as the heading's words may
+# start with some of them.
 _HEADING_HEAD = (r"[ \t\u3000]*(?:[（(][一二三四五六七八九][)）]|[一二三四五六七八九]是|[1-9][.．、](?!\d)"
-                 r"|[^。：:，,；;！？!?\n]{2,16}?(?:方面|情况|工作)(?:[。：:，,；;]|\n|$))")
+                 r"|[^。：:，,；;！？!?\n]{4,18}+(?<=方面|情况|工作)(?:[。：:，,；;]|\n|$))")
 _HEADING_NEAR = re.compile(r"[。；;！？!?\n]" + _HEADING_HEAD)
 _HEADING_AT_START = re.compile(_HEADING_HEAD)
 

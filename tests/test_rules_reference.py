@@ -376,6 +376,27 @@ def test_aspect_headings_found_with_the_quick_tests_are_those_found_without(monk
         assert got == narrative.aspect_headings(text), text
 
 
+def test_the_heading_scan_keeps_every_plain_heading_of_every_length(monkeypatch):
+    """The scan before aspect_headings takes a plain heading's run up to its end mark whole: headings of every
+    length around the limits (2–16 words before 方面/情况/工作), after every break, with spaces before them and
+    inside them, each end mark; the same headings with the scan as without it."""
+    texts = []
+    for n in range(0, 21):
+        for lead in ("", " ", "  ", "\u3000 ", "\t"):
+            for words in ("平台" + "建" * max(0, n - 2), " " * min(n, 3) + "监督" + "保" * max(0, n - 5)):
+                for end in ("方面", "情况", "工作"):
+                    for before in ("", "。", "\n", "；", "？", "，", "前文"):
+                        for mark in ("。", "：", "，", "\n", "", "！", "；x"):
+                            texts.append(f"{before}{lead}{words[:n]}{end}{mark}正文")
+    quick = [narrative.aspect_headings(t) for t in texts]
+    monkeypatch.setattr(narrative, "_NUMBERED_START", re.compile(""))
+    monkeypatch.setattr(narrative, "_PLAIN_END", re.compile(""))
+    monkeypatch.setattr(narrative, "_HEADING_NEAR", re.compile(""))
+    assert sum(map(len, quick)) > 5000
+    for text, got in zip(texts, quick):
+        assert got == narrative.aspect_headings(text), text
+
+
 def test_shorter_than_is_the_whole_count():
     from reports.rules.text import _shorter_than
 
