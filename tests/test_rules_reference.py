@@ -7,6 +7,7 @@ read, digits in every form, spaces, thousands commas and every sentence break, a
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -257,12 +258,23 @@ def test_a_number_first_pattern_run_around_its_word_finds_what_the_whole_scan_fi
 
 def test_keywords_that_run_into_each_other_choose_the_patterns_as_before():
     """The patterns chosen from the words found are cached; a word found only by `in` (办结转, 答复议) adds its
-    patterns for that text alone."""
-    for text in ("本年办结转下年度3件", "已答复议5件", "办结案件2件，答复3件", "审结转至下一年度4件。已答复议1起",
-                 "办结转下年度3件", "予以公开和部分公开5件"):
+    patterns for that text alone. Patterns whose keywords are their first words find what they found before."""
+    texts = ["本年办结转下年度3件", "已答复议5件", "办结案件2件，答复3件", "审结转至下一年度4件。已答复议1起",
+             "办结转下年度3件", "予以公开和部分公开5件"]
+    # Every spelling of the patterns whose keywords are their first words spelled out, in a sentence and alone.
+    for kind, parts in narrative._SPELLED.items():
+        for words in itertools.product(*parts):
+            texts += ["".join(words), f"行政复议和诉讼案件{''.join(words)}，共3件", f"收到申请5件，{''.join(words)}"]
+    texts += [f"予以公开{c}部分公开{n}件" for c in ("和", "及", "与", "、", "以及", "或") for n in ("5", "十二", "")]
+    texts += [f"{w}政府信息公开申请{n}件" for w in ("收到", "受理", "接收", "新收到", "新受理", "申") for n in ("5", "两")]
+    texts += [f"{w}{n}件" for w in ("办结", "已答复", "予以答复", "办理完毕", "答复", "未答复") for n in ("5", "两")]
+    matched = 0
+    for text in texts:
         for _ in range(2):  # the second time from the cache
             got = narrative._stated_numbers.__wrapped__(text, "2021")
             assert got == reference_stated_numbers(text, "2021"), text
+            matched += len(got)
+    assert matched > 100
 
 
 def test_sentences_are_the_references():
