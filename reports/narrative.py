@@ -192,7 +192,7 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]
 # for most sentences; the patterns themselves, their order and what they match are unchanged.
 _KEYWORDS = {
     "granted+partial": None,  # the two words as written together, from the format
-    "new": ("新收",), "received": ("收到", "受理", "接收"), "carried_over": ("结转",), "carry_forward": ("结转",),
+    "new": ("新收",), "received": ("收到", "受理", "接收"), "carried_over": ("结转",), "carry_forward": None,
     "closed": ("办结", "已答复", "予以答复", "办理完毕"), "all_granted": None, "review": ("复议",),
     "litigation": ("诉讼",), "none_of": ("行政复议", "行政诉讼"), "all_maintained": None, "all_closed": None,
     "regulations_issued": ("规章",), "regulations_repealed": ("规章",), "regulations_in_force": ("规章",),
@@ -202,10 +202,13 @@ _KEYWORDS = {
 # A pattern whose first words are a choice has every way of writing them as its keywords (均予以公开, 全部予以公开,
 # 都予以公开): the words they share (予以公开, 维持, 审结, 部分公开; received's 申请, closed's 答复) occur in
 # most reports' counts and prose, so the pattern ran on texts where it cannot match.
+# (The part of the pattern spelled out, and its choices in order.) carry_forward's 结转下, 结转至下, 结转到下 (both
+# patterns hold them) leave out 上年结转: its number-first pattern is then searched in fewer sentences.
 _SPELLED = {
-    "all_granted": (("均", "全部", "都"), ("予以公开",)),
-    "all_maintained": (("均", "全部", "都"), ("", "获", "被", "予以", "予"), ("维持",)),
-    "all_closed": (("均", "全部", "都"), ("", "已"), ("审结", "结案")),
+    "all_granted": ("(?:均|全部|都)予以公开", (("均", "全部", "都"), ("予以公开",))),
+    "all_maintained": ("(?:均|全部|都)(?:获|被|予以|予)?维持", (("均", "全部", "都"), ("", "获", "被", "予以", "予"), ("维持",))),
+    "all_closed": ("(?:均|全部|都)已?(?:审结|结案)", (("均", "全部", "都"), ("", "已"), ("审结", "结案"))),
+    "carry_forward": ("结转(?:至|到)?下", (("结转",), ("", "至", "到"), ("下",))),
 }
 
 
@@ -217,9 +220,10 @@ def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ..
         assert f"{granted}(?:和|及|与|、|以及){partial}" in pattern, pattern
         return words
     if kind in _SPELLED:
-        words = tuple("".join(p) for p in itertools.product(*_SPELLED[kind]))
-        assert all(re.fullmatch(pattern, w) for w in words), (kind, pattern)
-        assert re.sub(r"[()?:|]", "", pattern) == "".join(w for part in _SPELLED[kind] for w in part), pattern
+        source, parts = _SPELLED[kind]
+        words = tuple("".join(p) for p in itertools.product(*parts))
+        assert source in pattern and all(re.fullmatch(source, w) for w in words), (kind, pattern)
+        assert re.sub(r"[()?:|]", "", source) == "".join(w for part in parts for w in part), source
         return words
     if kind in results.values():
         words = tuple(w for w, k in results.items() if k == kind)
@@ -326,19 +330,23 @@ def _candidates(version: str, present: set[str] | frozenset[str]) -> list[tuple[
     return [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
 
 
-def _finditer_around(pattern: re.Pattern[str], text: str, word: str) -> Iterable[re.Match[str]]:
-    """pattern.finditer(text), for a pattern whose every match holds `word` and no 。: the sentences (cut at 。)
-    that hold `word`, each searched alone. The same matches: the whole scan enters each sentence with no match
-    pending (none spans a 。), sentences without `word` hold none, and a search from `pos` still reads the text
-    before it in a look-behind; `endpos` at the sentence's 。 hides only what no match can reach."""
-    i = text.find(word)
-    while i != -1:
-        start = text.rfind("。", 0, i) + 1
-        end = text.find("。", i)
-        if end == -1:
-            end = len(text)
+def _finditer_around(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> Iterable[re.Match[str]]:
+    """pattern.finditer(text), for a pattern whose every match holds one of `words` and no 。: the sentences (cut
+    at 。) that hold one, each searched alone, in order. The same matches: the whole scan enters each sentence with
+    no match pending (none spans a 。), sentences without the words hold none, and a search from `pos` still reads
+    the text before it in a look-behind; `endpos` at the sentence's 。 hides only what no match can reach."""
+    spans = set()
+    for word in words:
+        i = text.find(word)
+        while i != -1:
+            start = text.rfind("。", 0, i) + 1
+            end = text.find("。", i)
+            if end == -1:
+                end = len(text)
+            spans.add((start, end))
+            i = text.find(word, end)
+    for start, end in sorted(spans):
         yield from pattern.finditer(text, start, end)
-        i = text.find(word, end)
 
 
 @lru_cache(maxsize=512)
@@ -352,7 +360,6 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
                                  for w in _WORDS[fmt.version][1]}
         _CANDIDATES[fmt.version] = {}
         _NUMBER_FIRST[fmt.version] = {p for _k, p, _w in _PATTERNS[fmt.version] if p.pattern.startswith(_NUM)}
-        assert all(len(w) == 1 for _k, p, w in _PATTERNS[fmt.version] if p in _NUMBER_FIRST[fmt.version])
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
@@ -380,7 +387,7 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
     sentence_of: dict[int, str] = {}
     for pattern_kind, pattern, words in candidates:
         last = -1
-        for m in _finditer_around(pattern, joined, words[0]) if pattern in number_first else pattern.finditer(joined):
+        for m in _finditer_around(pattern, joined, words) if pattern in number_first else pattern.finditer(joined):
             start, end = m.span()
             first = joined.rfind("。", 0, start) + 1  # where the match's sentence starts
             if first != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
