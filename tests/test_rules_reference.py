@@ -204,6 +204,22 @@ def test_the_stated_numbers_of_a_report_and_its_counts_are_as_before():
     assert compared > 1000
 
 
+def test_statements_made_without_init_are_statements():
+    """narrative._statement skips the frozen dataclass's __init__: the same object in every way that counts."""
+    import dataclasses
+    from decimal import Decimal
+
+    for args in (("new", 3, "新收申请3件", "", "本年新收申请3件"), ("admin_fees_10k", Decimal("2.5"), "x", "natural", ""),
+                 ("all_granted", None, "均予以公开", "", "s")):
+        quick, made = narrative._statement(*args), narrative.Statement(*args)
+        assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert dataclasses.astuple(quick) == dataclasses.astuple(made) == args
+        assert vars(quick) == vars(made) and list(vars(quick)) == list(vars(made))
+        assert [f.name for f in dataclasses.fields(narrative.Statement)] == list(vars(quick))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.kind = "other"
+
+
 def test_the_slip_words_are_found_as_before():
     """_may_hold for 二0 (a pattern from 0 to 0) against the old loop over the 0s; N-TYPO's one scan."""
     from reports.rules import text as text_rules
