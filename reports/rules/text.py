@@ -177,7 +177,7 @@ def _group_rows(values: ReportValues, kind: str) -> tuple[str, list[str]]:
 
 def _sum(values: ReportValues, rows: Iterable[str], col: str = "total") -> int | None:
     parts = [values.t3(r, col) for r in rows]
-    return None if any(p is None for p in parts) else sum(parts)
+    return None if None in parts else sum(parts)  # the cells are ints or None: `in` finds a None as `is` would
 
 
 def _expected(values: ReportValues, st: Statement) -> tuple[set[Any], tuple[str, ...], str] | None:
