@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Iterable
 
 from .. import narrative
@@ -156,7 +157,10 @@ def n_s6_fee(values: ReportValues, context: Context) -> list[Finding]:
 
 def _statements(values: ReportValues) -> Iterable[tuple[str, Statement]]:
     # Four rules read them: one look-up of the whole prose instead of one a field (and a generator) for each.
-    return _report_statements(tuple(values.prose[field] for field in PROSE_FIELDS), values.format.version)
+    return _report_statements(_PROSE_TEXTS(values.prose), values.format.version)
+
+
+_PROSE_TEXTS = itemgetter(*PROSE_FIELDS)  # the tuple of the prose fields' texts, in one call
 
 
 @lru_cache(maxsize=64)
