@@ -6,12 +6,12 @@ N-S5, N-SIMILAR); no database, no Django.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Iterable
 
 import numpy as np
 
@@ -30,11 +30,33 @@ def _has_fullwidth(text: str) -> bool:  # _FULLWIDTH.search(text), by str search
 @lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
     """Full-width digits to ASCII, every space removed, 3,119 to 3119: "申请 4 条" reads as "申请4条"."""
-    # Cached: several rules read the same paragraphs. translate() only when needed: it is the slow part.
+    # Cached: several rules read the same paragraphs.
+    return _forms(text)[0]
+
+
+@lru_cache(maxsize=2048)
+def _forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """normalize(text) and the sentences of sentences(text), made in one pass and cached together.
+
+    S-PERIOD and S-TITLE normalize every field before the number rules cut the same fields into sentences: the
+    second reading then costs a look-up. The two differ only in what a line end becomes (removed as a space,
+    or 。), so each line's spaces are removed once and the lines joined both ways; the thousands commas are then
+    removed from each joined text, as before.
+    """
+    # translate() only when needed: it is the slow part.
     if _has_fullwidth(text):
         text = text.translate(_FULLWIDTH_DIGITS)
-    text = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
-    return _THOUSANDS.sub("", text) if "," in text else text
+    if "\n" in text:
+        lines = ["".join(line.split()) for line in text.split("\n")]
+        flat, broken = "".join(lines), "。".join(lines)
+    else:
+        flat = broken = "".join(text.split())  # _SPACES.sub("", text): str.split and \s both cut at str.isspace()
+    if "," in flat:
+        flat, broken = _THOUSANDS.sub("", flat), _THOUSANDS.sub("", broken)
+    for mark in _BREAK_MARKS:
+        if mark in broken:
+            broken = broken.replace(mark, "。")
+    return flat, tuple(filter(None, broken.split("。")))  # without the empty pieces
 
 
 def non_blank_len(text: str) -> int:
@@ -46,7 +68,11 @@ def non_blank_len(text: str) -> int:
 
 def overview_length(values) -> int:
     """§一's length as rule N-S1-LEN counts it, and as the editor shows it: its five parts, non-blank."""
-    return sum(non_blank_len(values.prose[f"overview_{p.code}"]) for p in values.format.overview_parts)
+    # When the rules run, S-PERIOD has normalized every field: without a comma (the thousands commas are the
+    # only other thing normalize() removes; translate() keeps the length) the normalized text's length is the
+    # non-blank count, a cache look-up instead of another split.
+    texts = [values.prose[f"overview_{p.code}"] for p in values.format.overview_parts]
+    return sum(non_blank_len(t) if "," in t else len(normalize(t)) for t in texts)
 
 
 _BREAK_MARKS = "；;！？!?"  # where sentences end, besides 。 and line ends
@@ -57,15 +83,7 @@ def sentences(text: str) -> list[str]:
     # normalize() over the whole text at once: the same pieces as normalizing each, since no break is a space or
     # a digit. A line end made 。 first (the spaces str.split() removes include it, see non_blank_len), every
     # break made 。, the text cut there: str.replace and str.split, not a pattern tried at every position.
-    if _has_fullwidth(text):
-        text = text.translate(_FULLWIDTH_DIGITS)
-    text = "".join(text.replace("\n", "。").split())
-    if "," in text:
-        text = _THOUSANDS.sub("", text)
-    for mark in _BREAK_MARKS:
-        if mark in text:
-            text = text.replace(mark, "。")
-    return [s for s in text.split("。") if s]
+    return list(_forms(text)[1])
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -173,21 +191,41 @@ def _patterns(fmt: Format) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]
 # tests/test_rules_reference.py on every match over its texts). Looking for them first skips most of the ~35 patterns
 # for most sentences; the patterns themselves, their order and what they match are unchanged.
 _KEYWORDS = {
-    "granted+partial": None,  # the partial word, from the format
-    "new": ("新收",), "received": ("申请",), "carried_over": ("结转",), "carry_forward": ("结转",),
-    "closed": ("办结", "答复", "办理完毕"), "all_granted": ("予以公开",), "review": ("复议",), "litigation": ("诉讼",),
-    "none_of": ("行政复议", "行政诉讼"), "all_maintained": ("维持",), "all_closed": ("审结", "结案"),
+    "granted+partial": None,  # the two words as written together, from the format
+    "new": ("新收",), "received": ("收到", "受理", "接收"), "carried_over": ("结转",), "carry_forward": None,
+    "closed": ("办结", "已答复", "予以答复", "办理完毕"), "all_granted": None, "review": ("复议",),
+    "litigation": ("诉讼",), "none_of": ("行政复议", "行政诉讼"), "all_maintained": None, "all_closed": None,
     "regulations_issued": ("规章",), "regulations_repealed": ("规章",), "regulations_in_force": ("规章",),
     "normative_issued": ("规范性文件",), "normative_repealed": ("规范性文件",), "normative_in_force": ("规范性文件",),
     "processing_fee_10k": ("信息处理费",), "processing_fee_yuan": ("信息处理费",), "admin_fees": ("行政事业性收费",),
+}
+# A pattern whose first words are a choice has every way of writing them as its keywords (均予以公开, 全部予以公开,
+# 都予以公开): the words they share (予以公开, 维持, 审结, 部分公开; received's 申请, closed's 答复) occur in
+# most reports' counts and prose, so the pattern ran on texts where it cannot match.
+# (The part of the pattern spelled out, and its choices in order.) carry_forward's 结转下, 结转至下, 结转到下 (both
+# patterns hold them) leave out 上年结转: its number-first pattern is then searched in fewer sentences.
+_SPELLED = {
+    "all_granted": ("(?:均|全部|都)予以公开", (("均", "全部", "都"), ("予以公开",))),
+    "all_maintained": ("(?:均|全部|都)(?:获|被|予以|予)?维持", (("均", "全部", "都"), ("", "获", "被", "予以", "予"), ("维持",))),
+    "all_closed": ("(?:均|全部|都)已?(?:审结|结案)", (("均", "全部", "都"), ("", "已"), ("审结", "结案"))),
+    "carry_forward": ("结转(?:至|到)?下", (("结转",), ("", "至", "到"), ("下",))),
 }
 
 
 def _keywords(kind: str, pattern: str, results: dict[str, str]) -> tuple[str, ...]:
     words = _KEYWORDS.get(kind, ())
     if kind == "granted+partial":
-        words = tuple(w for w, k in results.items() if k == "partial")
-    elif kind in results.values():
+        granted, partial = (w for w, k in results.items() if k in ("granted", "partial"))
+        words = tuple(f"{granted}{c}{partial}" for c in ("和", "及", "与", "、", "以及"))
+        assert f"{granted}(?:和|及|与|、|以及){partial}" in pattern, pattern
+        return words
+    if kind in _SPELLED:
+        source, parts = _SPELLED[kind]
+        words = tuple("".join(p) for p in itertools.product(*parts))
+        assert source in pattern and all(re.fullmatch(source, w) for w in words), (kind, pattern)
+        assert re.sub(r"[()?:|]", "", source) == "".join(w for part in parts for w in part), source
+        return words
+    if kind in results.values():
         words = tuple(w for w, k in results.items() if k == kind)
     assert words and all(w in pattern for w in words), (kind, pattern)
     return words
@@ -206,11 +244,33 @@ def _word_finder(words: list[str]) -> tuple[re.Pattern[str], dict[str, tuple[str
     inside[found] — or (b) runs past the end of a word found before it: then a proper end of that word begins
     w, and w is in overlapping[found], which is tested with `in`.
     """
-    finder = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    finder = re.compile(_trie(words))
     inside = {v: tuple(w for w in words if w in v) for v in words}
     overlapping = {v: tuple(w for w in words if w not in v and any(v.endswith(w[:k]) for k in range(1, len(w))))
                    for v in words}
     return finder, inside, overlapping
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of `words` that matches what "|".join(words, longest first) matches, written as a tree of
+    their common beginnings (结(?:转|案)): where a character begins several words, the engine tries one branch
+    instead of each word in turn. At each branching, the longer words are tried before the word that ends there."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def write(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + write(child) for ch, child in node.items() if ch]
+        if "" in node:
+            branches.append("")  # the word ending here, after every longer one
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return write(tree)
 
 
 def _words_in(text: str, words: tuple[re.Pattern[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]) -> set[str]:
@@ -251,9 +311,54 @@ def _value(kind: str, match: re.Match[str]) -> int | Decimal | None:
     return parse_number(raw)
 
 
+def _statement(kind: str, value: int | Decimal | None, snippet: str, column: str, sentence: str) -> Statement:
+    """Statement(kind, value, snippet, column, sentence) without the frozen dataclass's __init__ (five
+    object.__setattr__ calls, ~0.8 µs; this ~0.3, for each of a report's ~12 statements): the same fields in the
+    same order, so the same equality, hash and repr (tests/test_rules_reference.py compares them)."""
+    st = _new_object(Statement)
+    st.__dict__.update(kind=kind, value=value, snippet=snippet, column=column, sentence=sentence)
+    return st
+
+
+_new_object = object.__new__
+
+
 def stated_numbers(text: str, fmt: Format) -> tuple[Statement, ...]:
     """Every number the text states about the tables, sentence by sentence, in reading order."""
     return _stated_numbers(text, fmt.version)
+
+
+# The patterns to run for each set of keywords found (cached: texts share their keywords; the sets are few).
+_CANDIDATES: dict[str, dict[frozenset[str], tuple[list[tuple[str, re.Pattern[str], tuple[str, ...]]], frozenset[str],
+                                                   tuple[str, ...]]]] = {}
+# Patterns that start with the number, so the regex engine tries them at every character: run only over the
+# sentences holding their keyword instead (see _finditer_around).
+_NUMBER_FIRST: dict[str, set[re.Pattern[str]]] = {}
+
+
+def _candidates(version: str, present: set[str] | frozenset[str]) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """The patterns one of the `present` keywords lets run, in priority order."""
+    by_word, patterns = _BY_WORD[version], _PATTERNS[version]
+    return [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
+
+
+def _finditer_around(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> Iterable[re.Match[str]]:
+    """pattern.finditer(text), for a pattern whose every match holds one of `words` and no 。: the sentences (cut
+    at 。) that hold one, each searched alone, in order. The same matches: the whole scan enters each sentence with
+    no match pending (none spans a 。), sentences without the words hold none, and a search from `pos` still reads
+    the text before it in a look-behind; `endpos` at the sentence's 。 hides only what no match can reach."""
+    spans = set()
+    for word in words:
+        i = text.find(word)
+        while i != -1:
+            start = text.rfind("。", 0, i) + 1
+            end = text.find("。", i)
+            if end == -1:
+                end = len(text)
+            spans.add((start, end))
+            i = text.find(word, end)
+    for start, end in sorted(spans):
+        yield from pattern.finditer(text, start, end)
 
 
 @lru_cache(maxsize=512)
@@ -265,54 +370,68 @@ def _stated_numbers(text: str, version: str) -> tuple[Statement, ...]:
         _WORDS[fmt.version] = _word_finder(sorted({w for _k, _p, words in _PATTERNS[fmt.version] for w in words}))
         _BY_WORD[fmt.version] = {w: tuple(i for i, (_k, _p, words) in enumerate(_PATTERNS[fmt.version]) if w in words)
                                  for w in _WORDS[fmt.version][1]}
-    pieces = sentences(text)
+        _CANDIDATES[fmt.version] = {}
+        _NUMBER_FIRST[fmt.version] = {p for _k, p, _w in _PATTERNS[fmt.version] if p.pattern.startswith(_NUM)}
     # One pass of each pattern over the sentences joined by 。, which every pattern stops at (and reads as a
     # start or end of text in its look-arounds), so each match lies in one sentence, found as before; and only
     # the patterns whose keyword occurs in the text at all.
-    joined = "。".join(pieces)
-    present = _words_in(joined, _WORDS[fmt.version])
-    if not present:
+    joined = "。".join(_forms(text)[1])
+    # Which keywords occur: _words_in(joined, …), with what depends only on the words the scan found looked up.
+    finder, inside, overlapping = _WORDS[fmt.version]
+    found = frozenset(finder.findall(joined))
+    if not found:
         return ()
-    by_word, patterns = _BY_WORD[fmt.version], _PATTERNS[fmt.version]
-    candidates = [patterns[i] for i in sorted({i for w in present for i in by_word[w]})]
-    starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
-    taken: dict[int, list[tuple[int, int]]] = {}
-    found: dict[int, list[tuple[int, Statement]]] = {}
-    for pattern_kind, pattern, _words in candidates:
+    memo = _CANDIDATES[fmt.version]
+    if (entry := memo.get(found)) is None:
+        if len(memo) >= 4096:
+            memo.clear()
+        present = frozenset(w for f in found for w in inside[f])
+        maybe = tuple(sorted({w for f in found for w in overlapping[f]} - present))  # tested with `in` below
+        entry = memo[found] = (_candidates(fmt.version, present), present, maybe)
+    candidates, present, maybe = entry
+    if maybe and (extra := {w for w in maybe if w in joined}):
+        candidates = _candidates(fmt.version, present | extra)
+    number_first = _NUMBER_FIRST[fmt.version]
+    # Positions are the joined text's: matches in different sentences never overlap, and sorting by position
+    # orders the statements by sentence, then by their start in it, as before.
+    taken: list[tuple[int, int]] = []
+    found_at: list[tuple[int, Statement]] = []
+    sentence_of: dict[int, str] = {}
+    for pattern_kind, pattern, words in candidates:
         last = -1
-        for m in pattern.finditer(joined):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
-                kind, last = pattern_kind, i
-            sentence, offset = pieces[i], starts[i]
-            start, end = m.start() - offset, m.end() - offset
-            if any(start < e and s < end for s, e in taken.get(i, ())):
+        for m in _finditer_around(pattern, joined, words) if pattern in number_first else pattern.finditer(joined):
+            start, end = m.span()
+            first = joined.rfind("。", 0, start) + 1  # where the match's sentence starts
+            if first != last:  # each sentence starts with the pattern's own kind (admin_fees is renamed below)
+                kind, last = pattern_kind, first
+            if taken and any(start < e and s < end for s, e in taken):
                 continue
             value = _value(kind, m)
             if value is None and kind not in ("all_granted", "all_maintained", "all_closed"):
                 continue
-            taken.setdefault(i, []).append((start, end))
+            taken.append((start, end))
+            if (sentence := sentence_of.get(first)) is None:
+                stop = joined.find("。", end)
+                sentence = sentence_of[first] = joined[first:stop if stop != -1 else len(joined)]
             if kind == "none_of":
                 for word, code in (("行政复议", "review"), ("行政诉讼", "litigation")):
                     if word in m.group(0):
-                        found.setdefault(i, []).append((start, Statement(code, 0, m.group(0), sentence=sentence)))
+                        found_at.append((start, Statement(code, 0, m.group(0), sentence=sentence)))
                 continue
             if kind == "admin_fees":
                 kind = "admin_fees_10k" if m.group(2) == "万元" else "admin_fees_yuan"
-            found.setdefault(i, []).append((start, Statement(kind, value, m.group(0), sentence=sentence)))
-    out: list[Statement] = []
-    for i in sorted(found):
-        sentence, in_sentence = pieces[i], found[i]
-        for start, st in list(in_sentence):
-            if st.kind in ("new", "received"):
-                # A breakdown by applicant follows the count it breaks down, in the same sentence.
-                rest = sentence[start + len(st.snippet):]
-                for code, pattern in _column_patterns(fmt):
-                    m = pattern.search(rest)
-                    if m and (n := parse_number(m.group(1))) is not None:
-                        in_sentence.append((start + 1, Statement(st.kind, n, m.group(0), code, sentence)))
-        out += [st for _, st in sorted(in_sentence, key=lambda p: p[0])]
-    return tuple(out)
+            found_at.append((start, _statement(kind, value, m.group(0), "", sentence)))
+    for start, st in list(found_at):
+        if st.kind in ("new", "received"):
+            # A breakdown by applicant follows the count it breaks down, in the same sentence.
+            first = joined.rfind("。", 0, start) + 1
+            rest = sentence_of[first][start - first + len(st.snippet):]
+            for code, pattern in _column_patterns(fmt):
+                m = pattern.search(rest)
+                if m and (n := parse_number(m.group(1))) is not None:
+                    found_at.append((start + 1, _statement(st.kind, n, m.group(0), code, st.sentence)))
+    found_at.sort(key=lambda p: p[0])
+    return tuple(st for _, st in found_at)
 
 
 def scope_of(snippet_sentence: str) -> tuple[str, ...]:
@@ -356,6 +475,17 @@ _PLAIN_HEADING = re.compile(
 _NUMBERED_START = re.compile(r"[。；;！？!?\n][ \t\u3000]*[（(一二三四五六七八九1-9]")
 _NUMBER_MARKS = frozenset("（(一二三四五六七八九123456789")
 _PLAIN_END = re.compile(r"(?:方面|情况|工作)(?:[。：:，,；;]|\n|$)")
+# Both at once, and nearer: what either heading pattern reads from the break before it (or the start) up to its
+# number, or up to its end word and end mark. Where neither is found, no heading is (the break a charset the
+# engine jumps to); most texts have a break followed by a digit (。2023年) and some 方面/情况/工作 with a mark.
+# A plain heading's words and end word (4–18 characters, none of them a stop) reach the first stop after the
+# spaces, its end mark: so the run up to that stop is taken whole (possessive, no lengths tried one by one) and
+# must end with the word; the spaces before it are still given back one by one, as the heading's words may
+# start with some of them.
+_HEADING_HEAD = (r"[ \t\u3000]*(?:[（(][一二三四五六七八九][)）]|[一二三四五六七八九]是|[1-9][.．、](?!\d)"
+                 r"|[^。：:，,；;！？!?\n]{4,18}+(?<=方面|情况|工作)(?:[。：:，,；;]|\n|$))")
+_HEADING_NEAR = re.compile(r"[。；;！？!?\n]" + _HEADING_HEAD)
+_HEADING_AT_START = re.compile(_HEADING_HEAD)
 
 
 _HEADING_ONLY = re.compile(
@@ -385,6 +515,8 @@ def aspect_headings(text: str) -> list[AspectHeading]:
     are also the customary way to list points inside an aspect, so those count only when the number is the
     aspect's place in the format (二是依申请公开…, not 一是推进平台建设 under 主动公开).
     """
+    if not (_HEADING_NEAR.search(text) or _HEADING_AT_START.match(text)):
+        return []
     order = [code for code, _ in ASPECTS]
     out: list[AspectHeading] = []
     taken: set[int] = set()

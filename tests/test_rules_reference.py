@@ -7,6 +7,7 @@ read, digits in every form, spaces, thousands commas and every sentence break, a
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -148,6 +149,148 @@ def test_two_fees_in_one_sentence_read_as_before():
     got = narrative._stated_numbers.__wrapped__(text, "2021")
     assert got == reference_stated_numbers(text, "2021")
     assert [s.kind for s in got] == ["admin_fees_10k", "admin_fees_10k", "admin_fees_yuan"]
+
+
+def reference_statements(values):
+    """rules.text._statements as it was: a generator over the fields, each field's statements looked up."""
+    from reports.values import PROSE_FIELDS
+
+    for field in PROSE_FIELDS:
+        if values.prose[field]:
+            for st in narrative.stated_numbers(values.prose[field], values.format):
+                yield field, st
+
+
+def test_the_stated_numbers_of_a_report_and_its_counts_are_as_before():
+    """_statements (one look-up of the whole prose) and overview_length (the normalized length) against the old
+    code; _accepted (the values N-NUMS compares) against _expected, which names the cells: on every regression
+    case, as is and with random blanks, for every quantity and applicant column."""
+    from reports.rules import checked_values
+    from reports.rules import text as text_rules
+
+    rng = random.Random("accepted")
+    kinds = ("new", "received", "carried_over", "carry_forward", "closed", "granted+partial", "granted", "partial",
+             "denied", "unable", "not_processed", "other", "processing_fee_yuan", "review", "admin_fees_yuan")
+    compared = 0
+    for _name, values, _context in cases():
+        assert list(text_rules._statements(values)) == list(reference_statements(values))
+        # Commas (thousands and not), full-width digits and every kind of space, in the §一 fields.
+        variant = values.copy()
+        for part in variant.format.overview_parts:
+            variant.prose[f"overview_{part.code}"] += rng.choice(["", "1,200 件", "3,1 ", "１２\u3000", "\n\t,"])
+        for v in (values, variant):
+            parts = v.format.overview_parts
+            assert narrative.overview_length(v) == sum(
+                narrative.non_blank_len(v.prose[f"overview_{p.code}"]) for p in parts)
+        columns = ["", *(c.code for c in values.format.table3.entered_columns)]
+        for blanks in range(2):
+            if blanks:  # some blanks and odd numbers, so that sums of blanks are compared
+                values = values.copy()
+                values.processing_fee_yuan = rng.choice([None, values.processing_fee_yuan])
+                for cells in values.table3.values():
+                    for col in cells:
+                        cells[col] = rng.choice([None, 0, 1, rng.randrange(10**6), cells[col]])
+            for view in (values, checked_values(values)):
+                for kind in kinds:
+                    if kind in ("denied", "unable", "not_processed", "other") and kind not in narrative.result_words(
+                            view.format).values():
+                        continue
+                    for column in columns:
+                        st = narrative.Statement(kind, 0, "", column)
+                        expected = text_rules._expected(view, st)
+                        got = text_rules._accepted(view, kind, column or "total")
+                        assert got == (None if expected is None else expected[0]), (kind, column)
+                        compared += expected is not None
+    assert compared > 1000
+
+
+def test_statements_made_without_init_are_statements():
+    """narrative._statement skips the frozen dataclass's __init__: the same object in every way that counts."""
+    import dataclasses
+    from decimal import Decimal
+
+    for args in (("new", 3, "新收申请3件", "", "本年新收申请3件"), ("admin_fees_10k", Decimal("2.5"), "x", "natural", ""),
+                 ("all_granted", None, "均予以公开", "", "s")):
+        quick, made = narrative._statement(*args), narrative.Statement(*args)
+        assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made)
+        assert dataclasses.astuple(quick) == dataclasses.astuple(made) == args
+        assert vars(quick) == vars(made) and list(vars(quick)) == list(vars(made))
+        assert [f.name for f in dataclasses.fields(narrative.Statement)] == list(vars(quick))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.kind = "other"
+
+
+def test_the_slip_words_are_found_as_before():
+    """_may_hold for 二0 (a pattern from 0 to 0) against the old loop over the 0s; the others with their gates."""
+    from reports.rules import text as text_rules
+
+    def reference(text: str) -> bool:
+        i = text.find("0")
+        while i != -1:
+            if i and text[i - 1] in "一二三四五六七八九〇":
+                return True
+            i = text.find("0", i + 1)
+        return False
+
+    rng = random.Random("slips")
+    pieces = ("0", "00", "二", "〇", "十", "2023", "年", "一", "九", "\n", "零", "O")
+    texts = random_texts(500, "slips") + real_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(reference(t) for t in texts) > 300
+    for text in texts:
+        assert text_rules._may_hold("二0", text) == reference(text), text
+    # The other slips: a character of the word looked for first, then the word, as the word alone.
+    words = list(text_rules._SLIP_WORDS.values()) + ["一0", "〇0", "本年度", "截", "行政法", "止", "法", "复议"]
+    texts += ["".join(rng.choice(words + list(pieces)) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    held = 0
+    for text in texts:
+        for code, word in text_rules._SLIP_WORDS.items():
+            if code != "二0":
+                assert text_rules._may_hold(code, text) == (word in text), (code, text)
+                held += word in text
+    assert held > 3000
+
+
+def test_a_number_first_pattern_run_around_its_word_finds_what_the_whole_scan_finds():
+    """_finditer_around (the sentences holding the keyword, each searched alone) against finditer over the
+    whole text, for every pattern and its keywords, on texts with its words, digits and breaks."""
+    rng = random.Random("around")
+    texts = ["。".join(narrative.sentences(t)) for t in random_texts(1500, "around") + real_texts()]
+    pieces = ("结转", "下一年", "下年", "至", "到", "3件", "十二条", "近", "。", "。。", "个", "，", "7", "转", "结", "下")
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(4000)]
+    matched = 0
+    for version in ("2021", "2019"):
+        narrative._stated_numbers.__wrapped__("", version)
+        assert narrative._NUMBER_FIRST[version]  # the carry_forward pattern that starts with the number
+        for _kind, pattern, words in narrative._PATTERNS[version]:
+            for text in texts:
+                whole = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+                around = [(m.span(), m.groups()) for m in narrative._finditer_around(pattern, text, words)]
+                assert around == whole, (pattern.pattern, text)
+                matched += len(whole)
+    assert matched > 1000
+
+
+def test_keywords_that_run_into_each_other_choose_the_patterns_as_before():
+    """The patterns chosen from the words found are cached; a word found only by `in` (办结转, 答复议) adds its
+    patterns for that text alone. Patterns whose keywords are their first words find what they found before."""
+    texts = ["本年办结转下年度3件", "已答复议5件", "办结案件2件，答复3件", "审结转至下一年度4件。已答复议1起",
+             "办结转下年度3件", "予以公开和部分公开5件"]
+    # Every spelling of the patterns whose keywords are their first words spelled out, in a sentence and alone.
+    for _source, parts in narrative._SPELLED.values():
+        for words in itertools.product(*parts):
+            texts += ["".join(words), f"行政复议和诉讼案件{''.join(words)}，共3件", f"收到申请5件，{''.join(words)}",
+                      f"3件{''.join(words)}一年度", f"{''.join(words)}年度3件"]
+    texts += [f"予以公开{c}部分公开{n}件" for c in ("和", "及", "与", "、", "以及", "或") for n in ("5", "十二", "")]
+    texts += [f"{w}政府信息公开申请{n}件" for w in ("收到", "受理", "接收", "新收到", "新受理", "申") for n in ("5", "两")]
+    texts += [f"{w}{n}件" for w in ("办结", "已答复", "予以答复", "办理完毕", "答复", "未答复") for n in ("5", "两")]
+    matched = 0
+    for text in texts:
+        for _ in range(2):  # the second time from the cache
+            got = narrative._stated_numbers.__wrapped__(text, "2021")
+            assert got == reference_stated_numbers(text, "2021"), text
+            matched += len(got)
+    assert matched > 100
 
 
 def test_sentences_are_the_references():
@@ -313,7 +456,29 @@ def test_aspect_headings_found_with_the_quick_tests_are_those_found_without(monk
     quick = [narrative.aspect_headings(t) for t in texts]
     monkeypatch.setattr(narrative, "_NUMBERED_START", re.compile(""))
     monkeypatch.setattr(narrative, "_PLAIN_END", re.compile(""))
+    monkeypatch.setattr(narrative, "_HEADING_NEAR", re.compile(""))
     assert sum(map(len, quick)) > 500  # headings of every style are among them
+    for text, got in zip(texts, quick):
+        assert got == narrative.aspect_headings(text), text
+
+
+def test_the_heading_scan_keeps_every_plain_heading_of_every_length(monkeypatch):
+    """The scan before aspect_headings takes a plain heading's run up to its end mark whole: headings of every
+    length around the limits (2–16 words before 方面/情况/工作), after every break, with spaces before them and
+    inside them, each end mark; the same headings with the scan as without it."""
+    texts = []
+    for n in range(0, 21):
+        for lead in ("", " ", "  ", "\u3000 ", "\t"):
+            for words in ("平台" + "建" * max(0, n - 2), " " * min(n, 3) + "监督" + "保" * max(0, n - 5)):
+                for end in ("方面", "情况", "工作"):
+                    for before in ("", "。", "\n", "；", "？", "，", "前文"):
+                        for mark in ("。", "：", "，", "\n", "", "！", "；x"):
+                            texts.append(f"{before}{lead}{words[:n]}{end}{mark}正文")
+    quick = [narrative.aspect_headings(t) for t in texts]
+    monkeypatch.setattr(narrative, "_NUMBERED_START", re.compile(""))
+    monkeypatch.setattr(narrative, "_PLAIN_END", re.compile(""))
+    monkeypatch.setattr(narrative, "_HEADING_NEAR", re.compile(""))
+    assert sum(map(len, quick)) > 5000
     for text, got in zip(texts, quick):
         assert got == narrative.aspect_headings(text), text
 
