@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, QuerySet, Value, When
@@ -26,10 +25,8 @@ from django.dispatch import receiver
 from .bulk import bulk_contexts, bulk_values
 from .carryover import carryover_findings
 from .models import Acknowledgement, CarriedText, Organisation, Report
-from .parallel import Checker
-from .rules import Context, Finding, check, gate
+from .rules import Finding, check, gate
 from .signals import counts_stale
-from .values import ReportValues
 
 
 @lru_cache(maxsize=1)
@@ -57,20 +54,11 @@ def counts(findings: list[Finding], acknowledged: set[str]) -> tuple[int, int, i
     return errors, warnings, len(gate(findings, acknowledged))
 
 
-@dataclass
-class Reading:
-    """What counting some reports needs, read from the database: the rules' input (values, context) of each,
-    their carried-text marks and acknowledgements."""
-
-    reports: list[Report]
-    items: list[tuple[ReportValues, Context]]
-    marks: dict[int, list[CarriedText]]
-    acks: dict[int, set[str]]
-
-
-def read(reports: Iterable[Report]) -> Reading:
-    """Everything the counts of these reports depend on; a constant number of queries."""
+def refresh(reports: Iterable[Report]) -> None:
+    """Count the findings of these reports now and store them; a constant number of queries."""
     reports = list(reports)
+    if not reports:
+        return
     ids = [r.pk for r in reports]
     values = bulk_values(reports)
     contexts = bulk_contexts(reports)
@@ -80,42 +68,12 @@ def read(reports: Iterable[Report]) -> Reading:
     acks: dict[int, set[str]] = defaultdict(set)
     for report_id, key in Acknowledgement.objects.filter(report_id__in=ids).values_list("report_id", "key"):
         acks[report_id].add(key)
-    return Reading(reports, [(values[r.pk], contexts[r.pk]) for r in reports], marks, acks)
-
-
-def store(reading: Reading, found: list[list[Finding]], current: str) -> int:
-    """Store the counts of the findings `found` for the reports read (rules' findings, in the reports' order);
-    how many reports there were."""
-    for r, findings in zip(reading.reports, found, strict=True):
-        findings = findings + carryover_findings(r, reading.marks[r.pk])
-        r.tally_errors, r.tally_warnings, r.tally_open = counts(findings, reading.acks[r.pk])
-        r.tally_stamp = current
-    _store(reading.reports, current)
-    return len(reading.reports)
-
-
-def refresh(reports: Iterable[Report]) -> None:
-    """Count the findings of these reports now and store them; a constant number of queries."""
-    reports = list(reports)
-    if not reports:
-        return
     current = stamp()
-    reading = read(reports)
-    store(reading, [check(values, context) for values, context in reading.items], current)
-
-
-def refresh_in_turn(chunks: Iterable[QuerySet[Report]], checker: Checker) -> Iterator[int]:
-    """refresh_stale over each chunk in turn, the rules on the checker's worker processes: a chunk is read from the
-    database while the workers check the one before. Yields how many stale reports each chunk held, once stored."""
-    current, pending = stamp(), None
-    for chunk in chunks:
-        reading = read(_stale(chunk))
-        job = checker.start(reading.items)
-        if pending:
-            yield store(pending[0], pending[1](), current)
-        pending = (reading, job)
-    if pending:
-        yield store(pending[0], pending[1](), current)
+    for r in reports:
+        findings = check(values[r.pk], contexts[r.pk]) + carryover_findings(r, marks[r.pk])
+        r.tally_errors, r.tally_warnings, r.tally_open = counts(findings, acks[r.pk])
+        r.tally_stamp = current
+    _store(reports, current)
 
 
 def _store(reports: list[Report], current: str, batch: int = 500) -> None:
@@ -149,13 +107,15 @@ def refresh_stale(reports: QuerySet[Report]) -> int:
     Only the stale reports are read as model instances (with their organisation, which the rules'
     context reads); when none is stale this is one query that returns no row.
     """
-    stale = _stale(reports)
+    stale = list(reports.filter(~Q(tally_stamp=stamp()) | Q(tally_errors__isnull=True)).select_related("organisation"))
     refresh(stale)
     return len(stale)
 
 
-def _stale(reports: QuerySet[Report]) -> list[Report]:
-    return list(reports.filter(~Q(tally_stamp=stamp()) | Q(tally_errors__isnull=True)).select_related("organisation"))
+def refresh_ids(ids: list[int]) -> int:
+    """refresh_stale over the reports with these ids: what one worker process of `refresh_tallies` does with a
+    chunk (reports.parallel)."""
+    return refresh_stale(Report.objects.filter(pk__in=ids))
 
 
 def mark_stale(*, reports: Iterable[int] = (), organisation: Organisation | None = None,

@@ -2,17 +2,18 @@
 
 A rules release makes every stored count stale (tallies.stamp); the county dashboard counts the stale
 reports it shows when it is first opened, which for a province of 20,000 organisations is most of a
-minute. Run this once after `migrate` (the site can stay up: pages count whatever is still stale). The rules run
-on every core (`--jobs`, default all of them; `--jobs 1` leaves the site its share of the machine)."""
+minute. Run this once after `migrate` (the site can stay up: pages count whatever is still stale). Chunks of
+reports are counted by one process a core (`--jobs`, default all of them; `--jobs 1` leaves the site its share
+of the machine)."""
 
 from django.core.management import BaseCommand, CommandError
 from django.db.models import Q
 
 from reports import tallies
 from reports.models import Report
-from reports.parallel import Checker, default_jobs
+from reports.parallel import default_jobs, in_turn
 
-CHUNK = 1000  # reports counted and stored at a time (one bulk read, the rules on every core, one bulk write)
+CHUNK = 500  # reports counted and stored at a time (one bulk read, one bulk write), by one process of --jobs
 
 
 class Command(BaseCommand):
@@ -32,12 +33,11 @@ class Command(BaseCommand):
             reports = reports.filter(year=year)
         ids = list(reports.order_by("pk").values_list("pk", flat=True))
         done = 0
-        # Each chunk is read again (tallies.refresh_in_turn): a report counted meanwhile by a page is not
-        # counted twice. It is read while the worker processes check the chunk before.
-        chunks = (Report.objects.filter(pk__in=ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK))
-        with Checker(jobs) as checker:
-            for i, counted in enumerate(tallies.refresh_in_turn(chunks, checker)):
-                done += counted
-                if len(ids) > CHUNK:
-                    self.stdout.write(f"已统计 {min((i + 1) * CHUNK, len(ids))} / {len(ids)} 份……")
+        # Each chunk is read again (tallies.refresh_ids): a report counted meanwhile by a page is not counted
+        # twice. With several jobs, each worker process reads, checks and stores whole chunks.
+        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        for i, counted in enumerate(in_turn(tallies.refresh_ids, chunks, jobs)):
+            done += counted
+            if len(ids) > CHUNK:
+                self.stdout.write(f"已统计 {min((i + 1) * CHUNK, len(ids))} / {len(ids)} 份……")
         self.stdout.write(self.style.SUCCESS(f"已统计 {done} 份报告的检查结果数（计数已是最新的报告未重复统计）。"))
