@@ -289,8 +289,11 @@ class SectionForm(forms.Form):
                 # The version from what the lock read and what was just written: the other sections as the
                 # lock's joined read found them, 表二 / 表三 as stored, this section's cells over them.
                 values = read_values(locked, self._rows_under_lock, None)
+                before = values.copy()
                 self.apply(values, cells)
-                written(locked, values)
+                # Values that differ from the lock's read differ from the last version (every write keeps one):
+                # the version is kept without reading the last one's data to compare.
+                written(locked, values, changed=values != before)
             # The lock's read joined this section as it was before the write: forget it (read again if asked).
             locked._state.fields_cache.pop(self.code, None)
             section_saved.send(sender=Report, report=locked, section=self.code, by=by)

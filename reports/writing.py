@@ -106,8 +106,9 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         locked = lock(report, by=by, how=how)
         yield locked
         values = locked.__dict__.pop("_written_values", None)
+        changed = locked.__dict__.pop("_written_changed", False)
         record_version(locked, by=by, kind=how, section=section,
-                       data=None if values is None else report_to_json(locked, values))
+                       data=None if values is None else report_to_json(locked, values), changed=changed)
         if how in PROSE_UNWATCHED:
             # These paths may change prose and do not settle the carried-text marks themselves: as after an
             # editor's save of a prose section, a mark whose text changed goes (reports.carryover).
@@ -116,11 +117,14 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         counts_stale.send(sender=Report, report=locked)
 
 
-def written(locked: Report, values: ReportValues) -> None:
+def written(locked: Report, values: ReportValues, *, changed: bool = False) -> None:
     """Inside `writing`: the report's values as they now stand in the database, all of them, for its version
     (instead of reading them again). Only for a writer that knows exactly what it wrote over what the lock read:
-    the version must be the JSON a fresh read would give, byte for byte."""
+    the version must be the JSON a fresh read would give, byte for byte. `changed`: the writer knows the values
+    differ from those the lock read (so from the last version's), and the last version need not be read to
+    compare."""
     locked.__dict__["_written_values"] = values
+    locked.__dict__["_written_changed"] = changed
 
 
 def written_values(locked: Report) -> ReportValues | None:
@@ -142,11 +146,14 @@ def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
 
 
 def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
-                   event: ReportEvent | None = None, data: dict[str, Any] | None = None) -> ReportVersion | None:
+                   event: ReportEvent | None = None, data: dict[str, Any] | None = None,
+                   changed: bool = False) -> ReportVersion | None:
     """Keep the report's values as a new version; a write that changed nothing keeps none.
 
     `data`: the snapshot, when the caller holds the report's lock and made it from what it wrote (`written`);
-    otherwise it is read here, taking the lock."""
+    otherwise it is read here, taking the lock. `changed`: the caller knows the values changed under its lock,
+    so only the last version's number is read, not its data to compare (an autosave's whole report, every
+    keystroke)."""
     # No savepoint: nothing here is caught and carried on from, so a failure undoes the caller's whole write
     # (a savepoint was two more round trips to the database on every autosave).
     with transaction.atomic(savepoint=False):
@@ -154,10 +161,13 @@ def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: st
         # taken by the snapshot's own read.
         if data is None:
             data = snapshot(report, lock=True)
-        last = report.versions.order_by("-number").first()
-        if event is None and last is not None and last.data == data:
-            return None
-        number = (last.number if last is not None else 0) + 1  # the highest number: `last` is ordered by it
+        if changed:
+            number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        else:
+            last = report.versions.order_by("-number").first()
+            if event is None and last is not None and last.data == data:
+                return None
+            number = (last.number if last is not None else 0) + 1  # the highest number: `last` is ordered by it
         return ReportVersion.objects.create(
             report=report, number=number, kind=kind, section=section or "", data=data,
             created_by=by if by is not None and by.is_authenticated else None, event=event,

@@ -137,3 +137,23 @@ def test_prose_written_by_a_command_or_the_admin_settles_the_marks_at_once(carri
         section.save()
     assert not CarriedText.objects.filter(report=carried, part="problems").exists()
     assert CarriedText.objects.filter(report=carried, part="other_matters").exists()
+
+
+@pytest.mark.parametrize("section", ["applications", "review_litigation", "overview", "problems"])
+def test_a_save_that_changes_a_cell_numbers_its_version_without_reading_the_last_ones_data(
+        clerk, township, section):
+    """The save knows its values differ from what the lock read: it reads the last version's number, not its
+    data (the whole report, every keystroke), and the versions still count 1, 2, 3 …"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = make_report(township, 2023, demo_values())
+    first = report.versions.count()
+    with CaptureQueriesContext(connection) as captured:
+        save(clerk, report, section, **changes(report, section))
+    reads = [q["sql"] for q in captured.captured_queries
+             if q["sql"].startswith("SELECT") and "reports_reportversion" in q["sql"]]
+    assert reads and not any('"data"' in sql for sql in reads), reads
+    numbers = list(report.versions.order_by("number").values_list("number", flat=True))
+    assert numbers == list(range(1, first + 2))
+    assert exact(report.versions.order_by("-number").first().data) == exact(snapshot(Report.objects.get(pk=report.pk)))
