@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from reports import narrative
+from reports import narrative, repetition
 from reports.catalogue import get_format
 
 from .conftest import EXAMPLES, SEEDS, SHARED, needs_shared
@@ -37,7 +37,7 @@ def reference_sentences(text: str) -> list[str]:
 
 
 def reference_for_comparison(text: str) -> str:
-    return re.sub(r"\d+", "#", narrative._NOT_TEXT.sub("", reference_normalize(text)))
+    return re.sub(r"\d+", "#", repetition._NOT_TEXT.sub("", reference_normalize(text)))
 
 
 def reference_stated_numbers(text: str, version: str) -> tuple[narrative.Statement, ...]:
@@ -309,14 +309,14 @@ def test_repeated_share_is_the_reference():
             previous += current[a:b].replace("3", "4")
         for run in (8, 3):
             assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
-        assert narrative._for_comparison(current) == reference_for_comparison(current)
+        assert repetition._for_comparison(current) == reference_for_comparison(current)
 
 
 @pytest.mark.parametrize("numpy_from", [0, 10**9], ids=["numpy", "strings"])
 def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy_from):
     """Every text through the numpy runs (and every text through the string sets), whatever its length: runs of
     1–9 characters, characters beyond U+FFFF (the string path), lone surrogates, every kind of digit."""
-    monkeypatch.setattr(narrative, "_NUMPY_FROM", numpy_from)
+    monkeypatch.setattr(repetition, "_NUMPY_FROM", numpy_from)
     rng = random.Random(f"runs-{numpy_from}")
     texts = random_texts(300, "runs") + real_texts()[:60]
     texts += ["", "1", "#", "a1", "١٢٣٤٥٦٧٨٩", "\U0001f600" * 9, "\ud800" * 9 + "政府信息公开工作年度", "ab" * 20]
@@ -329,7 +329,7 @@ def test_both_ways_of_finding_repeated_runs_are_the_reference(monkeypatch, numpy
             previous += current[a:b].replace("3", "4") + rng.choice(["", "\U0001f600", "\ud83d"])
         for run in (8, 5, 4, 3, 1, 9):
             assert narrative.repeated_share(current, previous, run) == reference_repeated_share(current, previous, run)
-        codes = narrative._comparison_codes(current)
+        codes = repetition._comparison_codes(current)
         if codes is not None:
             assert codes.tobytes().decode("utf-16-le", "surrogatepass") == reference_for_comparison(current)
 
@@ -355,7 +355,7 @@ def test_repeated_shares_are_the_whole_and_the_parts_references(monkeypatch, num
     """repeated_shares numbers the runs of both wholes once and reads one field's share from them (N-SIMILAR and
     N-S5): the same as each compared on its own, whether or not a number runs across the line end into the part
     (then the part is compared on its own), with characters beyond U+FFFF, for runs of 1–9 characters."""
-    monkeypatch.setattr(narrative, "_NUMPY_FROM", numpy_from)  # the fall-backs, both ways
+    monkeypatch.setattr(repetition, "_NUMPY_FROM", numpy_from)  # the fall-backs, both ways
     rng = random.Random(f"shares-{numpy_from}")
     texts = random_texts(300, "shares") + real_texts()[:60]
     merged = numbered = 0

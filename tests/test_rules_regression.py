@@ -13,7 +13,7 @@ finds one thing more or less, or words a message differently, fails here. The re
 
 Per report the record holds every finding (rule, severity, message, cells, both sides, section, code, key, in
 order), the numbers the prose states (narrative.stated_numbers) and the shares repeated from last year
-(narrative.repeated_share). To record the current output instead, after a change meant to alter findings:
+(reports.repetition.repeated_share, re-exported by narrative). To record the current output instead, after a change meant to alter findings:
 
     GKPORTAL_GOLDEN_UPDATE=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/test_rules_regression.py
 

@@ -4,6 +4,8 @@ the job page offers the file to its starter only, the same file as the direct do
 
 from __future__ import annotations
 
+import datetime
+
 import io
 import re
 import zipfile
@@ -177,8 +179,8 @@ def test_a_failed_export_says_so_and_a_retry_regenerates_the_file(client, subtre
 
 
 def settings_stale(job: Job) -> None:
-    """As if the job's worker had died long ago."""
-    Job.objects.filter(pk=job.pk).update(updated_at=job.created_at.replace(year=2000))
+    """As if the job's worker had died a day ago (stalled, not yet old enough to be deleted: models.jobs.KEPT_DAYS)."""
+    Job.objects.filter(pk=job.pk).update(updated_at=job.created_at - datetime.timedelta(days=1))
 
 
 def test_a_running_export_shows_its_steps(client, subtree, county_officer):
