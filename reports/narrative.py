@@ -1,4 +1,4 @@
-"""Reading a report's prose: the numbers it states, the §一 headings, the standard sentences (repetition: reports.repetition).
+"""Reading a report's prose: the numbers it states, its §一 headings, its sentences (repetition: reports.repetition).
 
 Pure text functions for the narrative rules of reports.rules (N-NUMS, T4-NARR, T2-NARR, N-UNITS,
 N-S5, N-SIMILAR); no database, no Django.

@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="只处理这一年度的报告")
         parser.add_argument("--jobs", type=int, default=default_jobs(),
-                            help=f"同时运行校验规则的进程数（默认 {default_jobs()}，即本机全部处理器核心）")
+                            help=f"同时统计的进程数，每个进程读取、校验并保存一批报告（默认 {default_jobs()}，即本机全部处理器核心）")
 
     def handle(self, *args, year: int | None, jobs: int, **options):
         if jobs < 1:
