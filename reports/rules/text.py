@@ -187,34 +187,29 @@ def _sum(values: ReportValues, rows: Iterable[str], col: str = "total") -> int |
 
 
 def _expected(values: ReportValues, st: Statement) -> tuple[set[Any], tuple[str, ...], str] | None:
-    """What the tables say about a stated quantity: accepted values, cells, and how to say it."""
-    t3 = values.format.table3
+    """What the tables say about a stated quantity: the accepted values (_accepted, the one home of what each
+    quantity is in 表三), the cells, and how to say it."""
     col = st.column or "total"
+    accepted = _accepted(values, st.kind, col)
+    if accepted is None:
+        return None
+    t3 = values.format.table3
     col_label = "" if col == "total" else f"（{t3.column(col).label}）"
-    simple = {"new": "new", "carried_over": "carried_over", "carry_forward": "carry_forward", "closed": "total"}
-    if st.kind in simple:
-        row = simple[st.kind]
-        v = values.t3(row, col)
-        return ({v}, (f"table3.{row}.{col}",), f"表三「{t3.row(row).label}」{col_label}为 {show(v)}") if v is not None else None
     if st.kind == "received":
         new, carried = values.t3("new", col), values.t3("carried_over", col)
-        if new is None or carried is None:
-            return None
-        return ({new, new + carried}, (f"table3.new.{col}", f"table3.carried_over.{col}"),
+        return (accepted, (f"table3.new.{col}", f"table3.carried_over.{col}"),
                 f"表三本年新收{col_label}为 {new}，加上年结转为 {new + carried}")
+    (v,) = accepted
+    if st.kind in _SIMPLE_ROWS:
+        row = _SIMPLE_ROWS[st.kind]
+        return accepted, (f"table3.{row}.{col}",), f"表三「{t3.row(row).label}」{col_label}为 {show(v)}"
     if st.kind == "granted+partial":
-        v = _sum(values, ["granted", "partial"])
-        return ({v}, ("table3.granted.total", "table3.partial.total"),
-                f"表三予以公开与部分公开之和为 {show(v)}") if v is not None else None
-    if st.kind in ("granted", "partial", "denied", "unable", "not_processed", "other"):
+        return accepted, ("table3.granted.total", "table3.partial.total"), f"表三予以公开与部分公开之和为 {show(v)}"
+    if st.kind in _RESULT_KINDS:
         label, rows = _group_rows(values, st.kind)
-        v = _sum(values, rows)
         what = f"表三「{label}」" + ("各项之和" if len(rows) > 1 else "") + f"为 {show(v)}"
-        return ({v}, tuple(f"table3.{r}.total" for r in rows), what) if v is not None else None
-    if st.kind == "processing_fee_yuan":
-        v = values.processing_fee_yuan
-        return ({v}, ("processing_fee.yuan",), f"第六部分填写的收取信息处理费金额为 {v} 元") if v is not None else None
-    return None
+        return accepted, tuple(f"table3.{r}.total" for r in rows), what
+    return accepted, ("processing_fee.yuan",), f"第六部分填写的收取信息处理费金额为 {v} 元"  # processing_fee_yuan
 
 
 _SIMPLE_ROWS = {"new": "new", "carried_over": "carried_over", "carry_forward": "carry_forward", "closed": "total"}
@@ -223,8 +218,9 @@ _RESULT_ROWS: dict[str, dict[str, tuple[str, ...]]] = {}  # by format: each resu
 
 
 def _accepted(values: ReportValues, kind: str, col: str) -> set[Any] | None:
-    """_expected(…)[0] (None where _expected is None), without the cells and the words: N-NUMS needs those
-    only for a number that differs, and most agree."""
+    """The values the tables accept for a stated quantity in column `col`, or None when they cannot say (a blank
+    cell, a quantity they do not hold). N-NUMS asks _expected for the cells and the words only for a number that
+    differs, and most agree."""
     if kind in _SIMPLE_ROWS:
         v = values.t3(_SIMPLE_ROWS[kind], col)
         return None if v is None else {v}
