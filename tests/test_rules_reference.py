@@ -197,11 +197,42 @@ def test_the_stated_numbers_of_a_report_and_its_counts_are_as_before():
                         continue
                     for column in columns:
                         st = narrative.Statement(kind, 0, "", column)
+                        reference = reference_accepted(view, kind, column or "total")
                         expected = text_rules._expected(view, st)
                         got = text_rules._accepted(view, kind, column or "total")
-                        assert got == (None if expected is None else expected[0]), (kind, column)
+                        assert got == reference, (kind, column)
+                        assert (None if expected is None else expected[0]) == reference, (kind, column)
+                        assert expected is None or (expected[1] and expected[2]), (kind, column)  # cells, words
                         compared += expected is not None
     assert compared > 1000
+
+
+def reference_accepted(values, kind: str, col: str):
+    """The values _expected accepted before the fifth round (copied as it was): the reference for _accepted."""
+    from reports.rules.text import _group_rows
+
+    simple = {"new": "new", "carried_over": "carried_over", "carry_forward": "carry_forward", "closed": "total"}
+
+    def total(rows):
+        parts = [values.t3(r, "total") for r in rows]
+        return None if any(p is None for p in parts) else sum(parts)
+
+    if kind in simple:
+        v = values.t3(simple[kind], col)
+        return {v} if v is not None else None
+    if kind == "received":
+        new, carried = values.t3("new", col), values.t3("carried_over", col)
+        return None if new is None or carried is None else {new, new + carried}
+    if kind == "granted+partial":
+        v = total(["granted", "partial"])
+        return {v} if v is not None else None
+    if kind in ("granted", "partial", "denied", "unable", "not_processed", "other"):
+        v = total(_group_rows(values, kind)[1])
+        return {v} if v is not None else None
+    if kind == "processing_fee_yuan":
+        v = values.processing_fee_yuan
+        return {v} if v is not None else None
+    return None
 
 
 def test_statements_made_without_init_are_statements():
