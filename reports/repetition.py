@@ -134,12 +134,6 @@ def _codes(text: str, bounds: tuple[int, ...] = (), starts: tuple[int, ...] = ()
     return codes, [int(np.count_nonzero(first[:j])) for j in left_before], merged
 
 
-def _comparison_codes(text: str) -> np.ndarray | None:
-    """_for_comparison(text) as an array of its code units; None when a character is beyond U+FFFF."""
-    found = _codes(text)
-    return None if found is None else found[0][_PAD:]
-
-
 def _numpy_shares(text: str, join_at: int, run: int,
                   parts: tuple[tuple[int, int], tuple[int, int]] | None = None) -> tuple[float, float | None] | None:
     """repeated_share of what follows text[join_at] (a _JOIN) against what precedes it, and with `parts` (a span
