@@ -115,6 +115,18 @@ def test_check_runs_the_rules_of_its_format_in_order():
         assert order == {s.code: i for i, s in enumerate(get_format(version).sections)}
     assert len(rules._plan("2019", tuple(rules.RULES))[0]) < len(rules._plan("2021", tuple(rules.RULES))[0])
 
+    def extra(values, context):
+        return []
+
+    rules.RULE_FORMATS[extra] = ("2019",)
+    try:
+        with_extra = (*rules.RULES, extra)  # a rule registered later makes another plan
+        assert rules._plan("2019", with_extra)[0][-1] is extra
+        assert extra not in rules._plan("2021", with_extra)[0]
+        assert extra not in rules._plan("2019", tuple(rules.RULES))[0]
+    finally:
+        del rules.RULE_FORMATS[extra]
+
 
 @pytest.mark.parametrize("version", ["2021", "2019"])
 def test_blank_cells_read_straight_from_the_tables_are_those_get_reads(version):
