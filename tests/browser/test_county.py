@@ -142,12 +142,13 @@ def test_on_a_phone_the_dashboard_is_a_list_of_cards_that_never_scrolls_sideways
     expect(page).to_have_url(re.compile(r"[?&]sort=kind(&|$)"))
 
 
-def test_a_cell_of_many_reports_is_read_a_page_at_a_time_on_a_phone(new_page, county_landscape, county_officer, year,
-                                                                    monkeypatch):
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_cell_of_many_reports_is_read_a_page_at_a_time(new_page, county_landscape, county_officer, year,
+                                                         monkeypatch, width):
     from .axe import axe_violations, describe, serious
 
     monkeypatch.setattr("reports.views.county.PAGE_SIZE", 2)  # a province's thousands, in a county's four
-    page = new_page(width=375)
+    page = new_page(width=width)
     login(page, "officer")
     page.goto(f"/county/{county_landscape.pk}/{year}/tables/cell/?key=table2.licensing")
     rows = page.locator("table.cell-breakdown tbody tr")
@@ -155,10 +156,10 @@ def test_a_cell_of_many_reports_is_read_a_page_at_a_time_on_a_phone(new_page, co
     expect(rows.first).to_contain_text("城关镇人民政府")  # the largest first
     expect(page.locator("table.cell-breakdown tfoot")).to_contain_text("1000")  # the whole sum, on every page
     expect(page.get_by_text("共 4 份报告，本页为第 1–2 份")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert describe(page.url, serious(axe_violations(page))) == []
     page.get_by_role("navigation", name="分页").get_by_role("link", name="2", exact=True).click()
     expect(page.get_by_text("本页为第 3–4 份")).to_be_visible()
     expect(rows).to_have_count(2)
     expect(page.locator("table.cell-breakdown")).not_to_contain_text("城关镇人民政府")
-    screenshot(page, "county-cell-page-2-375")
+    screenshot(page, f"county-cell-page-2-{width}")

@@ -238,3 +238,27 @@ def test_the_county_dashboard_with_a_24_px_default_font_fits_and_passes_axe(larg
     assert no_sideways_scroll(page)
     assert describe(page.url, serious(axe_violations(page))) == []
     shot(page, "font24-county-dashboard")
+
+
+def test_a_paged_cell_breakdown_with_a_24_px_default_font_fits_and_passes_axe(large_font, reports, county_officer,
+                                                                               monkeypatch):
+    from reports.models import Organisation
+
+    from ..conftest import make_org
+    from .axe import axe_violations, describe, serious
+
+    county = reports["draft"].organisation.parent
+    make_report(make_org("修武县财政局", Organisation.Kind.COUNTY_DEPT, parent=county, short_name="财政局"), 2023,
+                complete_values(), status=Report.Status.APPROVED)
+    monkeypatch.setattr("reports.views.county.PAGE_SIZE", 1)  # two counted reports: two pages
+    page = large_font
+    login(page, "officer")
+    page.goto(f"/county/{county.pk}/2023/tables/cell/?key=table3.new.total")
+    expect(page.get_by_text("共 2 份报告，本页为第 1–1 份")).to_be_visible()
+    expect(page.locator("table.cell-breakdown tbody tr")).to_have_count(1)
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 24
+    assert no_sideways_scroll(page)
+    assert describe(page.url, serious(axe_violations(page))) == []
+    shot(page, "font24-county-cell")
+    page.get_by_role("navigation", name="分页").get_by_role("link", name="2", exact=True).click()
+    expect(page.get_by_text("本页为第 2–2 份")).to_be_visible()
