@@ -134,8 +134,8 @@ class SectionForm(forms.Form):
         raise NotImplementedError
 
     def save_related(self, cells: dict[str, Any], now: datetime.datetime) -> None:
-        """Anything stored outside the section model (表三's rows, the report's own fields)."""
-        Report.objects.filter(pk=self.report.pk).update(updated_at=now)
+        """Anything stored outside the section model (表三's rows, the report's own fields). The report's
+        `updated_at` is not for this to set: reports.writing moves it on every write."""
 
     # ---- shared
 
@@ -351,7 +351,6 @@ class OverviewForm(SectionForm):
             preface=cells["prose.preface"] or "",
             signature_name=cells["signature.name"] or "",
             signature_date=cells["signature.date"],
-            updated_at=now,
         )
 
     def overview_chars(self) -> int:

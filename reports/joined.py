@@ -13,12 +13,12 @@ from typing import Any, Callable
 
 from django.db import connections
 
-from .models import SECTION_MODELS, Organisation, Report
+from .models import SECTION_MODELS, Organisation, Report, ReportVersion
 
 # The reverse one-to-one relations joined, in the order of services.SECTION_RELATIONS.
 RELATIONS = ("proactive", "applications", "review_litigation", "overview", "problems", "other_matters")
 
-_built: dict[tuple[str, bool], tuple[str, list[tuple[type, list[str], list[list[tuple[Callable, Any]]]]]]] = {}
+_built: dict[tuple[str, bool], tuple[str, list[tuple[type, list[str], list[list[tuple[Callable, Any]]]]], str | None]] = {}
 
 
 def _selected(connection, model: type, table_alias: str, columns: list[str]) -> tuple[list[str], list]:
@@ -65,28 +65,50 @@ def _build(alias: str, lock: bool) -> tuple[str, list[tuple[type, list[str], lis
         tables.append((model, alias_))
     for model, table_alias in tables:
         parts.append((model, *_selected(connection, model, table_alias, columns)))
+    if lock:  # the highest version number: read after the lock is held, as the versions are numbered under it
+        columns.append(f"(SELECT MAX(v.{qn('number')}) FROM {qn(ReportVersion._meta.db_table)} v "
+                       f"WHERE v.{qn('report_id')} = r.{qn('id')})")
     sql = f"SELECT {', '.join(columns)} {' '.join(joins)} WHERE r.{qn('id')} = %s"
-    if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE OF r" if connection.features.has_select_for_update_of else " FOR UPDATE"
     return sql, parts
+
+
+def _lock_sql(alias: str) -> str | None:
+    """The statement that locks the report's row alone, before it is read (None: the database has no row locks)."""
+    connection = connections[alias]
+    if not connection.features.has_select_for_update:
+        return None
+    qn = connection.ops.quote_name
+    return f"SELECT r.{qn('id')} FROM {qn(Report._meta.db_table)} r WHERE r.{qn('id')} = %s FOR UPDATE"
 
 
 def read_report(report_id: int, *, lock: bool = False, using: str = "default") -> Report:
     """The report (Report.DoesNotExist if none) with `organisation` and its six sections cached on it, a section
-    it lacks cached as absent (reading it raises DoesNotExist, as after select_related). `lock`: the report's
-    row alone is locked by the same read (FOR UPDATE OF; inside a transaction)."""
+    it lacks cached as absent (reading it raises DoesNotExist, as after select_related).
+
+    `lock` (inside a transaction): the report's row alone is locked first (SELECT … FOR UPDATE), then read with
+    its sections, and its highest version number as an annotation would be (`locked_last_version`, 0 if none).
+    Two statements, not one locking read with the sections joined: on PostgreSQL a locking read that waited for
+    another writer gives the locked row as that writer left it, but the joined rows (and subqueries) as they
+    were before the wait, so a version made from them lost the other person's section
+    (tests/test_editing_concurrency.py). The read that follows the lock sees every write committed before it."""
     key = (connections[using].vendor, lock)
     if key not in _built:
-        _built[key] = _build(using, lock)
-    sql, parts = _built[key]
+        _built[key] = (*_build(using, lock), _lock_sql(using) if lock else None)
+    sql, parts, lock_sql = _built[key]
     connection = connections[using]
     with connection.cursor() as cursor:
+        if lock_sql is not None:
+            cursor.execute(lock_sql, [report_id])
+            if cursor.fetchone() is None:
+                raise Report.DoesNotExist("Report matching query does not exist.")
         cursor.execute(sql, [report_id])
         row = cursor.fetchone()
     if row is None:
         raise Report.DoesNotExist("Report matching query does not exist.")
     objects = _instances(row, parts, connection, using)
     report, organisation, *sections = objects
+    if lock:
+        report.locked_last_version = row[-1] or 0
     report._state.fields_cache["organisation"] = organisation
     for name, section in zip(RELATIONS, sections):
         report._state.fields_cache[name] = section

@@ -6,9 +6,10 @@
   have changed any prose.
 - report_published(sender=Report, report, by, correction_note): inside the publish transaction
   (the rendering part freezes the HTML and PDF; an exception rolls the publication back).
-- counts_stale(sender=Report, report, following_only=False): the report's values, marks or
+- counts_stale(sender=Report, report, following_only=False, touched=None): the report's values, marks or
   acknowledgements changed (or, following_only, its state changed), so its stored finding counts and
-  next year's (which compare with it) are stale (reports.tallies).
+  next year's (which compare with it) are stale (reports.tallies); `touched`, a time: its data was written
+  then (reports.writing), and its `updated_at` is set to it by the same statement.
 """
 
 from django.dispatch import Signal

@@ -11,6 +11,7 @@ store it: nothing is shown from counts made under other rules or other data.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import defaultdict
 from functools import lru_cache
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -129,17 +131,44 @@ def mark_stale(*, reports: Iterable[int] = (), organisation: Organisation | None
     Report.objects.filter(q).update(tally_stamp="", tally_generation=F("tally_generation") + 1)
 
 
-def changed(report: Report) -> None:
-    """A report's values, marks or acknowledgements changed: its counts and next year's are stale."""
-    mark_stale(reports=[report.pk], following=report)
+def changed(report: Report, touched: datetime.datetime | None = None) -> None:
+    """A report's values, marks or acknowledgements changed: its counts and next year's are stale. `touched`:
+    when its data was written, and its `updated_at` is set to it by the same statement."""
+    if touched is None:
+        mark_stale(reports=[report.pk], following=report)
+    else:
+        _written(report, touched)
+
+
+def _written(report: Report, at: datetime.datetime) -> None:
+    """After every write through reports.writing (an autosave each time a clerk pauses): the report's and next
+    year's counts stale and the report's `updated_at` set, in one UPDATE written once. The ORM's version of the
+    same statement (a Case over an OR of two filters) took ~460 µs to build, five times the database's work."""
+    connection = connections[router.db_for_write(Report)]
+    if connection.vendor not in _WRITTEN_SQL:
+        qn = connection.ops.quote_name
+        col = {f.name: qn(f.column) for f in Report._meta.concrete_fields}
+        generation, updated, pk = col["tally_generation"], col["updated_at"], col["id"]
+        _WRITTEN_SQL[connection.vendor] = (
+            f"UPDATE {qn(Report._meta.db_table)} SET {col['tally_stamp']} = '', {generation} = {generation} + 1, "
+            f"{updated} = CASE WHEN {pk} = %s THEN %s ELSE {updated} END "
+            f"WHERE {pk} = %s OR ({col['organisation']} = %s AND {col['year']} = %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITTEN_SQL[connection.vendor],
+                       [report.pk, connection.ops.adapt_datetimefield_value(at), report.pk,
+                        report.organisation_id, report.year + 1])
+
+
+_WRITTEN_SQL: dict[str, str] = {}  # by database vendor
 
 
 @receiver(counts_stale, sender=Report, dispatch_uid="reports.tallies.counts_stale")
-def _counts_stale(sender, report: Report, following_only: bool = False, **kwargs) -> None:
+def _counts_stale(sender, report: Report, following_only: bool = False,
+                  touched: datetime.datetime | None = None, **kwargs) -> None:
     if following_only:
         mark_stale(following=report)
     else:
-        changed(report)
+        changed(report, touched)
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="reports.tallies.organisation_saved")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from django.db import transaction
+from django.utils import timezone
 
 from .exports.data import report_to_json
 from .joined import read_report
@@ -77,8 +78,8 @@ FORBIDDEN = {
 
 
 def _locked_read(pk: int) -> Report:
-    """The report with its organisation and six sections joined, its row locked by the same read (FOR UPDATE OF
-    the report alone: its organisation and sections are joined, not locked)."""
+    """The report's row locked (SELECT … FOR UPDATE of the report alone), then the report read with its
+    organisation and six sections joined and its last version number (`joined.read_report`)."""
     return read_report(pk, lock=True)
 
 
@@ -108,13 +109,15 @@ def writing(report: Report | int, *, by, how: str, section: str = "") -> Iterato
         values = locked.__dict__.pop("_written_values", None)
         changed = locked.__dict__.pop("_written_changed", False)
         record_version(locked, by=by, kind=how, section=section,
-                       data=None if values is None else report_to_json(locked, values), changed=changed)
+                       data=None if values is None else report_to_json(locked, values), changed=changed,
+                       last=locked.locked_last_version)
         if how in PROSE_UNWATCHED:
             # These paths may change prose and do not settle the carried-text marks themselves: as after an
             # editor's save of a prose section, a mark whose text changed goes (reports.carryover).
             # (Read again: the caller may have written through other objects than `locked`.)
             section_saved.send(sender=Report, report=Report.objects.get(pk=locked.pk), section="", by=by)
-        counts_stale.send(sender=Report, report=locked)
+        # The report's updated_at moves with every write, in the statement that marks its counts stale.
+        counts_stale.send(sender=Report, report=locked, touched=timezone.now())
 
 
 def written(locked: Report, values: ReportValues, *, changed: bool = False) -> None:
@@ -136,8 +139,8 @@ def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
     """The report's values as the JSON of reports.exchange (numbers with their sums, prose, fees).
 
     Read afresh with its six sections joined (three queries, not nine): what was just written, not the
-    section objects `report` may hold from before the write. `lock`: the report's row is locked by the same
-    read (FOR UPDATE OF the report alone: its sections are joined, not locked)."""
+    section objects `report` may hold from before the write. `lock`: the report's row is locked first
+    (`_locked_read`)."""
     if lock:
         return report_to_json(_locked_read(report.pk))
     from .services import with_sections
@@ -147,13 +150,14 @@ def snapshot(report: Report, *, lock: bool = False) -> dict[str, Any]:
 
 def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: str = "",
                    event: ReportEvent | None = None, data: dict[str, Any] | None = None,
-                   changed: bool = False) -> ReportVersion | None:
+                   changed: bool = False, last: int | None = None) -> ReportVersion | None:
     """Keep the report's values as a new version; a write that changed nothing keeps none.
 
     `data`: the snapshot, when the caller holds the report's lock and made it from what it wrote (`written`);
     otherwise it is read here, taking the lock. `changed`: the caller knows the values changed under its lock,
     so only the last version's number is read, not its data to compare (an autosave's whole report, every
-    keystroke)."""
+    keystroke). `last`: with `changed`, the highest version number as read after the caller took the lock
+    (`lock`'s read gives it), so not read again."""
     # No savepoint: nothing here is caught and carried on from, so a failure undoes the caller's whole write
     # (a savepoint was two more round trips to the database on every autosave).
     with transaction.atomic(savepoint=False):
@@ -162,7 +166,9 @@ def record_version(report: Report, *, by=None, kind: str = How.SAVE, section: st
         if data is None:
             data = snapshot(report, lock=True)
         if changed:
-            number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+            if last is None:
+                last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+            number = last + 1
         else:
             last = report.versions.order_by("-number").first()
             if event is None and last is not None and last.data == data:

@@ -130,6 +130,46 @@ def test_two_people_saving_different_sections_at_once_both_keep_their_edit():
     assert numbers == [(1, "applications"), (2, "problems")]
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first_section, first_key, value", [
+    ("overview", "prose.overview_platform", "第一个人写的平台建设情况。"),
+    ("review_litigation", "table4.review.maintained", "7"),
+    ("applications", "table3.new.natural", "11"),
+])
+def test_the_version_of_a_save_that_waited_holds_what_the_other_save_wrote(first_section, first_key, value):
+    """A save that waited on the report's lock while another section was saved makes its version from what it
+    read under the lock: that must be the other's write too, or the version is not the report (PostgreSQL's
+    locking read gives the locked row afresh but may give joined rows as they were before the wait)."""
+    from django.urls import reverse
+
+    from reports.exports.data import report_to_json
+    from reports.signals import section_saved
+
+    from .race_support import Race
+
+    report = make_report(make_org(), 2024)
+    first, second = (make_user(f"clerk{i}", report.organisation, Role.DRAFTER) for i in range(2))
+
+    def save(person, section, key, text):
+        texts = SECTION_FORMS[section].texts(report.values(), report)
+        revision = getattr(Report.objects.get(pk=report.pk), section).revision
+        return _client(person).post(reverse("section_save", args=[report.pk, section]),
+                                    texts | {key: text, "revision": str(revision)})
+
+    race = Race()
+    section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
+    try:
+        outcomes = race.run(lambda: save(first, first_section, first_key, value),
+                            lambda: save(second, "problems", "prose.problems", "第二个人的文字"))
+    finally:
+        section_saved.disconnect(dispatch_uid="tests.race.hold")
+    assert race.second_waited
+    assert [o[1].status_code for o in outcomes.values()] == [200, 200]
+    last = report.versions.order_by("-number").first()
+    assert last.section == "problems"
+    assert last.data == report_to_json(Report.objects.get(pk=report.pk))
+
+
 def _held_at(monkeypatch, race, module, name: str) -> None:
     original = getattr(module, name)
 

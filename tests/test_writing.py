@@ -157,6 +157,19 @@ def test_an_import_keeps_a_version_naming_who_and_how(township, drafter):
     assert last.data["table3"]["new"][0] == 99
 
 
+def test_an_import_moves_the_reports_update_time_and_not_next_years(township, drafter):
+    report = complete_report(township)
+    following = complete_report(township, 2024)
+    before = Report.objects.get(pk=report.pk).updated_at
+    following_before = Report.objects.get(pk=following.pk).updated_at
+    values = complete_values()
+    values.table3["new"]["natural"] = 98
+    import_into(report, values, by=drafter, prose_fields=[])
+    assert Report.objects.get(pk=report.pk).updated_at > before
+    assert Report.objects.get(pk=following.pk).updated_at == following_before
+    assert Report.objects.get(pk=following.pk).tally_stamp == ""  # its counts compare with this year's
+
+
 def test_starting_from_last_year_keeps_a_version(township, drafter):
     complete_report(township, 2022)
     report = start_from_previous(township, 2023, by=drafter)
