@@ -233,6 +233,11 @@ class SectionForm(forms.Form):
         """The value a cell holds in the database, as its field reads it."""
         return self.fields[key].clean(self.initial.get(key, ""))
 
+    def kept_texts(self) -> dict[str, str]:
+        """After save(): each refused cell's stored value as its input shows it (the editor shows it beside the
+        typed text, marked 待改正)."""
+        return {key: self.initial.get(key, "") for key in self.refused_keys()}
+
     def _check_total_length(self, values: ReportValues) -> None:
         """The whole report's prose within PROSE_TOTAL_MAX: said at this section's longest prose part."""
         total = sum(len(values.prose[name]) for name in PROSE_FIELDS)
@@ -438,6 +443,13 @@ class ApplicationsForm(GridSectionForm):
     code = "applications"
     table = "table3"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept: dict[str, Any] = {}  # refused cells: the value stored, as read under the lock by save()
+
+    def kept_texts(self):
+        return {key: count_text(self._kept[key]) for key in self.refused_keys() if key in self._kept}
+
     @classmethod
     def grid_rows(cls, fmt):
         return fmt.table3.entered_rows
@@ -447,10 +459,16 @@ class ApplicationsForm(GridSectionForm):
 
     def save_related(self, cells, now):
         """Only the cells that differ from what the rows hold (read under the report's lock) are written:
-        a keystroke changes one cell, so one row's UPDATE of one column, not all 24 rows'."""
+        a keystroke changes one cell, so one row's UPDATE of one column, not all 24 rows'. A refused cell
+        keeps what the rows hold under the lock (`cells` is updated, so the version has it too): the autosave
+        does not read 表三 before the lock (views.editing.SAVE_TABLES)."""
         columns = [c.code for c in self.report.format.table3.entered_columns]
         rows = list(ApplicationRow.objects.filter(section__report=self.report).values_list("pk", "row", *columns))
+        refused = set(self.refused_keys())
         for pk, code, *stored in rows:
+            for col, old in zip(columns, stored) if refused else ():
+                if (key := f"table3.{code}.{col}") in refused:
+                    cells[key] = self._kept[key] = old
             changed = {col: cells[f"table3.{code}.{col}"] for col, old in zip(columns, stored)
                        if cells[f"table3.{code}.{col}"] != old}
             if changed:

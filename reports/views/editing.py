@@ -128,9 +128,10 @@ def _loaded_for_editing(user, report_id: int, **tables: bool) -> tuple[Report, R
 # Which stored tables the editor's background requests read (see `load_with_values`). The live check posts
 # every cell of its section, and a refused cell is left out of the rules, so the section's own stored table
 # is not needed; the rules need the others. The autosave runs no rules: it needs only its own table's
-# stored cells (a refused cell keeps its stored value), the prose (the total length) and the revision.
+# stored cells (a refused cell keeps its stored value), the prose (the total length) and the revision; 表三's
+# save reads its refused cells' stored values under the lock, with the rows it compares (forms.ApplicationsForm).
 CHECK_TABLES = {"proactive": {"table2": False}, "applications": {"table3": False}}
-SAVE_TABLES = {"proactive": {"table3": False}, "applications": {"table2": False}}
+SAVE_TABLES = {"proactive": {"table3": False}, "applications": {"table2": False, "table3": False}}
 NO_TABLES = {"table2": False, "table3": False}
 
 
@@ -528,7 +529,7 @@ def section_save(request: HttpRequest, report: Report, values: ReportValues,
         )
     # Refused cells kept their stored value; the others are saved. The editor keeps the typed text.
     return JsonResponse({"revision": new_revision, "saved_at": f"{timezone.localtime():%H:%M:%S}",
-                         "refused": form.cell_errors(), "stored": {k: form.initial.get(k, "") for k in form.refused_keys()}})
+                         "refused": form.cell_errors(), "stored": form.kept_texts()})
 
 
 def last_saved_by(report: Report, section: str):
