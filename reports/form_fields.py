@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from django.core.exceptions import ValidationError
 from .catalogue import MAX_COUNT
 from .catalogue import Cell as CatalogueCell
 from .values import PROSE_PART_MAX, Count, clean_text
+
+if TYPE_CHECKING:
+    from .rules import Finding
 
 # What people write for "nothing" in a count: the format wants 0, and a blank means "not filled in yet".
 _PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "没有", "空", "N/A", "n/a", "NA", "×", "x", "X"})
@@ -170,3 +173,26 @@ def amount_text(value: Decimal | None) -> str:
     if value is None:
         return ""
     return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+
+
+# ---- which section a cell key belongs to (the editor places findings by it)
+
+
+def section_of_key(key: str) -> str:
+    """The section a cell key belongs to (table3.… → applications)."""
+    head, _, rest = key.partition(".")
+    if head == "table2":
+        return "proactive"
+    if head == "table3":
+        return "applications"
+    if head == "table4":
+        return "review_litigation"
+    if head == "processing_fee" or rest == "other_matters":
+        return "other_matters"
+    if rest == "problems":
+        return "problems"
+    return "overview"
+
+
+def finding_section(finding: Finding) -> str:
+    return finding.section or (section_of_key(finding.cells[0]) if finding.cells else "")

@@ -39,31 +39,13 @@ from .form_fields import (  # noqa: F401  (the parsers are used from here by the
     cell_text,
     count_text,
     echo,
+    finding_section,
     normalise,
     parse_amount_text,
     parse_count_text,
     prose_field,
+    section_of_key,
 )
-
-
-def section_of_key(key: str) -> str:
-    """The section a cell key belongs to (table3.… → applications)."""
-    head, _, rest = key.partition(".")
-    if head == "table2":
-        return "proactive"
-    if head == "table3":
-        return "applications"
-    if head == "table4":
-        return "review_litigation"
-    if head == "processing_fee" or rest == "other_matters":
-        return "other_matters"
-    if rest == "problems":
-        return "problems"
-    return "overview"
-
-
-def finding_section(finding: Finding) -> str:
-    return finding.section or (section_of_key(finding.cells[0]) if finding.cells else "")
 
 
 class Conflict(Exception):
