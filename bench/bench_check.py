@@ -259,6 +259,9 @@ def through_gunicorn(n: int, warmup: int, workers: int) -> None:
             server.wait(timeout=20)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    from load_test import redis_note
+
+    print(f"phase 2: {redis_note()}")
     report_table(f"phase 2: gunicorn --workers {workers} on PostgreSQL, loopback, one client, {n} requests of "
                  "each kind, interleaved; baseline /healthz", session.samples)
     print("gunicorn workers' CPU per request (user + system, /proc; each kind's requests in a row, after the "

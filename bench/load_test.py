@@ -67,7 +67,27 @@ def env_for_server(db_name: str | None = None) -> dict[str, str]:
         # WhiteNoise's note that collectstatic has not run: the load test serves no static files.
         PYTHONWARNINGS="ignore:No directory at",
     )
+    # As production runs (README, Production): Redis for the cache the workers share and the sessions, when it
+    # answers here; otherwise each worker's own cache and sessions in the database (said by redis_note()).
+    env["GKPORTAL_REDIS_URL"] = REDIS_URL if redis_answers() else ""
     return env
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_note() -> str:
+    return ("Redis on 127.0.0.1:6379 for the cache and sessions, as in production" if redis_answers()
+            else "no Redis: each worker's own cache, sessions in the database")
 
 
 def pg_answers() -> bool:
@@ -443,7 +463,8 @@ async def ramp(args, port: int, users: list[tuple[str, int]], cells: list[str], 
     rng = random.Random(args.seed)
     print(f"load test: clerks at a clerk's pace (open every {PACE['open']:.0f} s, check every "
           f"{PACE['check']:.0f} s, save every {PACE['save']:.0f} s), gunicorn gthread --workers {args.workers} "
-          f"--threads {args.threads}, PostgreSQL, {os.cpu_count()} cores; {args.step_seconds:.0f} s per step")
+          f"--threads {args.threads}, PostgreSQL, {os.cpu_count()} cores; {args.step_seconds:.0f} s per step; "
+          f"{redis_note()}")
     print(f"{'clerks':>6} {'req/s':>6} {'load':>5} {'srv%':>5} {'cli%':>5}  " + "  ".join(
         f"{k + ' p50/p95 ms':>19}" for k in (*KINDS, "healthz")) + "  errors")
     running, ramp_end = 0, time.monotonic() + TIME_CAP

@@ -221,6 +221,10 @@ if GKPORTAL_REDIS_URL:
     # check, reports/previous.py), so that one worker's read serves the others. Django's own Redis backend.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": GKPORTAL_REDIS_URL, "KEY_PREFIX": "gkportal-cache"}}
+    # Every signed-in request reads its session: from that Redis, one round trip, instead of a database query
+    # (written through to the database too, so a Redis restart signs nobody out). Only with a cache all the
+    # workers share: a per-process cache would keep serving a session another worker had ended.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                          "QUEUES": [GKPORTAL_TASK_QUEUE]}}

@@ -6,11 +6,18 @@ a key made of that report's id, its format, its `updated_at` and its last versio
 moves one of them (the editor's saves and `save_values` set `updated_at`; every write through
 `reports.writing` keeps a version), so a changed report is read afresh and a cached entry is never stale.
 Its state and origin (which make the cross-year rules errors or warnings) are read on every request.
+
+In front of that cache each process keeps the last LOCAL_SIZE values it read, under the same keys (never stale,
+for the same reason): with Redis, a keystroke's check then costs no round trip and no unpickling of a whole report.
+Those values are shared by the requests of the process, so they are only read: the rules never change values
+(tests/test_editing_cost.py checks the kept values still equal a fresh read after checks that use them).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import connection
@@ -30,9 +37,28 @@ def cache_key(previous: Report, last_version: int | None) -> str:
             f"{str(previous.updated_at).replace(' ', 'T')}:{last_version or 0}")  # no space: memcached's rule
 
 
+LOCAL_SIZE = 256  # last year's reports a process keeps (a gunicorn worker serves a few dozen clerks at a time)
+_local: OrderedDict[str, ReportValues] = OrderedDict()
+_local_lock = threading.Lock()  # gthread workers: requests of one process on several threads
+
+
 def previous_values(previous: Report, last_version: int | None) -> ReportValues:
-    """Last year's values, from the cache when they have not changed since they were read."""
+    """Last year's values, from the cache when they have not changed since they were read (read-only: shared)."""
     key = cache_key(previous, last_version)
+    with _local_lock:
+        if (values := _local.get(key)) is not None:
+            _local.move_to_end(key)
+            return values
+    values = _shared(key, previous)
+    with _local_lock:
+        _local[key] = values
+        while len(_local) > LOCAL_SIZE:
+            _local.popitem(last=False)
+    return values
+
+
+def _shared(key: str, previous: Report) -> ReportValues:
+    """From Django's cache (shared by the workers with Redis), else read and put there."""
     try:
         values = cache.get(key)
     except Exception:  # a cache that does not answer (Redis down) costs a read, never a request

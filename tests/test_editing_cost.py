@@ -64,6 +64,22 @@ def test_the_live_check_reads_last_years_report_once_then_from_the_cache(clerk, 
     assert len(warm) < len(cold)
 
 
+def test_last_years_values_kept_by_the_process_are_not_changed_by_the_checks_that_read_them(clerk, report,
+                                                                                            last_year):
+    from django.core.cache import cache
+
+    from reports import previous
+
+    prose = {"prose.problems": "存在的主要问题是公开不够及时。", "prose.overview_proactive": "全年主动公开信息 5 条。"}
+    for changes in ({}, {"table3.carried_over.natural": "99"}, {KEY: "三"}, prose):  # T3-CARRY, a refused cell
+        check(clerk, report, **changes)
+    cache.clear()  # what follows comes from the process's own copy, or it is not there
+    kept = previous.previous_values(*previous.last_year_state(report))
+    assert kept == Report.objects.get(pk=last_year.pk).values()
+    assert queries(lambda: previous.previous_values(*previous.last_year_state(report))) == queries(
+        lambda: previous.last_year_state(report))  # no read of last year's report: the process kept it
+
+
 def test_a_change_to_last_years_report_is_seen_by_the_next_check(clerk, report, last_year):
     values = last_year.values()
     values.table3["carry_forward"]["natural"] = 7

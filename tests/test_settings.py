@@ -67,12 +67,14 @@ def test_the_migrations_match_the_models():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_broker_moves_tasks_to_the_worker_and_the_cache_to_redis():
-    read = ("from django.conf import settings; "
-            "print(settings.TASKS['default']['BACKEND'], settings.CACHES['default']['BACKEND'])")
+def test_a_broker_moves_tasks_to_the_worker_and_the_cache_and_sessions_to_redis():
+    read = ("from django.conf import settings; print(settings.TASKS['default']['BACKEND'], "
+            "settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)")
     alone = manage("shell", "-c", read, env={"DJANGO_DEBUG": "1", "GKPORTAL_REDIS_URL": ""})
-    assert alone.stdout.strip().splitlines()[-1].split() == ["django_tasks.backends.immediate.ImmediateBackend",
-                                    "django.core.cache.backends.locmem.LocMemCache"], alone.stderr
+    assert alone.stdout.strip().splitlines()[-1].split() == [
+        "django_tasks.backends.immediate.ImmediateBackend", "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db"], alone.stderr  # a per-process cache must not hold sessions
     broker = manage("shell", "-c", read, env={"DJANGO_DEBUG": "1", "GKPORTAL_REDIS_URL": "redis://127.0.0.1:6379/9"})
-    assert broker.stdout.strip().splitlines()[-1].split() == ["django_tasks_rq.RQBackend",
-                                     "django.core.cache.backends.redis.RedisCache"], broker.stderr
+    assert broker.stdout.strip().splitlines()[-1].split() == [
+        "django_tasks_rq.RQBackend", "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db"], broker.stderr
