@@ -95,6 +95,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people save at once: wait for the write lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("GKPORTAL_PG_PREPARED", True):
+    # Parameters bound by the server, and a statement run five times on a connection prepared there: the editor's
+    # read of a report joins eight tables, which PostgreSQL took ~0.8 ms to plan and 0.07 ms to run, on every
+    # check and twice on every save. Django leaves prepared statements off for connection poolers in transaction
+    # mode (PgBouncer before 1.21): behind one, set GKPORTAL_PG_PREPARED=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

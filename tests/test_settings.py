@@ -78,3 +78,14 @@ def test_a_broker_moves_tasks_to_the_worker_and_the_cache_and_sessions_to_redis(
     assert broker.stdout.strip().splitlines()[-1].split() == [
         "django_tasks_rq.RQBackend", "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cached_db"], broker.stderr
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    read = "from django.conf import settings; print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    url = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/gkportal"}
+    on = manage("shell", "-c", read, env=url)
+    assert on.stdout.strip().splitlines()[-1] == "[('prepare_threshold', 5), ('server_side_binding', True)]", on.stderr
+    off = manage("shell", "-c", read, env={**url, "GKPORTAL_PG_PREPARED": "0"})
+    assert off.stdout.strip().splitlines()[-1] == "[]", off.stderr
+    sqlite = manage("shell", "-c", read, env={"DJANGO_DEBUG": "1", "DATABASE_URL": ""})
+    assert "server_side_binding" not in sqlite.stdout, sqlite.stdout
