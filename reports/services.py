@@ -57,22 +57,39 @@ def table2_record(cell, value) -> dict:
 
 
 def store_table2(section: ProactiveSection, fmt, table2: dict) -> None:
-    """Write 表二's cells (by key within the table) as ProactiveCell records; keys of no cell of `fmt` go."""
-    section.cells.exclude(key__in=fmt.table2.fields).delete()
+    """Write 表二's cells (by key within the table) as ProactiveCell records; keys of no cell of `fmt` go.
+
+    Only the records that differ from what is stored are written (an autosave changes one cell). Each is checked
+    by the catalogue (`Cell.problem`) and by the model's field validators, which say in Python what the table's
+    CHECK constraints say; full_clean's own constraint validation asked the database, a query and two savepoints
+    per constraint and cell (~90 statements a save), and the constraints still guard every write."""
     stored = {c.key: c for c in section.cells.all()}
+    gone = [c.pk for key, c in stored.items() if key not in fmt.table2.fields]
+    new, changed = [], []
     for cell in fmt.table2.cells:
         if cell.field not in table2:
             continue
-        record = stored.get(cell.field) or ProactiveCell(section=section, key=cell.field)
-        for name, value in table2_record(cell, table2[cell.field]).items():
-            setattr(record, name, value)
         problem = cell.problem(table2[cell.field])
         if problem:
             raise ValidationError({cell.key: f"{cell.name}：{problem}"})
-        record.full_clean(exclude=["section"])
-        stored[cell.field] = record
-    ProactiveCell.objects.bulk_create([r for r in stored.values() if r.pk is None])
-    ProactiveCell.objects.bulk_update([r for r in stored.values() if r.pk is not None], ["number", "amount", "places"])
+        wanted = table2_record(cell, table2[cell.field])
+        record = stored.get(cell.field)
+        if record is not None and all(getattr(record, name) == value for name, value in wanted.items()):
+            continue  # as stored (an amount compares by value; its decimals are `places`)
+        if record is None:
+            record = ProactiveCell(section=section, key=cell.field)
+            new.append(record)
+        else:
+            changed.append(record)
+        for name, value in wanted.items():
+            setattr(record, name, value)
+        record.full_clean(exclude=["section"], validate_constraints=False)
+    if gone:
+        ProactiveCell.objects.filter(pk__in=gone).delete()
+    if new:
+        ProactiveCell.objects.bulk_create(new)
+    if changed:
+        ProactiveCell.objects.bulk_update(changed, ["number", "amount", "places"])
 
 
 # The sections `read_values` reads: `with_sections` joins them, so many reports are read in one query.

@@ -137,6 +137,20 @@ def test_an_autosave_writes_the_reports_row_once_and_moves_its_update_time_only(
     assert Report.objects.get(pk=following.pk).tally_stamp == ""
 
 
+def test_a_table2_autosave_writes_only_the_changed_cell_without_asking_the_database_to_validate(clerk, report):
+    fresh = Report.objects.get(pk=report.pk)
+    data = SECTION_FORMS["proactive"].texts(fresh.values(), fresh)
+    key = next(k for k, text in data.items() if k.startswith("table2.") and text.isdigit())
+    data |= {key: str(int(data[key]) + 1), "revision": str(fresh.proactive.revision)}
+    clerk.get(reverse("section_edit", args=[report.pk, "proactive"]))  # the session's activity recorded first
+    sql = queries(lambda: clerk.post(reverse("section_save", args=[report.pk, "proactive"]), data))
+    cell_writes = [q for q in sql if q.startswith(("UPDATE", "INSERT", "DELETE")) and "reports_proactivecell" in q]
+    assert len(cell_writes) == 1 and cell_writes[0].count('"id" =') == 3, cell_writes  # one record's 3 columns
+    assert not [q for q in sql if "_check" in q]  # the CHECK constraints are the field validators, run in Python
+    assert len(sql) <= 19, "\n".join(sql)  # was ~100: full_clean asked the database for every constraint of every cell
+    assert Report.objects.get(pk=report.pk).values().get(key) == int(data[key])
+
+
 def test_an_autosave_with_nothing_changed_writes_no_row_but_still_moves_the_revision(clerk, report):
     before = report.applications.revision
     data = body(report)
