@@ -49,6 +49,7 @@ from ..rules import SEVERITY_LABELS, Finding, checked_values
 from ..services import load_with_values
 from ..values import ReportValues
 from ..writing import WriteRefused
+from .grid_html import table3_tds
 
 STATES = {
     "empty": "未填写",
@@ -240,8 +241,9 @@ def table3_grid(form: SectionForm) -> list[dict[str, Any]]:
     return lines
 
 
-def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: set[str]) -> list[dict[str, Any]]:
-    """Each line's cells as (cell, the td's classes, its message), for the grid's one template loop."""
+def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: set[str],
+               readonly: bool = False) -> list[dict[str, Any]]:
+    """Each line's cells as (cell, the td's classes, its message), and as their HTML (grid_html.table3_tds)."""
     for line in lines:
         tds = []
         for c in line["cells"]:
@@ -255,6 +257,7 @@ def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: s
                 css += " has-comment"
             tds.append((c, css, mark["text"] if mark else ""))
         line["tds"] = tds
+        line["html"] = table3_tds(tds, readonly)
     return lines
 
 
@@ -356,7 +359,7 @@ def _editor_context(request: HttpRequest, report: Report, form: SectionForm, *,
         },
     }
     if form.code == "applications":
-        context["grid"] = grid_cells(table3_grid(form), context["marks"], context["commented_cells"])
+        context["grid"] = grid_cells(table3_grid(form), context["marks"], context["commented_cells"], readonly)
         context["fmt"] = report.format
     elif form.code == "review_litigation":
         context["grid"] = table4_grid(form)
