@@ -77,6 +77,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def redis_answers() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379 (bench_tasks.py asks too)."""
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as s:
             s.sendall(b"PING\r\n")

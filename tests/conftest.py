@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,19 @@ def make_org(name: str = "西村乡人民政府", kind: str = Kind.TOWNSHIP_GOV,
              **kw) -> Organisation:
     return Organisation.objects.create(name=name, short_name=kw.pop("short_name", name[:3]), kind=kind,
                                        parent=parent, **kw)
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_answers() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379 (the tests that need it skip, saying why, when it does not)."""
+    try:
+        with socket.create_connection(REDIS, timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def make_report(org: Organisation | None = None, year: int = 2023, values: ReportValues | None = None,

@@ -98,30 +98,37 @@ def test_a_save_arriving_while_another_is_written_waits_for_it_and_gets_a_confli
     assert SECTION_FORMS[section].texts(fresh.values(), fresh)[key] == "11"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_people_saving_different_sections_at_once_both_keep_their_edit():
+def _two_sections_saved_at_once(report, first_edit: tuple[str, str, str]):
+    """Two drafters save at once: the first `first_edit` (section, key, text), held inside its transaction once
+    written; the second §五's text, which waits on the report's lock. (the Race, each one's outcome)."""
     from django.urls import reverse
 
     from reports.signals import section_saved
 
     from .race_support import Race
 
-    report = make_report(make_org(), 2024)
     first, second = (make_user(f"clerk{i}", report.organisation, Role.DRAFTER) for i in range(2))
 
-    def save(person, section, key, value):
+    def save(person, section, key, text):
         texts = SECTION_FORMS[section].texts(report.values(), report)
         revision = getattr(Report.objects.get(pk=report.pk), section).revision
         return _client(person).post(reverse("section_save", args=[report.pk, section]),
-                                    texts | {key: value, "revision": str(revision)})
+                                    texts | {key: text, "revision": str(revision)})
 
     race = Race()
     section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
     try:
-        outcomes = race.run(lambda: save(first, "applications", "table3.new.natural", "11"),
+        outcomes = race.run(lambda: save(first, *first_edit),
                             lambda: save(second, "problems", "prose.problems", "第二个人的文字"))
     finally:
         section_saved.disconnect(dispatch_uid="tests.race.hold")
+    return race, outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_different_sections_at_once_both_keep_their_edit():
+    report = make_report(make_org(), 2024)
+    race, outcomes = _two_sections_saved_at_once(report, ("applications", "table3.new.natural", "11"))
     assert race.second_waited  # on the report row the first is writing
     assert [o[1].status_code for o in outcomes.values()] == [200, 200]
     values = Report.objects.get(pk=report.pk).values()
@@ -140,29 +147,10 @@ def test_the_version_of_a_save_that_waited_holds_what_the_other_save_wrote(first
     """A save that waited on the report's lock while another section was saved makes its version from what it
     read under the lock: that must be the other's write too, or the version is not the report (PostgreSQL's
     locking read gives the locked row afresh but may give joined rows as they were before the wait)."""
-    from django.urls import reverse
-
     from reports.exports.data import report_to_json
-    from reports.signals import section_saved
-
-    from .race_support import Race
 
     report = make_report(make_org(), 2024)
-    first, second = (make_user(f"clerk{i}", report.organisation, Role.DRAFTER) for i in range(2))
-
-    def save(person, section, key, text):
-        texts = SECTION_FORMS[section].texts(report.values(), report)
-        revision = getattr(Report.objects.get(pk=report.pk), section).revision
-        return _client(person).post(reverse("section_save", args=[report.pk, section]),
-                                    texts | {key: text, "revision": str(revision)})
-
-    race = Race()
-    section_saved.connect(race.hold, dispatch_uid="tests.race.hold")
-    try:
-        outcomes = race.run(lambda: save(first, first_section, first_key, value),
-                            lambda: save(second, "problems", "prose.problems", "第二个人的文字"))
-    finally:
-        section_saved.disconnect(dispatch_uid="tests.race.hold")
+    race, outcomes = _two_sections_saved_at_once(report, (first_section, first_key, value))
     assert race.second_waited
     assert [o[1].status_code for o in outcomes.values()] == [200, 200]
     last = report.versions.order_by("-number").first()

@@ -5,7 +5,6 @@ not answer on 127.0.0.1:6379."""
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 
 import pytest
@@ -14,23 +13,13 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from .conftest import REDIS, redis_answers
+
 pytestmark = pytest.mark.django_db
-
-REDIS = ("127.0.0.1", 6379)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
 
 @pytest.fixture
 def redis_sessions(settings):
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("Redis does not answer on 127.0.0.1:6379: sessions in Redis cannot be tested")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/{1 + os.getpid() % 15}",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,22 +22,13 @@ from django.urls import reverse
 
 from reports.models import BackgroundJob, Publication, Report
 
+from .conftest import REDIS, redis_answers
 from .hostile_support import snapshot
 from .workflow_support import complete_report, confirmation, set_status
 
-REDIS = ("127.0.0.1", 6379)
 ROOT = Path(__file__).resolve().parent.parent
 S = Report.Status
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _database_url() -> str:
@@ -57,7 +47,7 @@ def _database_url() -> str:
 @pytest.fixture
 def queue(settings):
     """A queue of this run's own, on a Redis database number of its own, for this process and the worker."""
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("Redis does not answer on 127.0.0.1:6379: no worker can be tested")
     name = f"gk-test-{uuid.uuid4().hex[:12]}"
     url = f"redis://{REDIS[0]}:{REDIS[1]}/{1 + os.getpid() % 15}"
