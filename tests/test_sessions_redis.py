@@ -10,12 +10,15 @@ import uuid
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .conftest import REDIS, redis_answers
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def redis_sessions(settings):
@@ -31,7 +34,7 @@ def redis_sessions(settings):
 
 def _signed_in(client: Client) -> bool:
     response = client.get(reverse("home"))
-    return response.status_code == 200 and "退出" in response.content.decode()
+    return response.status_code == 200 and f'action="{reverse("logout")}"' in response.content.decode()
 
 
 def _log_in(client: Client) -> str:
@@ -48,6 +51,9 @@ def test_a_session_is_read_from_redis_and_kept_in_the_database(redis_sessions, d
 
     assert redis_sessions.get(SessionStore(key).cache_key) is not None
     assert Session.objects.filter(session_key=key).exists()
+    with CaptureQueriesContext(connection) as captured:
+        assert _signed_in(client)
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("SELECT") and "django_session" in q["sql"]]
     redis_sessions.clear()  # Redis restarted: nobody is signed out, the database still has the session
     assert _signed_in(client)
 
@@ -61,4 +67,3 @@ def test_signing_out_ends_the_session_for_every_worker(redis_sessions, drafter):
     first.post(reverse("logout"))
     assert not _signed_in(second)
     assert not Session.objects.filter(session_key=key).exists()
-

@@ -243,7 +243,7 @@ def table3_grid(form: SectionForm) -> list[dict[str, Any]]:
 
 def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: set[str],
                readonly: bool = False) -> list[dict[str, Any]]:
-    """Each line's cells as (cell, the td's classes, its message), and as their HTML (grid_html.table3_tds)."""
+    """Each line's cells as HTML (grid_html.table3_tds), from (cell, the td's classes, its message)."""
     for line in lines:
         tds = []
         for c in line["cells"]:
@@ -256,7 +256,6 @@ def grid_cells(lines: list[dict[str, Any]], marks: dict[str, dict], commented: s
             if c.key in commented:
                 css += " has-comment"
             tds.append((c, css, mark["text"] if mark else ""))
-        line["tds"] = tds
         line["html"] = table3_tds(tds, readonly)
     return lines
 
