@@ -262,3 +262,39 @@ def test_a_paged_cell_breakdown_with_a_24_px_default_font_fits_and_passes_axe(la
     shot(page, "font24-county-cell")
     page.get_by_role("navigation", name="分页").get_by_role("link", name="2", exact=True).click()
     expect(page.get_by_text("本页为第 2–2 份")).to_be_visible()
+
+
+@pytest.mark.parametrize("who", ["drafter", "approver"])  # the drafter edits; the approver reads (no inputs)
+def test_the_table3_editor_with_a_24_px_default_font_fits_and_passes_axe(large_font, reports, who):
+    """The grid's cells are written in Python (reports/views/grid_html.py): inputs for the drafter, read-only values
+    for the approver; either way at a 24 px default font the page does not scroll sideways and axe finds nothing
+    serious."""
+    from .axe import axe_violations, describe, serious
+
+    page = large_font
+    login(page, who)
+    page.goto(f"/reports/{reports['draft'].pk}/edit/applications/")
+    cells = page.locator("table.t3-grid [data-cell-wrap^='table3.']")
+    expect(cells).to_have_count(25 * 7)
+    value = str(reports["draft"].values().table3["new"]["natural"])
+    if who == "drafter":
+        expect(page.locator("input[name='table3.new.natural']")).to_have_value(value)
+    else:
+        expect(page.locator("table.t3-grid input")).to_have_count(0)
+        expect(page.locator("output[data-key='table3.new.natural']")).to_have_text(value)
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 24
+    assert no_sideways_scroll(page)
+    assert describe(page.url, serious(axe_violations(page))) == []
+    shot(page, f"font24-table3-editor-{who}")
+
+
+def test_the_table3_editor_read_only_at_375_px_never_scrolls_sideways_and_passes_axe(at_width, reports):
+    from .axe import axe_violations, describe, serious
+
+    page = at_width(375)
+    login(page, "approver")
+    page.goto(f"/reports/{reports['draft'].pk}/edit/applications/")
+    expect(page.locator("output[data-key='table3.new.natural']")).to_be_visible()
+    assert no_sideways_scroll(page)
+    assert describe(page.url, serious(axe_violations(page))) == []
+    shot(page, "375-table3-editor-readonly")
