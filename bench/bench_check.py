@@ -161,8 +161,9 @@ def report_table(title: str, samples: dict[str, list[float]], queries: dict[str,
         print(f"{kind:<22} {statistics.median(s):8.2f} {percentile(s, 95):8.2f} {statistics.fmean(s):8.2f} "
               f"{max(s):8.2f}        {r50:6.1f} {r95:6.1f}" + (f"  {queries[kind]:7d}" if queries else ""))
     for kind, goal in GOALS.items():
-        print(f"  {kind}: p95 {ratios[kind]:.1f}× the trivial view; goal ≤ {goal:.0f}×: "
-              f"{'met' if ratios[kind] <= goal else 'NOT met'}")
+        verdict = ("met" if ratios[kind] <= goal else "NOT met") if queries is None else \
+            "judged through gunicorn (phase 2), as issue 15 asks; this phase counts the queries"
+        print(f"  {kind}: p95 {ratios[kind]:.1f}× the trivial view; goal ≤ {goal:.0f}×: {verdict}")
     return ratios
 
 

@@ -9,10 +9,10 @@ copied from this year's) in the rules' context. Printed against, in the same run
 (what every use of a report pays anyway), and the old setup where every report had the same demo prose,
 which let the text caches answer for all but the first report (issue 15: that flattered the figure);
 and the live check after a keystroke (the same reports checked again with one character added), where
-last year's text is cached. The goal is judged on the first check of each report, caches cold: in one process,
-and on the whole machine (the same reports checked by one process a core at once, as `refresh_tallies`' worker
-processes check their chunks).
-Targets: one report well under 10 ms (issue 4); 2,000 reports/s (issue 15).
+last year's text is cached. The goal is judged on the first check of each report, caches cold, on the whole
+machine: the same reports checked by one process a core at once, as `refresh_tallies`' worker processes check
+their chunks (the one path that checks reports by the thousand); one process's figure is printed beside it.
+Targets: one report well under 10 ms (issue 4); 2,000 reports/s on this machine (issue 15).
 """
 
 from __future__ import annotations
@@ -138,15 +138,18 @@ def main() -> None:
     per_report = own_check / n * 1000
     verdict = "OK" if per_report < TARGET_MS else "TOO SLOW"
     print(f"target    < {TARGET_MS:.0f} ms per report: {verdict} ({per_report / TARGET_MS:.1%} of the budget)")
-    verdict = "OK" if n / own_check >= TARGET_PER_S else "BELOW"
-    print(f"target    ≥ {TARGET_PER_S:,} reports/s, each its own prose, first check: {verdict} "
-          f"({n / own_check:,.0f}/s wall, {n / own_cpu:,.0f}/s CPU = {n / own_cpu / TARGET_PER_S:.0%} of the goal)")
+    print(f"one proc  each its own prose, first check: {n / own_check:,.0f}/s wall, {n / own_cpu:,.0f}/s CPU = "
+          f"{n / own_cpu / TARGET_PER_S:.0%} of {TARGET_PER_S:,} in one process (the goal is the machine's, below)")
     if jobs > 1:
         assert machine_findings == own_findings, (machine_findings, own_findings)
         verdict = "OK" if n / machine_check >= TARGET_PER_S else "BELOW"
-        print(f"machine   check() on the same reports in {jobs} processes at once (one a core, as refresh_tallies' "
-              f"workers): {n / machine_check:,.0f} reports/s wall = {n / machine_check / (n / own_check):.2f}× one "
-              f"process: {verdict} for ≥ {TARGET_PER_S:,} on this machine")
+        print(f"target    ≥ {TARGET_PER_S:,} reports/s on this machine, each its own prose, first check: the same "
+              f"reports in {jobs} processes at once (one a core, as refresh_tallies' workers): "
+              f"{n / machine_check:,.0f} reports/s wall = {n / machine_check / (n / own_check):.2f}× one process: "
+              f"{verdict}")
+    else:
+        verdict = "OK" if n / own_check >= TARGET_PER_S else "BELOW"
+        print(f"target    ≥ {TARGET_PER_S:,} reports/s on this machine (one core): {verdict}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if args.profile:
         profile(own[: min(n, 2000)])
