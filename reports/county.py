@@ -43,6 +43,10 @@ STATE_ORDER = (NO_REPORT, Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Statu
 
 # 国办公开办函〔2021〕30号 二、(二): the consolidated reports of 县级、地市级、省级 governments.
 CONSOLIDATED_DEADLINES = {Kind.COUNTY_GOV: "02-20", Kind.CITY_GOV: "03-10", Kind.PROVINCE_GOV: "03-31"}
+# The same 二、(二): a county's office sums its departments' and townships' reports, a city's its departments' and the
+# county governments', a province's its departments' and the cities'. So a government of these kinds below the root
+# is summed by its own report, the consolidation of everything below it, and what is below it is not summed again.
+CONSOLIDATING_KINDS = frozenset(CONSOLIDATED_DEADLINES)
 GENERIC_DEADLINE = "01-31"
 
 
@@ -68,19 +72,23 @@ def subordinate_ids(root: Organisation) -> set[int]:
     return subtree_ids([root]) - {root.pk}
 
 
-def subordinates(root: Organisation) -> QuerySet[Organisation]:
-    """Every organisation below `root` (not `root` itself), found by the database in the same query.
+def subordinates(root: Organisation, *, summed: bool = False) -> QuerySet[Organisation]:
+    """Every organisation below `root` (not `root` itself), found by the database in the same query; `summed`:
+    those `root`'s consolidated report sums (not below a consolidating government below it: CONSOLIDATING_KINDS).
 
     A recursive subquery instead of `pk__in=<every id>`: at 20,000 organisations Django spends longer
     preparing a list of 20,000 parameters than the database takes to walk the tree. UNION (not UNION
     ALL) stops on a cycle, as `subtree_ids` does.
     """
     table, parent = Organisation._meta.db_table, Organisation._meta.get_field("parent").column
+    kind = Organisation._meta.get_field("kind").column
+    stops = sorted(CONSOLIDATING_KINDS) if summed else []
+    through = f" WHERE b.kind NOT IN ({', '.join(['%s'] * len(stops))})" if stops else ""
     below = RawSQL(
-        f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE {parent} = %s"
-        f" UNION SELECT o.id FROM {table} o JOIN below b ON o.{parent} = b.id)"
+        f"WITH RECURSIVE below(id, kind) AS (SELECT id, {kind} FROM {table} WHERE {parent} = %s"
+        f" UNION SELECT o.id, o.{kind} FROM {table} o JOIN below b ON o.{parent} = b.id{through})"
         " SELECT id FROM below WHERE id <> %s",
-        (root.pk, root.pk),
+        (root.pk, *stops, root.pk),
     )
     return Organisation.objects.filter(pk__in=below)
 
@@ -90,33 +98,37 @@ def _among(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
 
 
-def _walk(root: Organisation, fields: tuple[str, ...]) -> list[tuple]:
+def _walk(root: Organisation, fields: tuple[str, ...], *, summed: bool = False) -> list[tuple]:
     """`fields` (the first is pk) of the organisations below `root`, level by level: a query per level of the
-    tree, whatever the number of organisations.
+    tree, whatever the number of organisations. `summed`: not below a consolidating government (`subordinates`).
 
     PostgreSQL only: there the recursive subquery of `subordinates` is estimated a thousand times too
     large, which switches on its JIT compiler (20–30 ms a query) and poor joins.
     """
+    read = fields if not summed or "kind" in fields else (*fields, "kind")
+    kind = read.index("kind") if summed else None
     out, seen, frontier = [], {root.pk}, [root.pk]
     while frontier:
-        level = [t for t in Organisation.objects.filter(_among("parent_id", frontier)).order_by().values_list(*fields)
+        level = [t for t in Organisation.objects.filter(_among("parent_id", frontier)).order_by().values_list(*read)
                  if t[0] not in seen]
-        frontier = [t[0] for t in level]
-        seen.update(frontier)
-        out += level
+        seen.update(t[0] for t in level)
+        frontier = [t[0] for t in level if kind is None or t[kind] not in CONSOLIDATING_KINDS]
+        out += level if read is fields else [t[:len(fields)] for t in level]
     return out
 
 
-def _below_ids(root: Organisation) -> list[int]:
-    return [pk for pk, in _walk(root, ("pk",))]
+def _below_ids(root: Organisation, *, summed: bool = False) -> list[int]:
+    return [pk for pk, in _walk(root, ("pk",), summed=summed)]
 
 
-def reports_below(root: Organisation, organisations: list[OrganisationLine] | None = None) -> QuerySet[Report]:
-    """The reports of the organisations below `root` (`organisations`: those already read, to save a walk)."""
+def reports_below(root: Organisation, organisations: list[OrganisationLine] | None = None, *,
+                  summed: bool = False) -> QuerySet[Report]:
+    """The reports of the organisations below `root` (`organisations`: those already read, to save a walk);
+    `summed`: of those `root`'s consolidated report sums (`subordinates`)."""
     if connection.vendor == "postgresql":
-        ids = [o.pk for o in organisations] if organisations is not None else _below_ids(root)
+        ids = [o.pk for o in organisations] if organisations is not None else _below_ids(root, summed=summed)
         return Report.objects.filter(_among("organisation_id", ids))
-    return Report.objects.filter(organisation__in=subordinates(root))
+    return Report.objects.filter(organisation__in=subordinates(root, summed=summed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,20 +189,23 @@ def _deadline(month_day: str, year: int) -> datetime.date:
     return datetime.date(year + 1, month, day)
 
 
-def organisation_lines(root: Organisation) -> list[OrganisationLine]:
+def organisation_lines(root: Organisation, *, summed: bool = False) -> list[OrganisationLine]:
     """The organisations below `root`, by name (code point order, as the dashboard sorts them); a query, or on
-    PostgreSQL one per level of the tree."""
+    PostgreSQL one per level of the tree. `summed`: those `root`'s consolidated report sums (`subordinates`)."""
     if connection.vendor == "postgresql":
-        return sorted((OrganisationLine(*t) for t in _walk(root, OrganisationLine.FIELDS)), key=lambda o: o.name)
-    return [OrganisationLine(*t) for t in subordinates(root).order_by("name").values_list(*OrganisationLine.FIELDS)]
+        return sorted((OrganisationLine(*t) for t in _walk(root, OrganisationLine.FIELDS, summed=summed)),
+                      key=lambda o: o.name)
+    return [OrganisationLine(*t) for t in
+            subordinates(root, summed=summed).order_by("name").values_list(*OrganisationLine.FIELDS)]
 
 
 def report_lines(root: Organisation, year: int, organisations: list[OrganisationLine],
-                 fields: tuple[str, ...] = ReportLine.FIELDS) -> dict[int, ReportLine]:
-    """The `year` reports of the organisations below `root` by organisation id, with `fields`; one query."""
+                 fields: tuple[str, ...] = ReportLine.FIELDS, *, summed: bool = False) -> dict[int, ReportLine]:
+    """The `year` reports of the organisations below `root` by organisation id, with `fields`; one query.
+    `summed`: `organisations` are those `root`'s consolidated report sums."""
     by_pk = {o.pk: o for o in organisations}
     out = {}
-    for t in (reports_below(root, organisations).filter(year=year).order_by()
+    for t in (reports_below(root, organisations, summed=summed).filter(year=year).order_by()
               .values_list(*fields)):
         line = ReportLine(*t)
         line.organisation = by_pk.get(line.organisation_id)
@@ -376,10 +391,13 @@ class Consolidation:
 
 def consolidation(root: Organisation, year: int) -> Consolidation:
     """The sums of the counted reports below `root` for `year`, and who is left out; a constant number of
-    queries, the organisations and reports read as lines (OrganisationLine, ReportLine), not model instances."""
-    organisations = organisation_lines(root)
+    queries, the organisations and reports read as lines (OrganisationLine, ReportLine), not model instances.
+
+    Below a consolidating government (a county's, a city's) its own report is summed, not the reports it sums
+    (CONSOLIDATING_KINDS): a city's tables are its departments' and its counties' consolidated reports."""
+    organisations = organisation_lines(root, summed=True)
     fmt = format_for_year(year)
-    by_org = report_lines(root, year, organisations, ReportLine.SUMMED_FIELDS)
+    by_org = report_lines(root, year, organisations, ReportLine.SUMMED_FIELDS, summed=True)
     counted, left_out = [], []
     for org in organisations:
         report = by_org.get(org.pk)
@@ -396,8 +414,9 @@ def consolidation(root: Organisation, year: int) -> Consolidation:
     # Summed from each report's stored row (county_sums); if those are not exactly the counted reports', the tables.
     values = county_sums.stored_sums(ids, fmt.version)
     if values is None:
-        values = summed_reports(ids if connection.vendor == "postgresql" else reports_below(root).filter(
-            year=year, status__in=COUNTED_STATES, format_version=fmt.version), year, fmt.version)
+        below = ids if connection.vendor == "postgresql" else reports_below(root, summed=True).filter(
+            year=year, status__in=COUNTED_STATES, format_version=fmt.version)
+        values = summed_reports(below, year, fmt.version)
     return Consolidation(root, year, counted, values, left_out)
 
 
@@ -517,12 +536,12 @@ def organisation_trend(org: Organisation) -> Trend:
 
 
 def county_trend(root: Organisation) -> Trend:
-    """The counted reports of every organisation below `root`, summed year by year: on PostgreSQL from their
-    stored rows (county_sums), a query per year once stored."""
+    """The counted reports `root`'s consolidated report sums (as `consolidation`), summed year by year: on
+    PostgreSQL from their stored rows (county_sums), a query per year once stored."""
     if connection.vendor != "postgresql":
-        return _trend_of(reports_below(root))
+        return _trend_of(reports_below(root, summed=True))
     ids: dict[int, list[int]] = defaultdict(list)
-    for pk, year, version in reports_below(root).filter(status__in=COUNTED_STATES).order_by().values_list(
+    for pk, year, version in reports_below(root, summed=True).filter(status__in=COUNTED_STATES).order_by().values_list(
             "pk", "year", "format_version"):
         if version == format_for_year(year).version:  # one year, one format, as `summed`
             ids[year].append(pk)

@@ -267,7 +267,10 @@ def test_sums_too_large_for_a_cell_are_refused_with_a_message_and_nothing_is_cre
     assert not Report.objects.filter(organisation=three_states).exists()
 
 
-def test_a_province_sums_and_lists_every_level_below_it_and_no_other_branch(db):
+def test_a_province_sums_its_departments_and_its_cities_reports_not_again_what_they_sum(db):
+    """国办公开办函〔2021〕30号 二、(二): a city's office sums its departments and its county governments, a province's
+    its departments and its cities. The townships are in their county's consolidated report, and that in its city's:
+    summed again by the province they were counted three times."""
     province = make_org("河南省人民政府", Kind.PROVINCE_GOV)
     city = make_org("焦作市人民政府", Kind.CITY_GOV, parent=province)
     county = make_org("修武县人民政府", Kind.COUNTY_GOV, parent=city)
@@ -275,12 +278,55 @@ def test_a_province_sums_and_lists_every_level_below_it_and_no_other_branch(db):
     make_report(county, YEAR, complete_values(), status=Status.PUBLISHED)
     make_report(make_org("西村乡人民政府", parent=county), YEAR, complete_values(), status=Status.APPROVED)
     make_report(make_org("周庄镇人民政府", parent=county), YEAR, complete_values(), status=Status.DRAFT)
+    make_report(make_org("河南省财政厅", Kind.PROVINCE_DEPT, parent=province), YEAR, complete_values(),
+                status=Status.APPROVED)
+    make_org("新乡市人民政府", Kind.CITY_GOV, parent=province)  # no report yet
     other = make_org("洛阳市人民政府", Kind.CITY_GOV)  # not below the province
     make_report(make_org("偃师区人民政府", parent=other), YEAR, complete_values(), status=Status.APPROVED)
     result = consolidation(province, YEAR)
-    assert sorted(r.organisation.name for r in result.reports) == ["修武县人民政府", "焦作市人民政府", "西村乡人民政府"]
-    assert [o.name for o, _ in result.left_out] == ["周庄镇人民政府"]
-    assert result.values.t3("new", "total") == 3 * complete_values().t3("new", "total")
+    assert sorted(r.organisation.name for r in result.reports) == ["河南省财政厅", "焦作市人民政府"]
+    assert [o.name for o, _ in result.left_out] == ["新乡市人民政府"]  # not the township below a county
+    assert result.values.t3("new", "total") == 2 * complete_values().t3("new", "total")
+    below_city = consolidation(city, YEAR)  # the city: its county's report, not the county's townships
+    assert [r.organisation.name for r in below_city.reports] == ["修武县人民政府"] and not below_city.left_out
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("province_officer", province, Role.SUPERVISOR))
+    page = client.get(f"/county/{province.pk}/{YEAR}/tables/").content.decode()
+    assert 'data-testid="governments-below"' in page and "其中 2 个下级人民政府按其汇总报告计入" in page
+    assert "西村乡人民政府" not in page and "周庄镇人民政府" not in page  # neither summed nor left out here
+    below_county = consolidation(county, YEAR)  # the county: its townships, as always
+    assert [r.organisation.name for r in below_county.reports] == ["西村乡人民政府"]
+    assert [o.name for o, _ in below_county.left_out] == ["周庄镇人民政府"]
+
+
+def test_each_level_prefills_its_report_from_the_level_below_and_counts_each_township_once(db):
+    from reports.county import county_trend
+
+    province = make_org("河南省人民政府", Kind.PROVINCE_GOV)
+    city = make_org("焦作市人民政府", Kind.CITY_GOV, parent=province)
+    counties = [make_org(name, Kind.COUNTY_GOV, parent=city) for name in ("修武县人民政府", "温县人民政府")]
+    officers = {org: make_user(f"officer_{org.pk}", org, Role.SUPERVISOR) for org in (province, city, *counties)}
+    for i, county in enumerate(counties):
+        for name in ("甲乡人民政府", "乙镇人民政府"):
+            make_report(make_org(f"{county.name[:-4]}{name}", parent=county), YEAR, complete_values(),
+                        status=Status.APPROVED)
+        make_report(make_org(f"{county.name[:-4]}财政局", Kind.COUNTY_DEPT, parent=county), YEAR, complete_values(),
+                    status=Status.APPROVED)
+    make_report(make_org("焦作市财政局", Kind.CITY_DEPT, parent=city), YEAR, complete_values(), status=Status.APPROVED)
+    one = complete_values().t3("new", "total")
+    for county in counties:  # each county's office: its two townships and its department
+        report = prefill_consolidated_report(county, YEAR, by=officers[county])
+        assert report.values().t3("new", "total") == 3 * one
+        Report.objects.filter(pk=report.pk).update(status=Status.APPROVED)  # its prose written and approved
+    city_report = prefill_consolidated_report(city, YEAR, by=officers[city])  # two counties and a department
+    assert city_report.values().t3("new", "total") == 2 * 3 * one + one
+    Report.objects.filter(pk=city_report.pk).update(status=Status.APPROVED)
+    province_sums = consolidation(province, YEAR).values
+    assert province_sums.t3("new", "total") == 7 * one  # six townships and departments, and the city's department
+    assert province_sums == city_report.values()
+    assert county_trend(province).new == [7 * one]  # the trends sum the same reports
 
 
 def test_the_tables_page_names_the_first_left_out_and_says_how_many_more(client, three_states, county_officer,

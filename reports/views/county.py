@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ..charts import trend_charts
 from ..county import (
+    CONSOLIDATING_KINDS,
     SORT_KEYS,
     ConsolidationError,
     cell_breakdown,
@@ -175,7 +176,10 @@ def tables(request, root: Organisation, year: int):
     context = _tables_context(root, year)
     left_out = context["consolidation"].left_out
     organisations = len(context["consolidation"].reports) + len(left_out)
+    summed = [r.organisation for r in context["consolidation"].reports] + [o for o, _ in left_out]
     return render(request, "county/tables.html", _common(root, year, "tables") | context | {
+        # Governments below that consolidate their own subtree: summed by their consolidated report alone.
+        "governments_below": sum(1 for o in summed if o is not None and o.kind in CONSOLIDATING_KINDS),
         "left_out_shown": left_out[:LEFT_OUT_SHOWN],
         "left_out_more": max(0, len(left_out) - LEFT_OUT_SHOWN),
         "own_report": own,

@@ -163,3 +163,28 @@ def test_a_cell_of_many_reports_is_read_a_page_at_a_time(new_page, county_landsc
     expect(rows).to_have_count(2)
     expect(page.locator("table.cell-breakdown")).not_to_contain_text("城关镇人民政府")
     screenshot(page, f"county-cell-page-2-{width}")
+
+
+def test_a_city_officer_sees_its_counties_summed_by_their_consolidated_reports(page, county_landscape, year):
+    """A city's tables sum its departments and its counties' consolidated reports, not the townships again; the
+    page says so, and a cell's breakdown names the county, not its townships."""
+    from ..conftest import Role, make_user
+
+    city = make_org("焦作市人民政府", Kind.CITY_GOV)
+    county_landscape.parent = city
+    county_landscape.save()
+    make_report(county_landscape, year, varied_values(20), status=Status.APPROVED)  # the county's own, consolidated
+    make_report(make_org("焦作市财政局", Kind.CITY_DEPT, parent=city), year, varied_values(30), status=Status.APPROVED)
+    make_user("city_officer", city, Role.SUPERVISOR)
+    login(page, "city_officer")
+    page.goto(f"/county/{city.pk}/{year}/tables/")
+    expect(page.get_by_test_id("governments-below")).to_contain_text("其中 1 个下级人民政府按其汇总报告计入")
+    page.locator('td[data-cell="table2.licensing"]').get_by_role("link").click()
+    rows = page.locator("table.cell-breakdown tbody tr")
+    expect(rows).to_have_count(2)  # the largest first
+    expect(rows.nth(0)).to_contain_text("焦作市财政局")
+    expect(rows.nth(1)).to_contain_text("修武县人民政府")
+    expect(page.locator("table.cell-breakdown tfoot")).to_contain_text("5000")  # 100 × 20 + 100 × 30
+    screenshot(page, "city-cell")
+    page.go_back()
+    screenshot(page, "city-tables")
