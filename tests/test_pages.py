@@ -69,3 +69,24 @@ def test_admin_lists_publications_and_acknowledgements_read_only(client, db):
     for url in ("/admin/reports/publication/", "/admin/reports/acknowledgement/", "/admin/reports/report/"):
         assert client.get(url).status_code == 200
     assert client.get("/admin/reports/publication/add/").status_code == 403
+
+
+def test_home_puts_the_users_own_reports_first_and_pages_through_the_rest(client, report, drafter):
+    """A clerk's draft on top of the first page, however many published reports of other organisations there are;
+    the rest fifty a page (a province's list, or a visitor's, runs to tens of thousands)."""
+    from .conftest import Kind, complete_values, make_org, make_report
+
+    for i in range(60):
+        make_report(make_org(f"A{i:02d}局", Kind.COUNTY_DEPT), report.year, complete_values(),
+                    status=Report.Status.PUBLISHED)
+    client.force_login(drafter)
+    page = client.get("/").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+    assert rows == 50 and page.index(report.title) < page.index("A00局")  # own draft first, ahead of "A…"
+    assert "共 61 份，第 1–50 份" in page and 'href="?page=2"' in page
+    second = client.get("/?page=2").content.decode()
+    assert second.split("<tbody>")[1].count("<tr>") == 11 and report.title not in second and "A59局" in second
+    assert "共 61 份" in client.get("/?page=junk").content.decode()  # any page asked for: a page, not an error
+    client.logout()
+    visitor = client.get("/").content.decode()  # every published report, paged too, and not the draft
+    assert "共 60 份" in visitor and report.title not in visitor

@@ -1,8 +1,26 @@
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
+from ..models import Membership
 from ..permissions import reports_for_user
+
+# Rows a page: a clerk's own reports fit on the first; a province officer's (or a visitor's list of every
+# published report) run to tens of thousands, which one page cannot hold.
+PAGE_SIZE = 50
 
 
 def index(request):
-    reports = reports_for_user(request.user).order_by("-year", "organisation__name")
-    return render(request, "reports/index.html", {"reports": reports})
+    reports = reports_for_user(request.user)
+    if request.user.is_authenticated:
+        # The user's own organisations' reports first (the draft a clerk came for), then the rest by year and name.
+        own = Membership.objects.filter(user=request.user, organisation_id=OuterRef("organisation_id"))
+        reports = reports.annotate(own=Exists(own)).order_by("-own", "-year", "organisation__name", "pk")
+    else:
+        reports = reports.order_by("-year", "organisation__name", "pk")
+    pages = Paginator(reports, PAGE_SIZE)
+    page = pages.get_page(request.GET.get("page"))
+    links = [(n, None if n == Paginator.ELLIPSIS else f"?page={n}")
+             for n in pages.get_elided_page_range(page.number, on_each_side=2, on_ends=1)] if pages.num_pages > 1 else []
+    return render(request, "reports/index.html", {"reports": page.object_list, "page": page, "page_links": links,
+                                                  "total": pages.count})
