@@ -206,7 +206,7 @@ def in_process(n: int, warmup: int) -> None:
 
 def through_gunicorn(n: int, warmup: int, workers: int) -> None:
     """Phase 2: gunicorn on PostgreSQL over loopback; baseline /healthz."""
-    from load_test import env_for_server, free_port, pg_answers, wait_for
+    from load_test import env_for_server, free_port, pg_answers, task_worker, wait_for
 
     if not pg_answers():
         print("phase 2 skipped: PostgreSQL does not answer on 127.0.0.1:5432.")
@@ -252,8 +252,9 @@ def through_gunicorn(n: int, warmup: int, workers: int) -> None:
         if status != 302:
             raise SystemExit(f"login answered {status}")
         session = Session(send, seeded["report"], seeded["form"], "/healthz")
-        session.run(n, warmup)
-        cpu = workers_cpu_per_request(session, server.pid, n)
+        with task_worker(env):  # as production runs: it stores the findings counts after each save
+            session.run(n, warmup)
+            cpu = workers_cpu_per_request(session, server.pid, n)
     finally:
         if server is not None:
             server.terminate()

@@ -175,6 +175,7 @@ def main() -> int:
               f"(worst ratio {worst:.2f}×)")
         return 0
     finally:
+        load_test.clear_task_queue(load_test.env_for_server())  # what its requests asked of a worker
         if server is not None:
             server.terminate()
             server.wait(timeout=20)

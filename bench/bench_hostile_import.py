@@ -205,6 +205,7 @@ def main() -> int:
             return 1
         return 1 if failures else 0
     finally:
+        load_test.clear_task_queue(load_test.env_for_server())  # what its requests asked of a worker
         if server is not None:
             server.terminate()
             server.wait(timeout=20)

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.cookiejar
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -70,10 +72,44 @@ def env_for_server(db_name: str | None = None) -> dict[str, str]:
     # As production runs (README, Production): Redis for the cache the workers share and the sessions, when it
     # answers here; otherwise each worker's own cache and sessions in the database (said by redis_note()).
     env["GKPORTAL_REDIS_URL"] = REDIS_URL if redis_answers() else ""
+    env["GKPORTAL_TASK_QUEUE"] = BENCH_QUEUE  # the run's own queue, emptied by task_worker()
     return env
 
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+BENCH_QUEUE = f"gkportal-bench-{os.getpid()}"
+
+
+@contextlib.contextmanager
+def task_worker(env: dict[str, str]):
+    """With Redis: the task worker beside gunicorn, as production runs it (README: it does the long work and
+    stores the findings counts after every change, reports/recount.py), for the block's length; then its queue
+    and the request it may leave waiting are deleted (clear_task_queue)."""
+    worker = None
+    if env.get("GKPORTAL_REDIS_URL"):
+        worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", env["GKPORTAL_TASK_QUEUE"],
+                                   "--job-class", "django_tasks_rq.Job"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+        clear_task_queue(env)
+
+
+def clear_task_queue(env: dict[str, str]) -> None:
+    """Delete the run's task queue (what its requests asked and no worker did) and the waiting request's mark."""
+    if env.get("GKPORTAL_REDIS_URL"):
+        import redis
+
+        client = redis.Redis.from_url(env["GKPORTAL_REDIS_URL"])
+        for key in [*client.scan_iter(f"rq:*{env['GKPORTAL_TASK_QUEUE']}*"), *client.scan_iter("*recount-stale*")]:
+            client.delete(key)
 
 
 def redis_answers() -> bool:
@@ -544,18 +580,22 @@ def main() -> int:
     try:
         users = prepare(max(args.steps), previous=True)
         port = free_port()
+        env = env_for_server()
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "gkportal.wsgi", "--worker-class", "gthread",
              "--workers", str(args.workers), "--threads", str(args.threads), "--keep-alive", "75",
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env_for_server(),
+            cwd=ROOT, env=env,
         )
         wait_for(f"http://127.0.0.1:{port}")
         from_catalogue = subprocess.run(
             [sys.executable, "-c", "from reports.catalogue import get_format as g; t=g().table3; "
              "print(' '.join(f'table3.{r.code}.{c.code}' for r in t.entered_rows for c in t.entered_columns))"],
             cwd=ROOT, capture_output=True, text=True, check=True)
-        failed = asyncio.run(ramp(args, port, users, from_catalogue.stdout.split(), server.pid))
+        with task_worker(env) as worker:
+            if worker is not None:
+                print("a task worker beside gunicorn, as in production: it stores the findings counts after changes")
+            failed = asyncio.run(ramp(args, port, users, from_catalogue.stdout.split(), server.pid))
         return 1 if failed else 0
     finally:
         if server is not None:
