@@ -88,7 +88,7 @@ def task_worker(env: dict[str, str]):
     worker = None
     if env.get("GKPORTAL_REDIS_URL"):
         worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", env["GKPORTAL_TASK_QUEUE"],
-                                   "--job-class", "django_tasks_rq.Job"], cwd=ROOT, env=env,
+                                   "--with-scheduler", "--job-class", "django_tasks_rq.Job"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         yield worker

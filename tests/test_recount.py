@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks import default_task_backend
 
 from reports import recount, tallies
@@ -47,6 +48,8 @@ def test_with_a_worker_a_change_asks_once_and_the_run_stores_every_stale_count(t
         with django_capture_on_commit_callbacks(execute=True):
             change(report, 8)  # while the first request waits: not asked again
         assert [r.task.name for r in default_task_backend.results] == ["recount_stale"]
+        waits = default_task_backend.results[0].task.run_after - timezone.now()  # one run per DELAY, not per save
+        assert recount.DELAY - 2 < waits.total_seconds() <= recount.DELAY
         both = [report.pk, following.pk]
         assert not any(tallies.is_current(r) for r in Report.objects.filter(pk__in=both))
         assert recount.recount_stale.call() == 2
