@@ -20,7 +20,7 @@ def index(request):
         reports = reports.order_by("-year", "organisation__name", "pk")
     pages = Paginator(reports, PAGE_SIZE)
     page = pages.get_page(request.GET.get("page"))
-    links = [(n, None if n == Paginator.ELLIPSIS else f"?page={n}")
-             for n in pages.get_elided_page_range(page.number, on_each_side=2, on_ends=1)] if pages.num_pages > 1 else []
+    shown = pages.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if pages.num_pages > 1 else []
+    links = [(n, None if n == Paginator.ELLIPSIS else f"?page={n}") for n in shown]
     return render(request, "reports/index.html", {"reports": page.object_list, "page": page, "page_links": links,
                                                   "total": pages.count})
