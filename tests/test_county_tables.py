@@ -308,7 +308,7 @@ def test_each_level_prefills_its_report_from_the_level_below_and_counts_each_tow
     city = make_org("焦作市人民政府", Kind.CITY_GOV, parent=province)
     counties = [make_org(name, Kind.COUNTY_GOV, parent=city) for name in ("修武县人民政府", "温县人民政府")]
     officers = {org: make_user(f"officer_{org.pk}", org, Role.SUPERVISOR) for org in (province, city, *counties)}
-    for i, county in enumerate(counties):
+    for county in counties:
         for name in ("甲乡人民政府", "乙镇人民政府"):
             make_report(make_org(f"{county.name[:-4]}{name}", parent=county), YEAR, complete_values(),
                         status=Status.APPROVED)
