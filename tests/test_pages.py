@@ -93,3 +93,16 @@ def test_home_puts_the_users_own_reports_first_and_pages_through_the_rest(client
     client.logout()
     visitor = client.get("/").content.decode()  # every published report, paged too, and not the draft
     assert "共 7 份" in visitor and report.title not in visitor
+
+
+def test_page_links_name_the_ends_and_the_neighbours_and_elide_the_rest():
+    from django.core.paginator import Paginator
+
+    from reports.views.paging import page_links
+
+    pages = Paginator(range(400), 10)  # 40 pages: a province's dashboard has hundreds
+    links = page_links(pages.page(20), lambda n: f"?page={n}")
+    assert [n for n, _ in links] == [1, "…", 18, 19, 20, 21, 22, "…", 40]
+    assert dict((n, link) for n, link in links if link)[40] == "?page=40" and all(
+        link is None for n, link in links if n == "…")
+    assert page_links(Paginator(range(5), 10).page(1), str) == []  # one page: no links

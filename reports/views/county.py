@@ -38,6 +38,7 @@ from ..county import (
     state_summary,
     supervised_organisations,
 )
+from .paging import page_links
 from ..tasks import county_xlsx, county_xlsx_name, create_county_xlsx_job, start
 from ..models import BackgroundJob, Membership, Organisation, Report
 from ..permissions import roles_for, subtree_ids
@@ -138,7 +139,7 @@ def dashboard(request, root: Organisation, year: int):
         "today": today,
         "rows": page.object_list,
         "page": page,
-        "page_links": [(n, _query(params, page=str(n))) for n in shown.page_range] if shown.num_pages > 1 else [],
+        "page_links": page_links(page, lambda n: _query(params, page=str(n))),
         "total": len(rows),
         "summary": [(s, label, n, _query({}, state=s)) for s, label, n in state_summary(rows)],
         "overdue_count": sum(r.overdue for r in rows),
@@ -227,7 +228,7 @@ def cell(request, root: Organisation, year: int):
         "total": cell_value(c.values, key),
         "breakdown": page.object_list,
         "page": page,
-        "page_links": [(n, _query({"key": key}, page=str(n))) for n in shown.page_range] if shown.num_pages > 1 else [],
+        "page_links": page_links(page, lambda n: _query({"key": key}, page=str(n))),
         "counted": len(breakdown),
         "consolidation": c,
     })

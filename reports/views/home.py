@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from ..models import Membership
 from ..permissions import reports_for_user
+from .paging import page_links
 
 # Rows a page: a clerk's own reports fit on the first; a province officer's (or a visitor's list of every
 # published report) run to tens of thousands, which one page cannot hold.
@@ -20,7 +21,5 @@ def index(request):
         reports = reports.order_by("-year", "organisation__name", "pk")
     pages = Paginator(reports, PAGE_SIZE)
     page = pages.get_page(request.GET.get("page"))
-    shown = pages.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if pages.num_pages > 1 else []
-    links = [(n, None if n == Paginator.ELLIPSIS else f"?page={n}") for n in shown]
-    return render(request, "reports/index.html", {"reports": page.object_list, "page": page, "page_links": links,
-                                                  "total": pages.count})
+    return render(request, "reports/index.html", {"reports": page.object_list, "page": page, "total": pages.count,
+                                                  "page_links": page_links(page, lambda n: f"?page={n}")})
