@@ -158,33 +158,3 @@ def report(township) -> Report:
     values = demo_values()
     values.prose.update(PROSE)
     return make_report(township, 2023, values)
-
-
-# Fixtures through which a test reaches the database (pytest-django refuses any other way).
-_DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
-                          "live_server", "client", "admin_client", "django_user_model", "admin_user"})
-_MENTIONS_A_DATABASE = ("postgres", "vendor", "DATABASE_URL")
-
-
-def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, leave out the modules none of whose tests can touch a database and whose text names no
-    database: pure functions (the rules, the catalogue, the readers of text), which give the same results
-    whatever DATABASE_URL says and run in the SQLite run of `make test` (about 20 s of the PostgreSQL run). The
-    summary counts them as deselected."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        return
-    by_module: dict[str, list] = {}
-    for item in items:
-        by_module.setdefault(str(item.fspath), []).append(item)
-    free = set()
-    for path, module_items in by_module.items():
-        if any(item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames) for item in module_items):
-            continue
-        if any(word in Path(path).read_text(encoding="utf-8") for word in _MENTIONS_A_DATABASE):
-            continue
-        free.add(path)
-    if free:
-        config.hook.pytest_deselected(items=[i for i in items if str(i.fspath) in free])
-        items[:] = [i for i in items if str(i.fspath) not in free]
