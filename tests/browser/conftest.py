@@ -11,6 +11,16 @@ import pytest
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("GKPORTAL_CHROMIUM", "/usr/bin/chromium")
+# The browser the tests drive: Debian's Chromium, unless the run names Debian's headless build of the same
+# Chromium (package chromium-headless-shell: the same Blink and V8, without the desktop browser around
+# them). scripts/test.sh names it for the second database's run: the tests are the same, and the shell
+# costs less than half the CPU (test_editor.py: 27 against 63 CPU seconds), which the 12-minute
+# `make test` on two cores needs. A reader's settings live in a profile only the full browser has: the
+# tests of those (a 24 px default font, tests/browser/test_screens.py) always launch CHROMIUM.
+ENGINE = os.environ.get("GKPORTAL_CHROMIUM_HEADLESS_SHELL") or CHROMIUM
+# Pictures for people to look at (test-artifacts/, /tmp/screens) are taken by the full browser's run only:
+# the other run would overwrite them with the same pages.
+PICTURES = ENGINE == CHROMIUM
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
@@ -27,13 +37,13 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` as root or apt-get install chromium")
+    if not shutil.which(ENGINE) and not Path(ENGINE).exists():
+        pytest.fail(f"Chromium not found at {ENGINE}: run `make test` as root or apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=ENGINE,
             headless=True,
             args=[
                 "--no-sandbox",
@@ -108,8 +118,9 @@ def login(page, username: str, password: str = "correct-horse-battery") -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+def screenshot(page, name: str, full_page: bool = True, folder: Path = ARTIFACTS) -> None:
+    """Keep a picture of the page in `folder` (the whole page, or the window as the user sees it)."""
+    if not PICTURES:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)

@@ -12,7 +12,7 @@ from reports.models import Report
 from reports.services import save_values
 from tests.conftest import Role, demo_values, make_report, make_user
 
-from .conftest import ARTIFACTS, login, screenshot
+from .conftest import login, screenshot
 
 ERROR = re.compile(r"\bis-error\b")
 WARNING = re.compile(r"\bis-warning\b")
@@ -145,7 +145,7 @@ def test_an_unbalanced_column_turns_red_and_back(page, report, drafter):
     expect(cell(page, "table3.new.natural")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#save-status")).to_have_text(SAVED, timeout=30_000)  # an unbalanced draft still saves
     screenshot(page, "editor-table3-unbalanced")
-    page.screenshot(path=str(ARTIFACTS / "editor-table3-docs.png"))  # what a 1366×768 screen shows
+    screenshot(page, "editor-table3-docs", full_page=False)  # what a 1366×768 screen shows
 
     retype(page, "table3.new.natural", "4")
     expect(page.locator("#no-findings")).to_be_visible()

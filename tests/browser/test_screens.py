@@ -22,7 +22,7 @@ from reports.models import Report
 from tests.test_public_publishing import publish
 
 from ..conftest import complete_values, make_report
-from .conftest import CHROMIUM, login
+from .conftest import CHROMIUM, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,9 +64,8 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def shot(page, name: str, full_page: bool = True) -> None:
+    screenshot(page, name, full_page=full_page, folder=SHOTS)
 
 
 @pytest.fixture
@@ -123,7 +122,7 @@ def assert_table3_editor_works(page, report, name: str) -> None:
     assert page.locator("#cell-table3-denied_3-natural").is_visible()
     assert page.locator("#save-status").evaluate(
         "el => { const b = el.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight && b.width > 40; }")
-    page.screenshot(path=str(SHOTS / f"{name}-t3-editor-typing.png"))  # the window as the clerk sees it
+    shot(page, f"{name}-t3-editor-typing", full_page=False)  # the window as the clerk sees it
 
 
 def assert_document_tables_fit_or_scroll(page, url: str, name: str, must_fit: bool = False) -> None:
