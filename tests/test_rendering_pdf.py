@@ -159,3 +159,26 @@ def test_the_pdf_is_tagged_with_its_language_and_title(demo):
         assert root["/Lang"] == "zh-Hans"
         assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # a structure tree
         assert reader.metadata.title.startswith(demo["title"])
+
+
+def test_weasyprint_is_loaded_by_the_first_render_and_by_a_web_process_not_by_every_start():
+    """A process that never renders (manage.py, a test's subprocess, the worker's start) does not pay for importing
+    WeasyPrint (~0.65 s); the renderer's names are there when asked for, and a web process loads it as it starts."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = """
+import sys, django
+django.setup()
+print('weasyprint' in sys.modules)
+import gkportal.wsgi
+from reports.exports import document
+print('weasyprint' in sys.modules, type(document.StaticFilesFetcher()).__mro__[1].__module__, document.HTML.__module__)
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")} | {
+        "DJANGO_SETTINGS_MODULE": "gkportal.settings", "DJANGO_DEBUG": "1"}
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split("\n")[:2] == ["False", "True weasyprint.urls weasyprint"], out.stdout + out.stderr

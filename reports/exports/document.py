@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +23,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-# WeasyPrint ≥ 68: a fetcher is a URLFetcher subclass (the function API before it is deprecated).
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..catalogue import Column, Label, Row
 from ..models import Report
@@ -206,42 +204,65 @@ class FetchRefused(ValueError):
     """A URL the renderer may not fetch: anything that is not one of our static files."""
 
 
-class StaticFilesFetcher(URLFetcher):
-    """Serves the project's static files from disk; refuses every other URL, and never opens a socket."""
+# WeasyPrint is imported on the first render, not with the module: its import takes ~0.65 s of CPU
+# (its C bindings' declarations), and every process imports this module when Django starts (the
+# publication receiver), though most never render: a manage.py command, a test's subprocess, a worker.
+# `HTML` and `StaticFilesFetcher` are this module's attributes as before (PEP 562 `__getattr__` below).
+_weasyprint_lock = threading.Lock()
 
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
-        self.served: list[str] = []
-        self.refused: list[str] = []
 
-    @staticmethod
-    def static_prefix() -> str:
-        return RENDER_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/"
+def _load_weasyprint() -> None:
+    global HTML, StaticFilesFetcher
+    with _weasyprint_lock:
+        if "StaticFilesFetcher" in globals():
+            return
+        from weasyprint import HTML
+        # WeasyPrint ≥ 68: a fetcher is a URLFetcher subclass (the function API before it is deprecated).
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def static_path(self, url: str) -> Path | None:
-        """The file on disk for one of our static URLs, or None."""
-        prefix = self.static_prefix()
-        if not url.startswith(prefix):
-            return None
-        parts = urlsplit(url)
-        if parts.query or parts.fragment or parts.username or parts.password:
-            return None
-        relative = unquote(url[len(prefix):])
-        pieces = relative.split("/")
-        if not relative or "\\" in relative or "\x00" in relative or any(p in ("", ".", "..") for p in pieces):
-            return None
-        found = finders.find(relative)
-        return Path(found) if found else None
+        class StaticFilesFetcher(URLFetcher):
+            """Serves the project's static files from disk; refuses every other URL, and never opens a socket."""
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        path = self.static_path(url)
-        if path is None or not path.is_file():
-            self.refused.append(url)
-            logger.warning("refused to fetch %s while rendering a document", url)
-            raise FetchRefused(f"gkportal renders without network and serves only its static files: {url}")
-        self.served.append(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+            def __init__(self) -> None:
+                super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+                self.served: list[str] = []
+                self.refused: list[str] = []
+
+            @staticmethod
+            def static_prefix() -> str:
+                return RENDER_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/"
+
+            def static_path(self, url: str) -> Path | None:
+                """The file on disk for one of our static URLs, or None."""
+                prefix = self.static_prefix()
+                if not url.startswith(prefix):
+                    return None
+                parts = urlsplit(url)
+                if parts.query or parts.fragment or parts.username or parts.password:
+                    return None
+                relative = unquote(url[len(prefix):])
+                pieces = relative.split("/")
+                if not relative or "\\" in relative or "\x00" in relative or any(p in ("", ".", "..") for p in pieces):
+                    return None
+                found = finders.find(relative)
+                return Path(found) if found else None
+
+            def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+                path = self.static_path(url)
+                if path is None or not path.is_file():
+                    self.refused.append(url)
+                    logger.warning("refused to fetch %s while rendering a document", url)
+                    raise FetchRefused(f"gkportal renders without network and serves only its static files: {url}")
+                self.served.append(url)
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("HTML", "StaticFilesFetcher"):
+        _load_weasyprint()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def html_to_pdf_pages(html: str, *, fetcher: StaticFilesFetcher | None = None) -> tuple[bytes, int]:
@@ -250,6 +271,7 @@ def html_to_pdf_pages(html: str, *, fetcher: StaticFilesFetcher | None = None) -
     Fails with a clear message (MissingFontsError) when no CJK font is installed.
     """
     require_cjk_fonts()
+    _load_weasyprint()
     document = HTML(string=html, base_url=RENDER_ORIGIN + "/", url_fetcher=fetcher or StaticFilesFetcher()).render()
     # Tagged (a structure tree for screen readers and reflow), its language from <html lang>: GB/T 37668.
     return document.write_pdf(pdf_tags=True), len(document.pages)
