@@ -26,13 +26,12 @@ xdist() {  # pytest-xdist options for $1 workers
 }
 
 BROWSER_OPTS="--reruns 1 --reruns-delay 2 -raR"
-# The SQLite run's browser tests drive Debian's Chromium (/usr/bin/chromium). The PostgreSQL run's, when
-# both run beside the other tests, drive Debian's headless build of the same Chromium: the same pages
-# through the same engine for less than half the CPU, which two cores running four test processes lack
-# (see tests/browser/conftest.py; GKPORTAL_TEST_HEADLESS_SHELL=0: the full browser in both runs).
-HEADLESS_SHELL=
+# The browser tests drive Debian's headless build of Chromium (chromium-headless-shell) when it is installed,
+# and /usr/bin/chromium for the tests that need a reader's browser settings: the same pages through the
+# same engine for less than half the CPU, which two cores running four test processes lack
+# (tests/browser/conftest.py; GKPORTAL_TEST_HEADLESS_SHELL=0: /usr/bin/chromium for every test).
 if [ "${GKPORTAL_TEST_HEADLESS_SHELL:-1}" != 0 ] && [ -x /usr/bin/chromium-headless-shell ]; then
-  HEADLESS_SHELL=/usr/bin/chromium-headless-shell
+  export GKPORTAL_CHROMIUM_HEADLESS_SHELL=/usr/bin/chromium-headless-shell
 fi
 
 # One pytest run, its output in $LOGS/$1.log (and on the screen, each line prefixed by its name when
@@ -102,8 +101,8 @@ if [ "$PARALLEL" = 1 ]; then
     # Its own test database (test_<name>_browser), apart from the xdist workers' test_<name>_gw0, _gw1.
     pg_browser_pid=
     if [ "$PG" = 1 ]; then
-      DATABASE_URL="${PG_URL}_browser" GKPORTAL_CHROMIUM_HEADLESS_SHELL="$HEADLESS_SHELL" \
-        run postgresql-browser tests/browser $BROWSER_OPTS &
+      # Its pictures would overwrite the SQLite run's with the same pages.
+      DATABASE_URL="${PG_URL}_browser" GKPORTAL_TEST_PICTURES=0 run postgresql-browser tests/browser $BROWSER_OPTS &
       pg_browser_pid=$!
     fi
     run sqlite $(xdist "$WORKERS") --ignore=tests/browser; sqlite_rc=$?

@@ -11,16 +11,17 @@ import pytest
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("GKPORTAL_CHROMIUM", "/usr/bin/chromium")
-# The browser the tests drive: Debian's Chromium, unless the run names Debian's headless build of the same
-# Chromium (package chromium-headless-shell: the same Blink and V8, without the desktop browser around
-# them). scripts/test.sh names it for the second database's run: the tests are the same, and the shell
-# costs less than half the CPU (test_editor.py: 27 against 63 CPU seconds), which the 12-minute
-# `make test` on two cores needs. A reader's settings live in a profile only the full browser has: the
-# tests of those (a 24 px default font, tests/browser/test_screens.py) always launch CHROMIUM.
+# The browser the tests drive: Debian's Chromium, or, when the run names it (scripts/test.sh does when it is
+# installed), Debian's headless build of the same Chromium (package chromium-headless-shell: the same Blink,
+# V8 and version, without the desktop browser around them). The pages are the same; the shell costs less than
+# half the CPU (tests/browser/test_editor.py: 27 against 63 CPU seconds of Chromium), which a 12-minute
+# `make test` needs on two cores running four test processes. A reader's own settings live in a profile only
+# the full browser has: the tests of those (a 24 px default font, tests/browser/test_screens.py) always
+# launch CHROMIUM. GKPORTAL_TEST_HEADLESS_SHELL=0 `make test`: the full browser for every test.
 ENGINE = os.environ.get("GKPORTAL_CHROMIUM_HEADLESS_SHELL") or CHROMIUM
-# Pictures for people to look at (test-artifacts/, /tmp/screens) are taken by the full browser's run only:
-# the other run would overwrite them with the same pages.
-PICTURES = ENGINE == CHROMIUM
+# Pictures for people to look at (test-artifacts/, /tmp/screens). scripts/test.sh turns them off in the
+# PostgreSQL run, which would overwrite the SQLite run's pictures with the same pages.
+PICTURES = os.environ.get("GKPORTAL_TEST_PICTURES", "1") != "0"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
