@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages gkportal needs outside Python: WeasyPrint's libraries, CJK fonts, Chromium and its
-# headless build for the browser tests, poppler-utils for looking at PDFs. Installed when we are root and apt-get works;
-# otherwise a clear message says what to install.
+# headless build for the browser tests, poppler-utils for looking at PDFs. Installed when we are root and
+# apt-get works; otherwise a clear message says what to install.
 set -u
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
           fonts-arphic-gkai00mp chromium chromium-headless-shell poppler-utils)

@@ -38,8 +38,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(ENGINE) and not Path(ENGINE).exists():
-        pytest.fail(f"Chromium not found at {ENGINE}: run `make test` as root or apt-get install chromium")
+    for path in dict.fromkeys((ENGINE, CHROMIUM)):
+        if not shutil.which(path) and not Path(path).exists():
+            pytest.fail(f"Chromium not found at {path}: run `make test` as root or apt-get install {Path(path).name}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
