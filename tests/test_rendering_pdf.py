@@ -161,9 +161,10 @@ def test_the_pdf_is_tagged_with_its_language_and_title(demo):
         assert reader.metadata.title.startswith(demo["title"])
 
 
-def test_weasyprint_is_loaded_by_the_first_render_and_by_a_web_process_not_by_every_start():
+def test_django_starts_without_weasyprint_and_a_web_process_loads_it_with_the_renderers_names():
     """A process that never renders (manage.py, a test's subprocess, the worker's start) does not pay for importing
-    WeasyPrint (~0.65 s); the renderer's names are there when asked for, and a web process loads it as it starts."""
+    WeasyPrint (~0.65 s); a web process (the WSGI application) loads it as it starts, and the module's renderer
+    names are WeasyPrint's. (Every PDF test renders through html_to_pdf_pages, which loads it itself.)"""
     import os
     import subprocess
     import sys
